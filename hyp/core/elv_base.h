@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only header hyp/core code includes from outside hyp/core: it maps the
+ * few freestanding facilities core code needs onto the kernel's headers when
+ * built into elvisor.ko and onto libc when built natively (unit tests, VMM).
+ */
+#ifndef ELV_BASE_H
+#define ELV_BASE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
+#else
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <errno.h>
+#include <string.h>
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define ELV_BIT(n)		(1ULL << (n))
+#define ELV_GENMASK(h, l)	(((~0ULL) >> (63 - (h))) & ~((1ULL << (l)) - 1))
+
+#endif /* ELV_BASE_H */
