@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Boot the emulated arm64 host (QEMU, TCG, EL2 + VHE) and run a script in it.
+#   host-run.sh [--backend kvm|elvisor] [--timeout SEC] [--log FILE] SCRIPT [FILE...]
+# SCRIPT becomes /test/run.sh; extra FILEs are copied to /test/. The host's
+# console goes to stdout (and --log); the exit status is the script's.
+# --backend kvm (default): the host kernel's own KVM, the reference.
+# --backend elvisor: host booted with kvm-arm.mode=none, where elvisor.ko
+# can own EL2; the script loads the module itself.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+backend=kvm timeout=600 log=/dev/null
+while [ $# -gt 0 ]; do
+	case $1 in
+	--backend) backend=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--log) log=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || { echo "usage: $0 [--backend kvm|elvisor] [--timeout SEC] SCRIPT [FILE...]" >&2; exit 2; }
+read -r abi _ < "$top/cache/current-abi"
+base=$top/build/host-image/$abi/base.cpio
+[ -f "$base" ] || { echo "host-run: $base missing (run make host-image)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/root/test"
+cp "$1" "$work/root/test/run.sh"
+shift
+for f in "$@"; do cp -a "$f" "$work/root/test/"; done
+(cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/extra.cpio"
+cat "$base" "$work/extra.cpio" > "$work/initrd.cpio"
+append="console=ttyAMA0 panic=-1 rdinit=/init loglevel=4"
+[ "$backend" = elvisor ] && append="$append kvm-arm.mode=none"
+set +e
+timeout --foreground "$timeout" qemu-system-aarch64 \
+	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on \
+	-accel tcg,thread=multi -smp 2 -m 3072 -nographic -no-reboot \
+	-kernel "$top/cache/kernel/$abi/Image" -initrd "$work/initrd.cpio" \
+	-append "$append" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" = 124 ]; then echo "host-run: timed out after ${timeout}s" >&2; exit 124; fi
+st=$(sed -n 's/^ELV-HOST-EXIT \([0-9]*\).*/\1/p' "$work/console" | tail -n1)
+[ -n "$st" ] || { echo "host-run: host did not finish its script (crash?)" >&2; exit 125; }
+exit "$st"
