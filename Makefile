@@ -1,0 +1,117 @@
+# elvisor — one entry point: deps, all, test, demo, shell, bench, clean.
+# See README.md and docs/testing.md.
+SHELL := /bin/bash
+TOP := $(CURDIR)
+CACHE := $(TOP)/cache
+BUILD := $(TOP)/build
+CROSS := aarch64-linux-gnu-
+ABI = $(shell cut -d' ' -f1 $(CACHE)/current-abi 2>/dev/null)
+KDIR = $(CACHE)/kernel/$(ABI)/headers
+ARM_USR := $(CACHE)/arm64-userland/root
+TOML_TEST := $(TOP)/../shared/toml-test
+
+WARN := -Wall -Wextra -Werror
+CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ifdt -Idevices
+HOST_CFLAGS := $(CFLAGS_COMMON)
+TGT_CFLAGS := $(CFLAGS_COMMON) -I$(ARM_USR)/usr/include
+TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -lz -lpthread
+
+# Sources that talk to KVM only build for the target; everything else also
+# builds natively for the unit tests.
+CORE_SRCS := $(wildcard hyp/core/*.c)
+VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/cpu.c \
+	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c)
+VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c fdt/*.c))
+TGT_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS) $(VMM_KVM_SRCS))
+HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS))
+UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
+GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
+
+.PHONY: all deps vmm module guest host-tools unit toml-test integration test demo shell bench clean host-image
+.DEFAULT_GOAL := all
+
+all: vmm module guest host-tools
+
+deps:
+	@scripts/deps.sh
+
+# Everything below needs the resolved kernel ABI.
+$(CACHE)/current-abi:
+	@scripts/deps.sh
+
+vmm: $(BUILD)/aarch64/elvisor
+
+$(BUILD)/aarch64/elvisor: $(TGT_OBJS) | $(CACHE)/current-abi
+	$(CROSS)gcc -static -o $@ $^ $(TGT_LIBS)
+
+$(BUILD)/aarch64/obj/%.o: %.c | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(TGT_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	gcc $(HOST_CFLAGS) -c -o $@ $<
+
+# The kernel module, built against the headers of the ABI resolved by deps.
+module: $(CACHE)/current-abi
+	@if [ -f hyp/Kbuild ]; then \
+		$(MAKE) -s -C $(KDIR) M=$(TOP)/hyp ARCH=arm64 CROSS_COMPILE=$(CROSS) modules && \
+		mkdir -p $(BUILD)/aarch64 && cp hyp/elvisor.ko $(BUILD)/aarch64/elvisor.ko && \
+		echo "$(ABI)" > $(BUILD)/aarch64/elvisor.ko.abi; \
+	fi
+
+# Guest side: the test init (static arm64) packed with busybox.
+guest: $(BUILD)/aarch64/guest-initramfs.cpio
+
+$(BUILD)/aarch64/elv-report: $(GUEST_INIT_SRCS) | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc -static -std=gnu11 -O2 $(WARN) -o $@ $(GUEST_INIT_SRCS)
+
+$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi
+	scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report
+
+host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/unit-tests
+
+$(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB_OBJS)
+	gcc -o $@ $^ -lfdt -lz
+
+$(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
+	gcc -o $@ $^ -lcriterion -lfdt -lz
+
+# The emulated host's initramfs, keyed by the kernel ABI.
+HOST_IMAGE = $(BUILD)/host-image/$(ABI)/base.cpio
+host-image: all
+	@mkdir -p $(dir $(HOST_IMAGE))
+	scripts/host-image.sh $(HOST_IMAGE)
+
+unit: host-tools
+	$(BUILD)/host/unit-tests --jobs 2
+
+toml-test: $(BUILD)/host/toml-decode
+	tests/toml/run-toml-test.sh $(TOML_TEST) $(BUILD)/host/toml-decode
+
+integration: host-image
+	tests/integration/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory host-image
+	@tests/run-all.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory host-image
+	scripts/host-run.sh --timeout 300 tests/host/demo.sh
+
+shell: deps
+	@$(MAKE) --no-print-directory host-image
+	scripts/host-run.sh --interactive --timeout 0 tests/host/shell.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory host-image
+	tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+	@if [ -f hyp/Kbuild ] && [ -d "$(KDIR)" ]; then \
+		$(MAKE) -s -C $(KDIR) M=$(TOP)/hyp ARCH=arm64 CROSS_COMPILE=$(CROSS) clean; fi
+
+-include $(TGT_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Devices register themselves: each device file declares its init function
+ * with device_init(), and vm.c runs every registered init in priority order.
+ * main() never lists devices. A device's init claims its MMIO window and
+ * SPI on the bus and adds an FDT hook for its own node.
+ */
+#ifndef ELV_DEVICE_H
+#define ELV_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+enum device_prio { DEVICE_PRIO_CORE, DEVICE_PRIO_DEVICE, DEVICE_PRIO_VIRTIO, DEVICE_PRIO_LATE };
+
+struct device_init_entry {
+	const char *name;
+	enum device_prio prio;
+	int (*init)(struct vm *vm);
+	void (*exit)(struct vm *vm);
+	struct device_init_entry *next;
+};
+
+void device__register(struct device_init_entry *e);
+int device__init_all(struct vm *vm);
+void device__exit_all(struct vm *vm);
+
+#define device_init(_name, _prio, _init, _exit)					\
+	static struct device_init_entry __dev_##_init = {			\
+		.name = _name, .prio = _prio, .init = _init, .exit = _exit,	\
+	};									\
+	static void __attribute__((constructor)) __dev_reg_##_init(void)	\
+	{									\
+		device__register(&__dev_##_init);				\
+	}
+
+/* MMIO dispatch: offset is relative to the region's base. */
+typedef void (*mmio_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
+			       uint32_t len, bool is_write);
+
+int mmio__register(struct vm *vm, uint64_t base, uint64_t size,
+		   mmio_handler_t fn, void *opaque);
+/* Returns false when no device claims addr. */
+bool mmio__dispatch(struct vm *vm, uint64_t addr, uint8_t *data, uint32_t len,
+		    bool is_write);
+
+typedef int (*fdt_hook_t)(void *fdt, void *opaque);
+int vm__add_fdt_hook(struct vm *vm, fdt_hook_t fn, void *opaque);
+int vm__irq_line(struct vm *vm, unsigned int spi, int level);
+
+#endif

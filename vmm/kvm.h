@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A thin wrapper over the KVM ioctls the VMM uses. */
+#ifndef ELV_KVM_H
+#define ELV_KVM_H
+
+#include <stdint.h>
+#include <linux/kvm.h>
+
+/* Upstream UAPI newer than the 6.1 headers of Debian's cross toolchain. */
+#ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
+#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
+#endif
+#ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
+#define ARM64_FEATURE_ID_RANGE_IDREGS	(1U << 0)
+struct reg_mask_range {
+	__u64 addr;
+	__u32 range;
+	__u32 reserved[13];
+};
+#define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
+#endif
+
+struct kvm {
+	int sys_fd;
+	int vm_fd;
+	const char *dev;
+	int run_size;
+	int max_vcpus;
+};
+
+int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen);
+void kvm__close(struct kvm *kvm);
+int kvm__cap(struct kvm *kvm, long cap);
+int kvm__get_reg(int vcpu_fd, uint64_t id, void *val);
+int kvm__set_reg(int vcpu_fd, uint64_t id, const void *val);
+int kvm__get_reg64(int vcpu_fd, uint64_t id, uint64_t *val);
+int kvm__set_reg64(int vcpu_fd, uint64_t id, uint64_t val);
+int kvm__device_attr(int fd, unsigned long req, uint32_t group, uint64_t attr,
+		     void *addr);
+
+#endif

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "loader.h"
+#include "memmap.h"
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)le64((const uint8_t[8]){ p[0], p[1], p[2], p[3] });
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+int loader__read_file(const char *path, uint8_t **buf, size_t *len,
+		      char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t *p;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		fail("%s: not a regular file", path);
+	}
+	p = malloc(st.st_size ? st.st_size : 1);
+	if (!p) {
+		close(fd);
+		fail("%s: out of memory", path);
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + done, st.st_size - done);
+
+		if (n <= 0) {
+			free(p);
+			close(fd);
+			fail("%s: read failed: %s", path, n ? strerror(errno) : "short file");
+		}
+		done += n;
+	}
+	close(fd);
+	*buf = p;
+	*len = done;
+	return 0;
+}
+
+int loader__gunzip(const uint8_t *in, size_t len, uint8_t **out,
+		   size_t *outlen, size_t max, char *err, size_t errlen)
+{
+	z_stream zs = { 0 };
+	size_t cap = len * 4 < max ? len * 4 : max;
+	uint8_t *buf = malloc(cap);
+	int ret;
+
+	if (!buf)
+		fail("out of memory decompressing the kernel");
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(buf);
+		fail("zlib initialisation failed");
+	}
+	zs.next_in = (uint8_t *)in;
+	zs.avail_in = len;
+	do {
+		if (zs.total_out == cap) {
+			uint8_t *nbuf;
+
+			if (cap >= max) {
+				ret = Z_BUF_ERROR;
+				break;
+			}
+			cap = cap * 2 < max ? cap * 2 : max;
+			nbuf = realloc(buf, cap);
+			if (!nbuf) {
+				ret = Z_MEM_ERROR;
+				break;
+			}
+			buf = nbuf;
+		}
+		zs.next_out = buf + zs.total_out;
+		zs.avail_out = cap - zs.total_out;
+		ret = inflate(&zs, Z_NO_FLUSH);
+	} while (ret == Z_OK);
+	if (ret != Z_STREAM_END) {
+		const char *why = ret == Z_BUF_ERROR && zs.avail_in ?
+			"larger than the limit" : zs.msg ? zs.msg : "truncated stream";
+
+		inflateEnd(&zs);
+		free(buf);
+		fail("corrupt gzip data: %s", why);
+	}
+	*outlen = zs.total_out;
+	*out = buf;
+	inflateEnd(&zs);
+	return 0;
+}
+
+static bool is_gzip(const uint8_t *buf, size_t len)
+{
+	return len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b;
+}
+
+static int parse_image_header(const uint8_t *buf, size_t len,
+			      struct kernel_image *img, char *err, size_t errlen)
+{
+	if (len < IMAGE_HEADER_SIZE || le32(buf + 56) != IMAGE_MAGIC)
+		return 1;
+	img->text_offset = le64(buf + 8);
+	img->image_size = le64(buf + 16);
+	img->flags = le64(buf + 24);
+	if (img->image_size == 0) {
+		img->text_offset = IMAGE_LEGACY_TEXT_OFFSET;
+		img->image_size = align_up(len, 4096) + (1ULL << 20);
+	}
+	if (img->flags & IMAGE_FLAG_BE)
+		fail("big-endian arm64 kernels are not supported");
+	if (img->image_size < len)
+		fail("Image header says image_size %#llx, smaller than the file (%#zx)",
+		     (unsigned long long)img->image_size, len);
+	if (img->text_offset % 4096 || img->text_offset >= LOADER_KERNEL_ALIGN * 256)
+		fail("Image header has an unusable text_offset %#llx",
+		     (unsigned long long)img->text_offset);
+	return 0;
+}
+
+int loader__parse_kernel(uint8_t *buf, size_t len, bool allow_raw,
+			 struct kernel_image *img, char *err, size_t errlen)
+{
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	if (is_gzip(buf, len)) {
+		uint8_t *out;
+		size_t outlen;
+
+		if (loader__gunzip(buf, len, &out, &outlen, LOADER_MAX_KERNEL, err, errlen))
+			return -1;
+		free(buf);
+		buf = out;
+		len = outlen;
+		img->gzipped = true;
+	}
+	ret = parse_image_header(buf, len, img, err, errlen);
+	if (ret < 0)
+		goto out_free;
+	if (ret > 0) {
+		if (!allow_raw) {
+			snprintf(err, errlen, "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)%s; use --raw to load a raw binary",
+				 img->gzipped ? " after decompression" : "");
+			goto out_free;
+		}
+		img->raw = true;
+		img->image_size = align_up(len, 4096);
+	}
+	img->data = buf;
+	img->size = len;
+	return 0;
+out_free:
+	if (img->gzipped)
+		free(buf);
+	return -1;
+}
+
+int loader__load_kernel(const char *path, bool allow_raw,
+			struct kernel_image *img, char *err, size_t errlen)
+{
+	char why[256];
+	uint8_t *buf;
+	size_t len;
+
+	if (loader__read_file(path, &buf, &len, err, errlen))
+		return -1;
+	if (loader__parse_kernel(buf, len, allow_raw, img, why, sizeof(why))) {
+		if (!img->gzipped)
+			free(buf);
+		fail("kernel %s: %s", path, why);
+	}
+	return 0;
+}
+
+void loader__free_kernel(struct kernel_image *img)
+{
+	free(img->data);
+	img->data = NULL;
+}
+
+int loader__plan(uint64_t ram_base, uint64_t ram_size,
+		 const struct kernel_image *img, uint64_t initrd_size,
+		 struct boot_layout *out, char *err, size_t errlen)
+{
+	uint64_t ram_end = ram_base + ram_size;
+	uint64_t base = align_up(ram_base, LOADER_KERNEL_ALIGN);
+
+	memset(out, 0, sizeof(*out));
+	out->kernel_addr = img->raw ? ram_base : base + img->text_offset;
+	out->kernel_end = out->kernel_addr + img->image_size;
+	/* The DTB takes the last 2 MiB block: it must not straddle one. */
+	if (ram_size < MEMMAP_DTB_MAX)
+		fail("%llu MiB of memory cannot hold the kernel and device tree",
+		     (unsigned long long)(ram_size >> 20));
+	out->dtb_addr = (ram_end - MEMMAP_DTB_MAX) & ~(MEMMAP_DTB_MAX - 1);
+	out->initrd_size = initrd_size;
+	out->initrd_addr = (out->dtb_addr - initrd_size) & ~4095ULL;
+	if (initrd_size > out->dtb_addr - ram_base ||
+	    out->kernel_end > out->initrd_addr) {
+		uint64_t need = out->kernel_end - ram_base + initrd_size + 4095 +
+			MEMMAP_DTB_MAX;
+
+		fail("%llu MiB of memory is too small for the kernel (%llu MiB)%s, initrd and device tree: at least %llu MiB needed",
+		     (unsigned long long)(ram_size >> 20),
+		     (unsigned long long)(img->image_size >> 20),
+		     initrd_size ? "" : "",
+		     (unsigned long long)((need + (1ULL << 20) - 1) >> 20));
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/* elvisor: the command line. Errors become one clear line and a status. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "options.h"
+#include "term.h"
+#include "vm.h"
+
+#ifndef ELVISOR_VERSION
+#define ELVISOR_VERSION "0.1"
+#endif
+
+static void usage(void)
+{
+	printf("usage: elvisor COMMAND [ARGS]\n\n"
+	       "commands:\n"
+	       "  run       boot a guest (elvisor run --help)\n"
+	       "  version   print the version\n");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct vm_config cfg;
+	struct vm vm;
+	char err[1024] = "";
+	int ret;
+
+	config__init(&cfg);
+	ret = options__parse_run(argc, argv, &cfg, err, sizeof(err));
+	if (ret > 0)
+		return 0;
+	if (ret < 0) {
+		pr_err("%s", err);
+		return VM_EXIT_USAGE;
+	}
+	if (vm__create(&vm, &cfg, err, sizeof(err))) {
+		pr_err("%s", err);
+		vm__destroy(&vm);
+		return VM_EXIT_ERROR;
+	}
+	if (term__setup()) {
+		pr_err("cannot set up the console");
+		vm__destroy(&vm);
+		return VM_EXIT_ERROR;
+	}
+	ret = vm__run(&vm);
+	term__restore();
+	vm__destroy(&vm);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+		usage();
+		return argc < 2 ? VM_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("elvisor %s\n", ELVISOR_VERSION);
+		return 0;
+	}
+	pr_err("unknown command '%s' (try: elvisor help)", argv[1]);
+	return VM_EXIT_USAGE;
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `elvisor run` flags. Names follow lkvm's so that scripts written for
+ * kvmtool run unchanged; one table describes every option.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum opt_id {
+	OPT_KERNEL = 'k', OPT_INITRD = 'i', OPT_PARAMS = 'p', OPT_MEM = 'm',
+	OPT_CPUS = 'c', OPT_NETWORK = 'n', OPT_HELP = 'h',
+	OPT_CONSOLE = 256, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG,
+	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
+	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
+};
+
+struct opt_desc {
+	struct option opt;
+	const char *arg;
+	const char *help;
+};
+
+#define OPT(l, has, id, a, h) { { l, has, NULL, id }, a, h }
+
+static const struct opt_desc run_opts[] = {
+	OPT("kernel", required_argument, OPT_KERNEL, "FILE", "arm64 Image or Image.gz to boot"),
+	OPT("initrd", required_argument, OPT_INITRD, "FILE", "initial ramdisk"),
+	OPT("params", required_argument, OPT_PARAMS, "STR", "kernel command line, appended to the defaults"),
+	OPT("mem", required_argument, OPT_MEM, "SIZE", "guest RAM in MiB (or with M/G suffix)"),
+	OPT("cpus", required_argument, OPT_CPUS, "N", "number of vCPUs"),
+	OPT("console", required_argument, OPT_CONSOLE, "serial", "console type (serial)"),
+	OPT("network", required_argument, OPT_NETWORK, "mode=none", "network (only mode=none for now)"),
+	OPT("nodefaults", no_argument, OPT_NODEFAULTS, NULL, "no implicit kernel parameters"),
+	OPT("loglevel", required_argument, OPT_LOGLEVEL, "LEVEL", "error, warning, info or debug"),
+	OPT("debug", no_argument, OPT_DEBUG, NULL, "same as --loglevel debug"),
+	OPT("dtb-dump", required_argument, OPT_DTB_DUMP, "FILE", "write the guest device tree to FILE"),
+	OPT("dump-dtb", required_argument, OPT_DTB_DUMP, "FILE", "alias of --dtb-dump"),
+	OPT("config", required_argument, OPT_CONFIG, "FILE", "VM config (TOML); flags override it"),
+	OPT("raw", no_argument, OPT_RAW, NULL, "accept a kernel that is not an arm64 Image (raw binary at RAM start)"),
+	OPT("kvm-dev", required_argument, OPT_KVM_DEV, "PATH", "KVM device (default /dev/kvm)"),
+	OPT("disable-sve", no_argument, OPT_DISABLE_SVE, NULL, "do not give the guest SVE"),
+	OPT("sve-max-vl", required_argument, OPT_SVE_MAX_VL, "BITS", "largest SVE vector length"),
+	OPT("disable-ptrauth", no_argument, OPT_DISABLE_PTRAUTH, NULL, "do not give the guest pointer authentication"),
+	OPT("on-reset", required_argument, OPT_ON_RESET, "exit|reboot", "what a guest reset does (default exit, status 3)"),
+	OPT("name", required_argument, OPT_NAME, "NAME", "guest name (accepted, for lkvm compatibility)"),
+	OPT("help", no_argument, OPT_HELP, NULL, "this help"),
+};
+
+#define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
+static const char short_opts[] = "+k:i:p:m:c:n:h";
+
+static void fill_long_opts(struct option *out)
+{
+	for (unsigned int i = 0; i < NR_RUN_OPTS; i++)
+		out[i] = run_opts[i].opt;
+	memset(&out[NR_RUN_OPTS], 0, sizeof(*out));
+}
+
+void options__usage_run(void)
+{
+	printf("usage: elvisor run [OPTIONS] [KERNEL]\n\n");
+	for (unsigned int i = 0; i < NR_RUN_OPTS; i++) {
+		const struct opt_desc *d = &run_opts[i];
+		char left[64];
+		int n = 0;
+
+		if (d->opt.val < 256)
+			n = snprintf(left, sizeof(left), "-%c, ", d->opt.val);
+		else
+			n = snprintf(left, sizeof(left), "    ");
+		snprintf(left + n, sizeof(left) - n, "--%s%s%s", d->opt.name,
+			 d->arg ? " " : "", d->arg ? d->arg : "");
+		printf("  %-28s %s\n", left, d->help);
+	}
+}
+
+int options__parse_mem(const char *s, uint64_t *mib)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end == 'M' || *end == 'm')
+		end++;
+	else if (*end == 'G' || *end == 'g') {
+		if (v > (UINT64_MAX >> 10))
+			return -1;
+		v <<= 10;
+		end++;
+	}
+	if (*end || v == 0)
+		return -1;
+	*mib = v;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 0);
+	if (*end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static int apply_network(const char *spec, char *err, unsigned long errlen)
+{
+	if (!strcmp(spec, "mode=none") || !strcmp(spec, "none"))
+		return 0;
+	fail("--network %s: only mode=none is supported", spec);
+}
+
+static int apply_opt(int id, const char *arg, struct vm_config *cfg,
+		     char *err, unsigned long errlen)
+{
+	unsigned long v;
+	enum log_level lvl;
+
+	switch (id) {
+	case OPT_KERNEL: cfg->kernel = arg; break;
+	case OPT_INITRD: cfg->initrd = arg; break;
+	case OPT_PARAMS: cfg->params = arg; break;
+	case OPT_DTB_DUMP: cfg->dtb_dump = arg; break;
+	case OPT_KVM_DEV: cfg->kvm_dev = arg; break;
+	case OPT_CONFIG: cfg->config_file = arg; break;
+	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
+	case OPT_RAW: cfg->raw_kernel = true; break;
+	case OPT_DEBUG: log__level = LOG_DEBUG; break;
+	case OPT_NAME: break;
+	case OPT_DISABLE_SVE: cfg->cpu.sve = 0; break;
+	case OPT_DISABLE_PTRAUTH: cfg->cpu.ptrauth = 0; break;
+	case OPT_MEM:
+		if (options__parse_mem(arg, &cfg->mem_mib))
+			fail("--mem %s: expected a size in MiB, e.g. 512, 512M or 2G", arg);
+		break;
+	case OPT_CPUS:
+		if (parse_uint(arg, CONFIG_MAX_CPUS, &v) || v == 0)
+			fail("--cpus %s: expected a number from 1 to %d", arg, CONFIG_MAX_CPUS);
+		cfg->nr_cpus = v;
+		break;
+	case OPT_SVE_MAX_VL:
+		if (parse_uint(arg, 2048, &v) || v < 128 || v % 128)
+			fail("--sve-max-vl %s: expected a multiple of 128 from 128 to 2048 (bits)", arg);
+		cfg->cpu.sve_max_vl = v;
+		cfg->cpu.sve_vls_explicit = false;
+		break;
+	case OPT_CONSOLE:
+		if (strcmp(arg, "serial"))
+			fail("--console %s: supported consoles: serial", arg);
+		cfg->console = CONSOLE_SERIAL;
+		break;
+	case OPT_NETWORK:
+		return apply_network(arg, err, errlen);
+	case OPT_LOGLEVEL:
+		if (log__parse_level(arg, &lvl))
+			fail("--loglevel %s: expected error, warning, info or debug", arg);
+		log__level = lvl;
+		break;
+	case OPT_ON_RESET:
+		if (!strcmp(arg, "exit"))
+			cfg->on_reset = RESET_EXIT;
+		else if (!strcmp(arg, "reboot"))
+			cfg->on_reset = RESET_REBOOT;
+		else
+			fail("--on-reset %s: expected exit or reboot", arg);
+		break;
+	default:
+		fail("internal: unhandled option %d", id);
+	}
+	return 0;
+}
+
+static int run_getopt(int argc, char **argv, struct vm_config *cfg,
+		      char *err, unsigned long errlen, bool only_config)
+{
+	struct option longs[NR_RUN_OPTS + 1];
+	int c;
+
+	fill_long_opts(longs);
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, longs, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			if (optopt && c == ':')
+				fail("option %s needs a value", bad);
+			fail("unknown option %s (see elvisor run --help)", bad);
+		}
+		if (c == OPT_HELP && !only_config) {
+			options__usage_run();
+			return 1;
+		}
+		if (only_config != (c == OPT_CONFIG))
+			continue;
+		if (apply_opt(c, optarg, cfg, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+const char *options__find_config(int argc, char **argv)
+{
+	struct vm_config tmp;
+	char err[8];
+
+	config__init(&tmp);
+	if (run_getopt(argc, argv, &tmp, err, sizeof(err), true) < 0)
+		return NULL;
+	return tmp.config_file;
+}
+
+int options__parse_run(int argc, char **argv, struct vm_config *cfg,
+		       char *err, unsigned long errlen)
+{
+	int ret = run_getopt(argc, argv, cfg, err, errlen, false);
+
+	if (ret)
+		return ret;
+	if (optind < argc) {
+		if (optind < argc - 1)
+			fail("unexpected argument %s", argv[optind + 1]);
+		cfg->kernel = argv[optind];
+	}
+	return 0;
+}

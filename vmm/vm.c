@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VM assembly: memory, interrupt controller, vCPUs, devices, boot images. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest_fdt.h"
+#include "log.h"
+#include "memmap.h"
+#include "term.h"
+#include "vm.h"
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+/* Parameters every guest gets unless --nodefaults. */
+#define DEFAULT_CMDLINE "console=ttyS0 earlycon"
+
+int mmio__register(struct vm *vm, uint64_t base, uint64_t size,
+		   mmio_handler_t fn, void *opaque)
+{
+	for (unsigned int i = 0; i < vm->nr_mmio; i++) {
+		struct mmio_region *r = &vm->mmio[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return -EBUSY;
+	}
+	if (vm->nr_mmio == VM_MAX_MMIO)
+		return -ENOSPC;
+	vm->mmio[vm->nr_mmio++] = (struct mmio_region){ base, size, fn, opaque };
+	return 0;
+}
+
+bool mmio__dispatch(struct vm *vm, uint64_t addr, uint8_t *data, uint32_t len,
+		    bool is_write)
+{
+	for (unsigned int i = 0; i < vm->nr_mmio; i++) {
+		struct mmio_region *r = &vm->mmio[i];
+
+		if (addr >= r->base && addr - r->base + len <= r->size) {
+			r->fn(r->opaque, addr - r->base, data, len, is_write);
+			return true;
+		}
+	}
+	return false;
+}
+
+int vm__add_fdt_hook(struct vm *vm, fdt_hook_t fn, void *opaque)
+{
+	if (vm->nr_fdt_hooks == VM_MAX_FDT_HOOKS)
+		return -ENOSPC;
+	vm->fdt_hooks[vm->nr_fdt_hooks].fn = fn;
+	vm->fdt_hooks[vm->nr_fdt_hooks++].opaque = opaque;
+	return 0;
+}
+
+void vm__set_console_input(struct vm *vm,
+			   void (*fn)(void *, const uint8_t *, unsigned int),
+			   void *opaque)
+{
+	vm->console_in = fn;
+	vm->console_opaque = opaque;
+}
+
+void *vm__gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa < vm->ram_base || len > vm->ram_size ||
+	    gpa - vm->ram_base > vm->ram_size - len)
+		return NULL;
+	return vm->ram + (gpa - vm->ram_base);
+}
+
+void vm__stop(struct vm *vm, int status)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->stopping) {
+		vm->stopping = true;
+		vm->exit_status = status;
+		/* A full pipe is fine: the main loop also polls with a timeout. */
+		(void)!write(vm->wake_pipe[1], "", 1);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+bool vm__stopping(struct vm *vm)
+{
+	bool s;
+
+	pthread_mutex_lock(&vm->lock);
+	s = vm->stopping;
+	pthread_mutex_unlock(&vm->lock);
+	return s;
+}
+
+static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
+{
+	struct kvm_userspace_memory_region region;
+
+	vm->ram_base = MEMMAP_RAM_BASE;
+	vm->ram_size = vm->cfg->mem_mib << 20;
+	if (vm->cfg->mem_mib > (MEMMAP_RAM_MAX >> 20))
+		fail("--mem %llu MiB: at most %llu MiB fit in the guest address space",
+		     (unsigned long long)vm->cfg->mem_mib,
+		     (unsigned long long)(MEMMAP_RAM_MAX >> 20));
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		fail("cannot allocate %llu MiB of guest memory: %s",
+		     (unsigned long long)vm->cfg->mem_mib, strerror(errno));
+	}
+	madvise(vm->ram, vm->ram_size, MADV_MERGEABLE);
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = vm->ram_base,
+		.memory_size = vm->ram_size,
+		.userspace_addr = (uint64_t)(unsigned long)vm->ram,
+	};
+	if (ioctl(vm->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	return 0;
+}
+
+static int load_images(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+
+	if (!cfg->kernel)
+		fail("no kernel given (use -k/--kernel FILE)");
+	if (loader__load_kernel(cfg->kernel, cfg->raw_kernel, &vm->kernel, err, errlen))
+		return -1;
+	if (cfg->initrd &&
+	    loader__read_file(cfg->initrd, &vm->initrd, &vm->initrd_size, err, errlen)) {
+		char tmp[512];
+
+		snprintf(tmp, sizeof(tmp), "initrd %s", err);
+		snprintf(err, errlen, "%s", tmp);
+		return -1;
+	}
+	return loader__plan(vm->ram_base, vm->ram_size, &vm->kernel,
+			    vm->initrd_size, &vm->layout, err, errlen);
+}
+
+static void build_cmdline(struct vm *vm)
+{
+	const char *params = vm->cfg->params ? vm->cfg->params : "";
+
+	if (vm->cfg->nodefaults)
+		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s", params);
+	else
+		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s%s%s", DEFAULT_CMDLINE,
+			 *params ? " " : "", params);
+}
+
+static int add_device_nodes(void *fdt, void *opaque)
+{
+	struct vm *vm = opaque;
+
+	for (unsigned int i = 0; i < vm->nr_fdt_hooks; i++) {
+		int ret = vm->fdt_hooks[i].fn(fdt, vm->fdt_hooks[i].opaque);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
+{
+	uint64_t mpidr[CONFIG_MAX_CPUS];
+	void *dtb = vm__gpa_to_hva(vm, vm->layout.dtb_addr, MEMMAP_DTB_MAX);
+	struct fdt_params p = {
+		.ram_base = vm->ram_base, .ram_size = vm->ram_size,
+		.nr_cpus = vm->nr_vcpus, .mpidr = mpidr, .bootargs = vm->cmdline,
+		.stdout_path = vm->cfg->console == CONSOLE_SERIAL ? "/uart@a000000" : NULL,
+		.gicd_base = MEMMAP_GICD_BASE, .gicd_size = MEMMAP_GICD_SIZE,
+		.gicr_base = MEMMAP_GICR_BASE,
+		.gicr_size = MEMMAP_GICR_STRIDE * vm->nr_vcpus,
+		.add_devices = add_device_nodes, .opaque = vm,
+	};
+	int ret;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		mpidr[i] = vm->vcpus[i].mpidr;
+	if (vm->initrd_size) {
+		p.initrd_start = vm->layout.initrd_addr;
+		p.initrd_end = vm->layout.initrd_addr + vm->initrd_size;
+	}
+	ret = fdt__build(dtb, MEMMAP_DTB_MAX, &p);
+	if (ret < 0)
+		fail("building the device tree: %s", fdt__strerror(ret));
+	return 0;
+}
+
+static int dump_dtb(struct vm *vm, char *err, unsigned long errlen)
+{
+	void *dtb = vm__gpa_to_hva(vm, vm->layout.dtb_addr, MEMMAP_DTB_MAX);
+	uint32_t size = __builtin_bswap32(((uint32_t *)dtb)[1]);
+	int fd = open(vm->cfg->dtb_dump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		fail("--dtb-dump %s: %s", vm->cfg->dtb_dump, strerror(errno));
+	if (write(fd, dtb, size) != (ssize_t)size) {
+		close(fd);
+		fail("--dtb-dump %s: write failed", vm->cfg->dtb_dump);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Copy kernel, initrd and DTB into guest RAM and point vCPU 0 at them. */
+static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct boot_layout *l = &vm->layout;
+
+	memcpy(vm__gpa_to_hva(vm, l->kernel_addr, vm->kernel.size),
+	       vm->kernel.data, vm->kernel.size);
+	if (vm->initrd_size)
+		memcpy(vm__gpa_to_hva(vm, l->initrd_addr, vm->initrd_size),
+		       vm->initrd, vm->initrd_size);
+	if (write_dtb(vm, err, errlen))
+		return -1;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vcpu__reset_boot_regs(vm, &vm->vcpus[i]))
+			fail("vCPU %u: setting boot registers failed", i);
+	return 0;
+}
+
+int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen)
+{
+	const char *dev = cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm";
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->gic_fd = -1;
+	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
+	if (pipe2(vm->wake_pipe, O_CLOEXEC | O_NONBLOCK))
+		fail("pipe: %s", strerror(errno));
+	if (!cfg->kernel)
+		fail("no kernel given (use -k/--kernel FILE)");
+	if (kvm__open(&vm->kvm, dev, err, errlen))
+		return -1;
+	cpu__probe(vm);
+	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus || cfg->nr_cpus > MEMMAP_MAX_CPUS)
+		fail("--cpus %u: %s allows at most %d vCPUs", cfg->nr_cpus, dev,
+		     vm->kvm.max_vcpus < (int)MEMMAP_MAX_CPUS ? vm->kvm.max_vcpus : (int)MEMMAP_MAX_CPUS);
+	if (cpu__check_config(vm, err, errlen) || setup_memory(vm, err, errlen) ||
+	    load_images(vm, err, errlen) || gic__create(vm, err, errlen))
+		return -1;
+	vm->nr_vcpus = cfg->nr_cpus;
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		fail("out of memory");
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].fd = -1;
+	if (vcpu__create_all(vm, err, errlen) || gic__finalize(vm, err, errlen))
+		return -1;
+	if (device__init_all(vm))
+		fail("device initialisation failed");
+	build_cmdline(vm);
+	if (prepare_boot(vm, err, errlen))
+		return -1;
+	if (cfg->dtb_dump && dump_dtb(vm, err, errlen))
+		return -1;
+	return 0;
+}
+
+static void drain_console(struct vm *vm, int fd)
+{
+	uint8_t buf[256];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n <= 0)
+		return;
+	if (term__escape(buf, n)) {
+		pr_info("stopped from the console (Ctrl-A x)");
+		vm__stop(vm, VM_EXIT_INTERRUPTED);
+		return;
+	}
+	if (vm->console_in)
+		vm->console_in(vm->console_opaque, buf, n);
+}
+
+/* The main thread: serial input and signals until the VM stops. */
+static void main_loop(struct vm *vm)
+{
+	struct pollfd fds[3] = {
+		{ .fd = vm->wake_pipe[0], .events = POLLIN },
+		{ .fd = term__signal_fd(), .events = POLLIN },
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+	};
+	bool stdin_open = true;
+
+	while (!vm__stopping(vm)) {
+		if (poll(fds, stdin_open ? 3 : 2, 1000) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN) {
+			pr_info("stopped by signal %d", term__take_signal());
+			vm__stop(vm, VM_EXIT_INTERRUPTED);
+		}
+		if (stdin_open && (fds[2].revents & POLLIN))
+			drain_console(vm, STDIN_FILENO);
+		else if (stdin_open && (fds[2].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			stdin_open = false;
+	}
+}
+
+static int reboot(struct vm *vm)
+{
+	char err[512];
+
+	pr_info("rebooting the guest");
+	pthread_mutex_lock(&vm->lock);
+	vm->stopping = false;
+	pthread_mutex_unlock(&vm->lock);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (cpu__init_vcpu(vm, &vm->vcpus[i], false, err, sizeof(err))) {
+			pr_err("reboot: %s", err);
+			return -1;
+		}
+	}
+	if (prepare_boot(vm, err, sizeof(err))) {
+		pr_err("reboot: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int vm__run(struct vm *vm)
+{
+	for (;;) {
+		if (vcpu__start_all(vm) == 0)
+			main_loop(vm);
+		vcpu__join_all(vm);
+		if (vm->exit_status != VM_EXIT_RESET || vm->cfg->on_reset != RESET_REBOOT)
+			break;
+		if (reboot(vm))
+			return VM_EXIT_ERROR;
+	}
+	return vm->exit_status;
+}
+
+void vm__destroy(struct vm *vm)
+{
+	if (vm->nr_mmio || vm->nr_fdt_hooks)
+		device__exit_all(vm);
+	for (unsigned int i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->kvm.run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	loader__free_kernel(&vm->kernel);
+	free(vm->initrd);
+	kvm__close(&vm->kvm);
+}
