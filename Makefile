@@ -61,7 +61,12 @@ module: $(CACHE)/current-abi
 	fi
 
 # Guest side: the test init (static arm64) packed with busybox.
-guest: $(BUILD)/aarch64/guest-initramfs.cpio
+guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody
+
+# Small static tools the in-host scenarios use.
+$(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
 $(BUILD)/aarch64/elv-report: $(GUEST_INIT_SRCS) | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot the emulated arm64 host (QEMU, TCG, EL2 + VHE) and run a script in it.
-#   host-run.sh [--backend kvm|elvisor] [--timeout SEC] [--log FILE] SCRIPT [FILE...]
+#   host-run.sh [--backend kvm|elvisor] [--timeout SEC] [--log FILE] [--interactive] SCRIPT [FILE...]
 # SCRIPT becomes /test/run.sh; extra FILEs are copied to /test/. The host's
 # console goes to stdout (and --log); the exit status is the script's.
 # --backend kvm (default): the host kernel's own KVM, the reference.
@@ -8,12 +8,13 @@
 # can own EL2; the script loads the module itself.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-backend=kvm timeout=600 log=/dev/null
+backend=kvm timeout=600 log=/dev/null interactive=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--backend) backend=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
 	*) break ;;
 	esac
 done
@@ -31,12 +32,16 @@ for f in "$@"; do cp -a "$f" "$work/root/test/"; done
 cat "$base" "$work/extra.cpio" > "$work/initrd.cpio"
 append="console=ttyAMA0 panic=-1 rdinit=/init loglevel=4"
 [ "$backend" = elvisor ] && append="$append kvm-arm.mode=none"
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
+	-accel tcg,thread=multi -smp 2 -m 3072 -nographic -no-reboot
+	-kernel "$top/cache/kernel/$abi/Image" -initrd "$work/initrd.cpio" -append "$append")
+if [ -n "$interactive" ]; then
+	echo "host-run: Ctrl-A x quits QEMU" >&2
+	"${qemu[@]}"
+	exit $?
+fi
 set +e
-timeout --foreground "$timeout" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on \
-	-accel tcg,thread=multi -smp 2 -m 3072 -nographic -no-reboot \
-	-kernel "$top/cache/kernel/$abi/Image" -initrd "$work/initrd.cpio" \
-	-append "$append" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
+timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" = 124 ]; then echo "host-run: timed out after ${timeout}s" >&2; exit 124; fi

@@ -12,7 +12,7 @@
 
 #include "log.h"
 
-#define CONFIG_MAX_CPUS		512
+#define CONFIG_MAX_CPUS		4096
 #define CONFIG_DEFAULT_MEM_MIB	256
 #define CONFIG_MAX_IDREG_SETS	64
 #define CONFIG_VLS_WORDS	8

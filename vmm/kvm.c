@@ -39,6 +39,8 @@ int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen)
 		fail("%s: %s", dev, strerror(e));
 	}
 	ver = ioctl(kvm->sys_fd, KVM_GET_API_VERSION, 0);
+	if (ver < 0)
+		fail("%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev, strerror(errno));
 	if (ver != KVM_API_VERSION)
 		fail("%s: KVM API version %d, expected %d", dev, ver, KVM_API_VERSION);
 	kvm->run_size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);

@@ -172,7 +172,7 @@ static int add_device_nodes(void *fdt, void *opaque)
 
 static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
 {
-	uint64_t mpidr[CONFIG_MAX_CPUS];
+	uint64_t mpidr[MEMMAP_MAX_CPUS];
 	void *dtb = vm__gpa_to_hva(vm, vm->layout.dtb_addr, MEMMAP_DTB_MAX);
 	struct fdt_params p = {
 		.ram_base = vm->ram_base, .ram_size = vm->ram_size,
@@ -247,9 +247,12 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 	if (kvm__open(&vm->kvm, dev, err, errlen))
 		return -1;
 	cpu__probe(vm);
-	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus || cfg->nr_cpus > MEMMAP_MAX_CPUS)
-		fail("--cpus %u: %s allows at most %d vCPUs", cfg->nr_cpus, dev,
-		     vm->kvm.max_vcpus < (int)MEMMAP_MAX_CPUS ? vm->kvm.max_vcpus : (int)MEMMAP_MAX_CPUS);
+	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus)
+		fail("--cpus %u: %s allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
+		     cfg->nr_cpus, dev, vm->kvm.max_vcpus);
+	if (cfg->nr_cpus > MEMMAP_MAX_CPUS)
+		fail("--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
+		     cfg->nr_cpus, (unsigned long long)MEMMAP_MAX_CPUS);
 	if (cpu__check_config(vm, err, errlen) || setup_memory(vm, err, errlen) ||
 	    load_images(vm, err, errlen) || gic__create(vm, err, errlen))
 		return -1;

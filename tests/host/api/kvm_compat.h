@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Definitions newer than the 6.1-era <linux/kvm.h> of the cross toolchain,
+ * with upstream's numbers, for the in-host API tests.
+ */
+#ifndef ELV_TEST_KVM_COMPAT_H
+#define ELV_TEST_KVM_COMPAT_H
+
+#include <linux/kvm.h>
+
+#ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
+#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
+#endif
+#ifndef KVM_CAP_VM_GPA_BITS
+#define KVM_CAP_VM_GPA_BITS 207
+#endif
+#ifndef ARM64_FEATURE_ID_SPACE_SIZE
+#define ARM64_FEATURE_ID_SPACE_SIZE (3 * 8 * 8)
+#define ARM64_FEATURE_ID_RANGE_IDREGS (1U << 0)
+struct reg_mask_range {
+	__u64 addr;
+	__u32 range;
+	__u32 reserved[13];
+};
+#endif
+#ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
+#define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
+#endif
+/* op1 0, 1, 3 map to 0, 1, 2: upstream's ARM64_FEATURE_ID_SPACE_IDX */
+#define ELV_FEATURE_ID_SPACE_IDX(op1, crm, op2) \
+	((((op1) & 3) - ((op1) == 3)) * 64 + (crm) * 8 + (op2))
+
+#endif

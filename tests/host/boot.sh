@@ -1,0 +1,20 @@
+# Linux guests boot to init with 1, 2 and 4 vCPUs and power off (status 0);
+# a guest reset ends elvisor with status 3 by default.
+. ./lib.sh
+for n in 1 2 4; do
+	boot_guest boot$n -c $n
+	expect_exit boot$n 0 "boot.cpus$n.poweroff-exit-0"
+	expect_report boot$n nprocs $n "boot.cpus$n.all-online"
+	grep -q ELV-GUEST-INIT /tmp/boot$n.out && pass "boot.cpus$n.reached-init" ||
+		fail "boot.cpus$n.reached-init" "no init marker"
+done
+boot_guest reset -p "quiet elv.mode=reset"
+expect_exit reset 3 "boot.reset-exits-3"
+# lkvm-style positional kernel and the long options
+run_vm lkvm --mem 128 --cpus 1 --initrd $INITRD --params "quiet" --console serial \
+	--network mode=none --loglevel warning $KERNEL
+expect_exit lkvm 0 "boot.lkvm-style-flags"
+# --dtb-dump writes a device tree blob (magic d00dfeed)
+boot_guest dtb --dtb-dump /tmp/guest.dtb
+magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
+[ "$magic" = d00dfeed ] && pass boot.dtb-dump || fail boot.dtb-dump "magic '$magic'"

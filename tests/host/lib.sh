@@ -1,0 +1,77 @@
+# Sourced by scenario scripts running inside the emulated host (busybox sh).
+# Each check prints one line the driver counts: "ok NAME", "FAIL NAME: why"
+# or "SKIP NAME: why" (a skip is never counted as a pass).
+E=/elvisor
+KERNEL=$E/Image
+INITRD=$E/guest-initramfs.cpio
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-180}
+
+pass() { echo "ok $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# run_vm NAME [elvisor run args...]: output in /tmp/NAME.out, status in $rc.
+run_vm() {
+	name=$1; shift
+	timeout "$GUEST_TIMEOUT" $E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null
+	rc=$?
+	echo "$rc" > /tmp/$name.rc
+	return 0
+}
+
+# boot_guest NAME [extra args]: the standard guest, report mode.
+boot_guest() {
+	name=$1; shift
+	run_vm "$name" -k $KERNEL -i $INITRD -m 256 -p "quiet" "$@"
+}
+
+# report NAME KEY: a value from the guest's ELV-REPORT lines.
+report() {
+	sed -n "s/^ELV-REPORT $2=//p" /tmp/$1.out | tr -d '\r' | head -n 1
+}
+
+show_output() {
+	echo "---- output of $1 (last 15 lines)"
+	tail -n 15 /tmp/$1.out | tr -d '\r'
+	echo "----"
+}
+
+expect_exit() { # NAME CODE CHECK
+	if [ "$(cat /tmp/$1.rc)" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "exit status $(cat /tmp/$1.rc), expected $2"
+		show_output "$1"
+	fi
+}
+
+expect_report() { # NAME KEY VALUE CHECK
+	got=$(report "$1" "$2")
+	if [ "$got" = "$3" ]; then
+		pass "$4"
+	else
+		fail "$4" "guest reports $2='$got', expected '$3'"
+		grep -q ELV-REPORT-END /tmp/$1.out || show_output "$1"
+	fi
+}
+
+expect_feature() { # NAME FEATURE yes|no CHECK
+	f=" $(report "$1" features) "
+	case "$f" in *" $2 "*) have=yes ;; *) have=no ;; esac
+	if [ "$have" = "$3" ]; then pass "$4"; else fail "$4" "feature $2 present=$have, expected $3"; fi
+}
+
+# expect_error NAME "substring" CHECK: non-zero exit, one clear message,
+# and no guest started.
+expect_error() {
+	r=$(cat /tmp/$1.rc)
+	if [ "$r" = 0 ]; then
+		fail "$3" "exit status 0, expected failure"
+	elif ! grep -qF -- "$2" /tmp/$1.out; then
+		fail "$3" "message lacks '$2': $(head -n 3 /tmp/$1.out | tr '\n' ' ')"
+	elif grep -q "ELV-GUEST-INIT\|Booting Linux" /tmp/$1.out; then
+		fail "$3" "a guest started"
+	else
+		pass "$3"
+	fi
+}

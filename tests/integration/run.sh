@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Integration tests: boot the emulated arm64 host once per scenario group and
+# count what the scenario scripts print ("ok", "FAIL", "SKIP" lines).
+# Full consoles are kept in build/test-logs/.
+#   run.sh [GROUP...]     GROUP is backend:script, e.g. kvm:boot.sh
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+logs=$top/build/test-logs
+mkdir -p "$logs"
+
+# backend:script. The reference KVM runs every VMM scenario; elvisor.ko
+# groups are added as the hypervisor grows (docs/testing.md).
+default_groups=(
+	kvm:boot.sh
+	kvm:errors.sh
+)
+[ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
+groups=("${@:-${default_groups[@]}}")
+[ $# -gt 0 ] && groups=("$@")
+
+passed=0 failed=0 skipped=0
+for g in "${groups[@]}"; do
+	backend=${g%%:*} script=${g#*:}
+	log=$logs/$backend-${script%.sh}.log
+	echo "== [$backend] $script"
+	extra=("$top/tests/host/lib.sh")
+	[ -d "$top/tests/host/files" ] && extra+=("$top/tests/host/files")
+	out=$("$top/scripts/host-run.sh" --backend "$backend" --timeout 1200 --log "$log" \
+		"$top/tests/host/$script" "${extra[@]}" 2>&1)
+	status=$?
+	# Result lines, and the context blocks scenarios print for failures.
+	printf '%s\n' "$out" | awk -v b="[$backend] " '
+		/^---- output/ { ctx = 1 }
+		ctx { print "    " $0; if ($0 == "----") ctx = 0; next }
+		/^(ok|FAIL|SKIP) / { print b $0 }'
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
+	s=$(printf '%s\n' "$out" | grep -c '^SKIP ')
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+		echo "[$backend] FAIL $script: the emulated host did not finish (status $status, see $log)"
+		f=$((f + 1))
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+echo "integration: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make test: native unit tests, TOML conformance, then the integration tests
+# in the emulated arm64 host. Ends with one summary line.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+total_p=0 total_f=0 total_s=0
+add() { total_p=$((total_p + $1)); total_f=$((total_f + $2)); total_s=$((total_s + ${3:-0})); }
+
+echo "== unit tests (Criterion)"
+out=$(build/host/unit-tests --jobs 2 2>&1); st=$?
+printf '%s\n' "$out" | grep -v '^\[----\]' | tail -n 40
+line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n1)
+p=$(sed -n 's/.*Passing: \([0-9]*\).*/\1/p' <<<"$line")
+f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$line")
+c=$(sed -n 's/.*Crashing: \([0-9]*\).*/\1/p' <<<"$line")
+if [ -z "$p" ]; then p=0 f=1; echo "unit tests did not run (status $st)"; fi
+add "$p" $((f + ${c:-0}))
+
+if [ -x tests/toml/run-toml-test.sh ]; then
+	echo "== TOML 1.0 conformance (toml-test)"
+	out=$(tests/toml/run-toml-test.sh ../shared/toml-test build/host/toml-decode 2>&1)
+	printf '%s\n' "$out" | tail -n 15
+	line=$(printf '%s\n' "$out" | tail -n1)
+	p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+	f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+	[ -n "$p" ] || { p=0 f=1; }
+	add "$p" "$f"
+fi
+
+echo "== integration tests (emulated arm64 host)"
+out=$(tests/integration/run.sh 2>&1 | tee /dev/stderr)
+line=$(printf '%s\n' "$out" | tail -n1)
+p=$(sed -n 's/^integration: \([0-9]*\) passed.*/\1/p' <<<"$line")
+f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+s=$(sed -n 's/.* \([0-9]*\) skipped.*/\1/p' <<<"$line")
+[ -n "$p" ] || { p=0 f=1 s=0; }
+add "$p" "$f" "$s"
+
+echo "== total: $total_p passed, $total_f failed ($total_s skipped, not counted as passed)"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" = 0 ]
