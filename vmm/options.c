@@ -52,7 +52,7 @@ static const struct opt_desc run_opts[] = {
 };
 
 #define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
-static const char short_opts[] = "+k:i:p:m:c:n:h";
+static const char short_opts[] = "+:k:i:p:m:c:n:h";
 
 static void fill_long_opts(struct option *out)
 {
@@ -197,7 +197,7 @@ static int run_getopt(int argc, char **argv, struct vm_config *cfg,
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
 
-			if (optopt && c == ':')
+			if (c == ':')
 				fail("option %s needs a value", bad);
 			fail("unknown option %s (see elvisor run --help)", bad);
 		}
