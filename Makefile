@@ -61,7 +61,7 @@ module: $(CACHE)/current-abi
 	fi
 
 # Guest side: the test init (static arm64) packed with busybox.
-guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody
+guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench
 
 # Small static tools the in-host scenarios use.
 $(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi

@@ -32,6 +32,7 @@ chmod +x "$stage/init"
 # Everything built for the target, plus the kernel the guests boot.
 cp -a "$top/build/aarch64/." "$stage/elvisor/" 2>/dev/null || true
 rm -rf "$stage/elvisor/obj"
+cp -r "$top/configs" "$stage/elvisor/configs"
 cp "$top/cache/kernel/$abi/Image" "$stage/elvisor/Image"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

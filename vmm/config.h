@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * struct vm_config: everything that describes a VM, filled from a TOML file
- * (config.c) and then from command-line flags (options.c), which override
- * the file because they are applied after it.
+ * struct vm_config: everything that describes a VM. config.c fills it from a
+ * TOML file (and the profiles it includes); options.c then applies the
+ * command-line flags over it, so flags override the file.
+ *
+ * Every value that came from a file remembers where ("vm.toml:12:1") so
+ * that errors found later, against the backend, can point at the input.
  */
 #ifndef ELV_CONFIG_H
 #define ELV_CONFIG_H
@@ -14,8 +17,10 @@
 
 #define CONFIG_MAX_CPUS		4096
 #define CONFIG_DEFAULT_MEM_MIB	256
-#define CONFIG_MAX_IDREG_SETS	64
-#define CONFIG_VLS_WORDS	8
+#define CONFIG_MAX_IDREG_SETS	128
+#define CONFIG_VLS_WORDS	8	/* KVM_ARM64_SVE_VLS_WORDS */
+#define CONFIG_NR_FW_BMAPS	3	/* ELV_NR_FW_BMAPS (hyp/core/fwregs.h) */
+#define CONFIG_WHERE_LEN	160
 
 enum config_console { CONSOLE_SERIAL, CONSOLE_VIRTIO };
 enum config_reset { RESET_EXIT, RESET_REBOOT };
@@ -23,30 +28,44 @@ enum config_reset { RESET_EXIT, RESET_REBOOT };
 /* -1 means "not said": the backend's default applies. */
 typedef int tristate;
 
+/* "file:line:col" of a setting, or "" when it came from a flag/default. */
+typedef char config_where[CONFIG_WHERE_LEN];
+
+/*
+ * One narrowing of an ID register: bits in mask take value. Named fields
+ * ("ID_AA64ISAR0_EL1.ATOMIC = 0") fill field_name; the raw form
+ * ({ mask = ..., value = ... }) leaves it empty.
+ */
 struct config_idreg_set {
-	uint32_t encoding;	/* sysreg encoding, see hyp/core/sysregs.h */
-	uint64_t mask;		/* bits to replace */
-	uint64_t value;		/* their new value (within mask) */
-	char what[96];		/* "file:line: REG.FIELD" for messages */
+	uint16_t enc;			/* ELV_SYSREG_ENC(op0, op1, crn, crm, op2) */
+	char reg_name[32];		/* "ID_AA64ISAR0_EL1" */
+	char field_name[32];		/* "ATOMIC", or "" for the raw form */
+	uint64_t mask;
+	uint64_t value;			/* within mask */
+	config_where where;
 };
 
 struct cpu_config {
 	tristate sve;
+	config_where where_sve;
 	unsigned int sve_max_vl;		/* bits; 0 = not said */
 	bool sve_vls_explicit;
 	uint64_t sve_vls[CONFIG_VLS_WORDS];	/* KVM_REG_ARM64_SVE_VLS layout */
+	config_where where_vls;			/* of sve_max_vl or the explicit set */
 	tristate ptrauth;
-	char profile[64];
+	config_where where_ptrauth;
+	char profile[64];			/* last profile included, for reports */
 	unsigned int nr_idreg_sets;
 	struct config_idreg_set idreg_sets[CONFIG_MAX_IDREG_SETS];
-	char where_sve[96], where_ptrauth[96];	/* for messages */
 };
 
 struct fw_config {
-	uint32_t psci_version;		/* KVM encoding; 0 = backend default */
-	/* Firmware bitmap registers, by index in hyp/core/fwregs.h's table. */
-	uint64_t bmap_value[4];
-	uint64_t bmap_said[4];		/* bits the user set either way */
+	uint32_t psci_version;		/* KVM encoding (major << 16 | minor); 0 = default */
+	config_where where_psci;
+	/* Firmware bitmap registers, indexed like elv_fw_bmaps[] in fwregs.h. */
+	uint64_t bmap_value[CONFIG_NR_FW_BMAPS];
+	uint64_t bmap_said[CONFIG_NR_FW_BMAPS];	/* bits the user set, on or off */
+	config_where where_bmap[CONFIG_NR_FW_BMAPS][64];
 };
 
 struct vm_config {
@@ -67,5 +86,14 @@ struct vm_config {
 };
 
 void config__init(struct vm_config *cfg);
+
+/*
+ * Load a VM config file over cfg (normally freshly config__init()ed).
+ * Returns 0, or -1 with one line in err: "file:line:col: what is wrong
+ * (what was expected)". Strings in cfg point into memory that lives until
+ * the process exits.
+ */
+int config__load(struct vm_config *cfg, const char *path, char *err,
+		 unsigned long errlen);
 
 #endif

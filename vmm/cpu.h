@@ -9,6 +9,7 @@
 #define ELV_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vm;
@@ -23,6 +24,11 @@ struct cpu_caps {
 };
 
 void cpu__probe(struct vm *vm);
+bool cpu__want_sve(const struct vm *vm);
+bool cpu__want_ptrauth(const struct vm *vm);
+void cpu__format_vls(const uint64_t *vls, char *buf, unsigned long len);
+/* KVM_ARM_GET_REG_WRITABLE_MASKS into vm->id_masks, once. */
+int cpu__fetch_id_masks(struct vm *vm, char *err, unsigned long errlen);
 int cpu__check_config(struct vm *vm, char *err, unsigned long errlen);
 /* first: the VM's first boot (not a reboot): configure everything. */
 int cpu__init_vcpu(struct vm *vm, struct vcpu *vcpu, bool first,

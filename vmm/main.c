@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "config.h"
 #include "log.h"
 #include "options.h"
@@ -18,6 +19,7 @@ static void usage(void)
 	printf("usage: elvisor COMMAND [ARGS]\n\n"
 	       "commands:\n"
 	       "  run       boot a guest (elvisor run --help)\n"
+	       "  cpu       report what the backend offers, or what a config gives (elvisor cpu --help)\n"
 	       "  version   print the version\n");
 }
 
@@ -29,6 +31,12 @@ static int cmd_run(int argc, char **argv)
 	int ret;
 
 	config__init(&cfg);
+	/* The file first, then the flags over it. */
+	cfg.config_file = options__find_config(argc, argv);
+	if (cfg.config_file && config__load(&cfg, cfg.config_file, err, sizeof(err))) {
+		pr_err("%s", err);
+		return VM_EXIT_USAGE;
+	}
 	ret = options__parse_run(argc, argv, &cfg, err, sizeof(err));
 	if (ret > 0)
 		return 0;
@@ -60,6 +68,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cpu"))
+		return cmd_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("elvisor %s\n", ELVISOR_VERSION);
 		return 0;

@@ -141,8 +141,14 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_RAW: cfg->raw_kernel = true; break;
 	case OPT_DEBUG: log__level = LOG_DEBUG; break;
 	case OPT_NAME: break;
-	case OPT_DISABLE_SVE: cfg->cpu.sve = 0; break;
-	case OPT_DISABLE_PTRAUTH: cfg->cpu.ptrauth = 0; break;
+	case OPT_DISABLE_SVE:
+		cfg->cpu.sve = 0;
+		snprintf(cfg->cpu.where_sve, sizeof(cfg->cpu.where_sve), "--disable-sve");
+		break;
+	case OPT_DISABLE_PTRAUTH:
+		cfg->cpu.ptrauth = 0;
+		snprintf(cfg->cpu.where_ptrauth, sizeof(cfg->cpu.where_ptrauth), "--disable-ptrauth");
+		break;
 	case OPT_MEM:
 		if (options__parse_mem(arg, &cfg->mem_mib))
 			fail("--mem %s: expected a size in MiB, e.g. 512, 512M or 2G", arg);
@@ -157,6 +163,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 			fail("--sve-max-vl %s: expected a multiple of 128 from 128 to 2048 (bits)", arg);
 		cfg->cpu.sve_max_vl = v;
 		cfg->cpu.sve_vls_explicit = false;
+		snprintf(cfg->cpu.where_vls, sizeof(cfg->cpu.where_vls), "--sve-max-vl %lu", v);
 		break;
 	case OPT_CONSOLE:
 		if (strcmp(arg, "serial"))

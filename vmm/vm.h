@@ -45,6 +45,8 @@ struct vm {
 	struct vm_config *cfg;
 	struct kvm kvm;
 	struct cpu_caps caps;
+	uint64_t id_masks[3 * 8 * 8];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
+	bool id_masks_valid;
 	uint8_t *ram;
 	uint64_t ram_base, ram_size;
 	struct vcpu *vcpus;

@@ -13,6 +13,8 @@ mkdir -p "$logs"
 default_groups=(
 	kvm:boot.sh
 	kvm:errors.sh
+	kvm:config.sh
+	kvm:config-errors.sh
 )
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")

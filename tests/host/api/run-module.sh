@@ -1,0 +1,27 @@
+# In-host script (busybox sh) for scripts/host-run.sh: elvisor.ko load rules.
+# Under --backend kvm the module must refuse to load (the host's KVM owns
+# EL2); under --backend elvisor it loads, honours devname=, and unloads.
+# Prints ok/FAIL lines and "N passed, N failed"; exits non-zero on failure.
+pass=0 fail=0
+check() { if [ "$2" = 0 ]; then echo "ok $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+if grep -q kvm-arm.mode=none /proc/cmdline; then
+	insmod /elvisor/elvisor.ko devname=elvkvm; check module.load_devname $?
+	[ -c /dev/elvkvm ] && [ ! -e /dev/kvm ]; check module.devname_node $?
+	/elvisor/api-reglist -d /dev/elvkvm none > /dev/null; check module.devname_works $?
+	rmmod elvisor; check module.unload $?
+	[ ! -e /dev/elvkvm ]; check module.node_removed $?
+	insmod /elvisor/elvisor.ko; check module.reload $?
+	[ -c /dev/kvm ]; check module.default_node $?
+	# The module stays pinned while a VM fd is open.
+	/elvisor/api-reglist none > /dev/null; check module.use $?
+	rmmod elvisor; check module.unload_again $?
+else
+	insmod /elvisor/elvisor.ko 2> /tmp/err; st=$?
+	[ "$st" != 0 ]; check module.refused_with_host_kvm $?
+	dmesg | grep -q "elvisor: .*host's KVM is active"; check module.refusal_logged $?
+	dmesg | grep "elvisor:" | tail -n 1
+	[ -c /dev/kvm ]; check module.host_kvm_untouched $?
+fi
+dmesg | grep -E "WARNING|BUG|Oops|Call trace"; [ $? != 0 ]; check module.kernel_log_clean $?
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

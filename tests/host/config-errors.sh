@@ -1,0 +1,45 @@
+# Bad VM configs: a clear error naming file:line and the field, a non-zero
+# exit, nothing started (issue 3).
+. ./lib.sh
+bad() { # NAME 'toml text'
+	printf '%s\n' "$2" > /tmp/$1.toml
+	boot_guest "$1" --config /tmp/$1.toml
+}
+bad malformed '[cpu
+sve = true'
+expect_error malformed "/tmp/malformed.toml:1:" config-errors.malformed-toml
+bad unknown-key '[vm]
+memory = 256'
+expect_error unknown-key 'did you mean "mem"' config-errors.unknown-key-did-you-mean
+bad wrong-type '[vm]
+cpus = "two"'
+expect_error wrong-type "/tmp/wrong-type.toml:2:" config-errors.wrong-type
+bad out-of-range '[vm]
+cpus = 0'
+expect_error out-of-range "/tmp/out-of-range.toml:2:" config-errors.out-of-range
+bad bad-vls '[cpu]
+sve_vector_lengths = [128, 512]'
+expect_error bad-vls "sve_vector_lengths = [128, 512]: not a set" config-errors.unsupported-vl-set
+bad above-host '[cpu.id_registers]
+ID_AA64ISAR0_EL1.ATOMIC = 3'
+expect_error above-host "ID_AA64ISAR0_EL1.ATOMIC = 3: more than this host offers" config-errors.field-above-host
+bad unknown-field '[cpu.id_registers]
+ID_AA64ISAR0_EL1.ATOMICS = 0'
+expect_error unknown-field "ATOMICS" config-errors.unknown-field
+bad unknown-profile '[cpu]
+profile = "nosuch"'
+expect_error unknown-profile "nosuch" config-errors.unknown-profile
+bad unknown-service '[firmware]
+services = ["trng", "warp"]'
+expect_error unknown-service "warp" config-errors.unknown-service
+bad bad-psci '[firmware]
+psci_version = "2.0"'
+expect_error bad-psci "/tmp/bad-psci.toml:2:" config-errors.bad-psci-version
+$E/elvisor cpu --config $E/configs/narrow-atomics.toml > /tmp/cpucfg.out 2>&1
+if $E/elvisor cpu | grep -q "nothing can be narrowed"; then
+	grep -q "cannot narrow ID registers" /tmp/cpucfg.out &&
+		pass config-errors.cpu-config-says-why || fail config-errors.cpu-config-says-why "$(cat /tmp/cpucfg.out)"
+else
+	grep -q "ATOMIC .*= 0 " /tmp/cpucfg.out &&
+		pass config-errors.cpu-config-shows-narrowed || fail config-errors.cpu-config-shows-narrowed "$(head /tmp/cpucfg.out)"
+fi

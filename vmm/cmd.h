@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ELV_CMD_H
+#define ELV_CMD_H
+
+int cmd_cpu(int argc, char **argv);
+
+#endif
