@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>	/* strcasecmp, strncasecmp (linux/string.h in the kernel) */
+#include <stdio.h>	/* snprintf only (linux/kernel.h in the kernel) */
 #endif
 
 #ifndef ARRAY_SIZE

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The system registers KVM/arm64 exposes to userspace: one sorted table of
+ * descriptors covering exactly the sysreg-class IDs that Linux 6.1's KVM
+ * (Debian 6.1.192, the reference backend) reports in KVM_GET_REG_LIST for an
+ * arm64 vCPU: the base set, plus the PMU, SVE, pointer-auth and MTE dependent
+ * ones, plus the "invariant" (MIDR & co) and timer registers, which 6.1 lists
+ * from separate tables. See docs/archdata.md for sources and later additions.
+ *
+ * API
+ *   elv_sysregs[], elv_nr_sysregs        the table, ascending by encoding
+ *   elv_sysreg_find(enc)                 binary search by packed encoding
+ *   elv_sysreg_find_id(id)               same, from a full register ID
+ *   elv_sysreg_by_name(name)             case-insensitive name lookup
+ *   elv_sysreg_listed(desc, feat)        in KVM_GET_REG_LIST for these features?
+ *   elv_sysregs_count(feat)              how many are listed
+ *   elv_sysregs_fill(feat, ids, n)       write the listed IDs (table order);
+ *                                        returns the count, -E2BIG if n is short
+ *   elv_sysregs_selfcheck(&bad)          sorted, unique, names well formed,
+ *                                        flags consistent; 0 or -EINVAL
+ *   elv_feature_id_idx(enc)              index into the writable-masks array
+ *                                        (KVM_ARM_GET_REG_WRITABLE_MASKS), or -1
+ *   ELV_FEATURE_ID_SPACE_IDX(...), ELV_FEATURE_ID_SPACE_SIZE
+ */
+#ifndef ELV_SYSREGS_H
+#define ELV_SYSREGS_H
+
+#include "elv_base.h"
+#include "regid.h"
+
+/* Descriptor flags. */
+#define ELV_SR_ID		ELV_BIT(0)	/* feature-ID space op0=3 op1=0 CRn=0 CRm=1..7: see idregs.h */
+#define ELV_SR_AA32_ID		ELV_BIT(1)	/* AArch32 ID reg: RAZ, user-WI if the host lacks AArch32 EL0 */
+#define ELV_SR_RAZ		ELV_BIT(2)	/* always reads 0; userspace may only write 0 */
+#define ELV_SR_UNALLOC		ELV_BIT(3)	/* encoding unallocated as far as 6.1 is concerned */
+#define ELV_SR_INVARIANT	ELV_BIT(4)	/* host value; a user write must equal it */
+#define ELV_SR_TIMER		ELV_BIT(5)	/* served by the arch-timer emulation */
+#define ELV_SR_DBG		ELV_BIT(6)	/* breakpoint/watchpoint bank register */
+#define ELV_SR_SVE		ELV_BIT(7)	/* exists only for SVE vCPUs (else hidden) */
+#define ELV_SR_PTRAUTH		ELV_BIT(8)	/* exists only with pointer auth */
+#define ELV_SR_PMU		ELV_BIT(9)	/* exists only with KVM_ARM_VCPU_PMU_V3 */
+#define ELV_SR_MTE		ELV_BIT(10)	/* exists only with KVM_CAP_ARM_MTE */
+#define ELV_SR_USER_RAZ_WI	ELV_BIT(11)	/* userspace reads 0, writes ignored */
+#define ELV_SR_RAZ_NO_SVE	ELV_BIT(12)	/* listed always, but RAZ unless the vCPU has SVE */
+
+#define ELV_SR_FEATURE_MASK	(ELV_SR_SVE | ELV_SR_PTRAUTH | ELV_SR_PMU | ELV_SR_MTE)
+
+/* What a vCPU reset does to the register. */
+enum elv_sysreg_reset {
+	ELV_RESET_NONE,		/* no vCPU storage: computed on access */
+	ELV_RESET_VAL,		/* reset to reset_val */
+	ELV_RESET_UNKNOWN,	/* architecturally UNKNOWN (KVM poisons it) */
+	ELV_RESET_SPECIAL,	/* computed by the glue: MPIDR, ACTLR, AMAIR, PMU state */
+};
+
+struct elv_sysreg_desc {
+	uint16_t enc;		/* ELV_SYSREG_ENC(op0, op1, crn, crm, op2) */
+	uint16_t flags;		/* ELV_SR_* */
+	const char *name;	/* NULL for an encoding the architecture leaves unnamed */
+	uint8_t reset;		/* enum elv_sysreg_reset */
+	uint64_t reset_val;
+};
+
+/* The vCPU configuration that decides which feature-dependent registers exist. */
+struct elv_vcpu_features {
+	bool sve;
+	bool ptrauth;		/* both address and generic */
+	bool pmu;
+	bool mte;
+};
+
+extern const struct elv_sysreg_desc elv_sysregs[];
+extern const unsigned int elv_nr_sysregs;
+
+const struct elv_sysreg_desc *elv_sysreg_find(uint16_t enc);
+const struct elv_sysreg_desc *elv_sysreg_find_id(uint64_t id);
+const struct elv_sysreg_desc *elv_sysreg_by_name(const char *name);
+bool elv_sysreg_listed(const struct elv_sysreg_desc *d, const struct elv_vcpu_features *f);
+unsigned int elv_sysregs_count(const struct elv_vcpu_features *f);
+int elv_sysregs_fill(const struct elv_vcpu_features *f, uint64_t *ids, unsigned int n);
+int elv_sysregs_selfcheck(unsigned int *bad_index);
+
+static inline unsigned int elv_sysreg_index(const struct elv_sysreg_desc *d)
+{
+	return (unsigned int)(d - elv_sysregs);
+}
+
+/*
+ * Feature ID space (KVM_ARM_GET_REG_WRITABLE_MASKS): op0 = 3, op1 in {0,1,3},
+ * CRn = 0, CRm and op2 in 0..7; op1 3 is folded onto slot 2.
+ */
+#define ELV_FEATURE_ID_SPACE_SIZE	(3 * 8 * 8)
+#define ELV_FEATURE_ID_RANGE_IDREGS	ELV_BIT(0)
+#define ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES	230
+#define ELV_FEATURE_ID_SPACE_IDX(op0, op1, crn, crm, op2)		\
+	(((((op1) & 3) - (((op1) & 3) == 3)) << 6) | (((crm) & 7) << 3) | ((op2) & 7))
+
+int elv_feature_id_idx(uint16_t enc);
+
+#endif /* ELV_SYSREGS_H */

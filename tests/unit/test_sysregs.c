@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The sysreg table against Linux 6.1's KVM_GET_REG_LIST. */
+#include <criterion/criterion.h>
+
+#include "sysregs.h"
+
+static const struct elv_vcpu_features no_features;
+
+Test(sysregs, selfcheck_passes)
+{
+	unsigned int bad = ~0U;
+
+	cr_expect_eq(elv_sysregs_selfcheck(&bad), 0, "entry %u is wrong", bad);
+}
+
+Test(sysregs, table_is_strictly_sorted_and_searchable)
+{
+	unsigned int i;
+
+	for (i = 0; i < elv_nr_sysregs; i++) {
+		if (i)
+			cr_expect_lt(elv_sysregs[i - 1].enc, elv_sysregs[i].enc);
+		cr_expect_eq(elv_sysreg_find(elv_sysregs[i].enc), &elv_sysregs[i]);
+		cr_expect_eq(elv_sysreg_find_id(elv_regid_sysreg_enc(elv_sysregs[i].enc)),
+			     &elv_sysregs[i]);
+	}
+	cr_expect_null(elv_sysreg_find(ELV_SYSREG_ENC(3, 0, 15, 0, 0)));
+	/* A 32-bit sized ID is not a sysreg ID. */
+	cr_expect_null(elv_sysreg_find_id(0x602000000013c030ULL));
+}
+
+Test(sysregs, counts_per_configuration_match_61)
+{
+	struct elv_vcpu_features f = { 0 };
+
+	cr_expect_eq(elv_sysregs_count(&f), 157);
+	f.pmu = true;
+	cr_expect_eq(elv_sysregs_count(&f), 157 + 74);
+	f = (struct elv_vcpu_features){ .sve = true };
+	cr_expect_eq(elv_sysregs_count(&f), 158);
+	f = (struct elv_vcpu_features){ .ptrauth = true };
+	cr_expect_eq(elv_sysregs_count(&f), 167);
+	f = (struct elv_vcpu_features){ .mte = true };
+	cr_expect_eq(elv_sysregs_count(&f), 161);
+	f = (struct elv_vcpu_features){ true, true, true, true };
+	cr_expect_eq(elv_sysregs_count(&f), elv_nr_sysregs);
+	cr_expect_eq(elv_nr_sysregs, 246);
+}
+
+/*
+ * 6.1's base list (tools/testing/selftests/kvm/aarch64/get-reg-list.c),
+ * sysreg part, minus the 64 breakpoint/watchpoint registers checked apart.
+ */
+static const uint16_t base_61[] = {
+	ELV_SYSREG_ENC(3, 3, 14, 3, 1), ELV_SYSREG_ENC(3, 3, 14, 3, 2),
+	ELV_SYSREG_ENC(3, 3, 14, 0, 2), ELV_SYSREG_ENC(3, 0, 0, 0, 0),
+	ELV_SYSREG_ENC(3, 0, 0, 0, 6), ELV_SYSREG_ENC(3, 1, 0, 0, 1),
+	ELV_SYSREG_ENC(3, 1, 0, 0, 7), ELV_SYSREG_ENC(3, 3, 0, 0, 1),
+	ELV_SYSREG_ENC(2, 0, 0, 2, 0), ELV_SYSREG_ENC(2, 0, 0, 2, 2),
+	ELV_SYSREG_ENC(2, 0, 1, 1, 4), ELV_SYSREG_ENC(2, 4, 0, 7, 0),
+	ELV_SYSREG_ENC(3, 0, 0, 0, 5),
+	ELV_SYSREG_ENC(3, 0, 1, 0, 0), ELV_SYSREG_ENC(3, 0, 1, 0, 1),
+	ELV_SYSREG_ENC(3, 0, 1, 0, 2), ELV_SYSREG_ENC(3, 0, 2, 0, 0),
+	ELV_SYSREG_ENC(3, 0, 2, 0, 1), ELV_SYSREG_ENC(3, 0, 2, 0, 2),
+	ELV_SYSREG_ENC(3, 0, 5, 1, 0), ELV_SYSREG_ENC(3, 0, 5, 1, 1),
+	ELV_SYSREG_ENC(3, 0, 5, 2, 0), ELV_SYSREG_ENC(3, 0, 6, 0, 0),
+	ELV_SYSREG_ENC(3, 0, 7, 4, 0), ELV_SYSREG_ENC(3, 0, 10, 2, 0),
+	ELV_SYSREG_ENC(3, 0, 10, 3, 0), ELV_SYSREG_ENC(3, 0, 12, 0, 0),
+	ELV_SYSREG_ENC(3, 0, 12, 1, 1), ELV_SYSREG_ENC(3, 0, 13, 0, 1),
+	ELV_SYSREG_ENC(3, 0, 13, 0, 4), ELV_SYSREG_ENC(3, 0, 14, 1, 0),
+	ELV_SYSREG_ENC(3, 2, 0, 0, 0), ELV_SYSREG_ENC(3, 3, 13, 0, 2),
+	ELV_SYSREG_ENC(3, 3, 13, 0, 3), ELV_SYSREG_ENC(3, 4, 3, 0, 0),
+	ELV_SYSREG_ENC(3, 4, 5, 0, 1), ELV_SYSREG_ENC(3, 4, 5, 3, 0),
+};
+
+static bool in_base_61(uint16_t enc)
+{
+	unsigned int i;
+
+	if (ELV_SYSREG_ENC_OP0(enc) == 2 && ELV_SYSREG_ENC_OP1(enc) == 0 &&
+	    ELV_SYSREG_ENC_CRN(enc) == 0 && ELV_SYSREG_ENC_OP2(enc) >= 4)
+		return true;	/* DBG{B,W}{V,C}Rn_EL1, n = 0..15 */
+	if (ELV_SYSREG_ENC_OP0(enc) == 3 && ELV_SYSREG_ENC_OP1(enc) == 0 &&
+	    ELV_SYSREG_ENC_CRN(enc) == 0 && ELV_SYSREG_ENC_CRM(enc) >= 1 &&
+	    ELV_SYSREG_ENC_CRM(enc) <= 7)
+		return true;	/* the whole feature-ID space, CRm 1..7 */
+	for (i = 0; i < ARRAY_SIZE(base_61); i++)
+		if (base_61[i] == enc)
+			return true;
+	return false;
+}
+
+Test(sysregs, base_set_is_exactly_61s)
+{
+	unsigned int i, listed = 0;
+
+	for (i = 0; i < elv_nr_sysregs; i++) {
+		const struct elv_sysreg_desc *d = &elv_sysregs[i];
+		bool listed_here = elv_sysreg_listed(d, &no_features);
+
+		cr_expect_eq(listed_here, in_base_61(d->enc), "%s (%#x)",
+			     d->name ? d->name : "unnamed", d->enc);
+		listed += listed_here;
+	}
+	for (i = 0; i < ARRAY_SIZE(base_61); i++)
+		cr_expect_not_null(elv_sysreg_find(base_61[i]), "missing %#x", base_61[i]);
+	cr_expect_eq(listed, 64 + 56 + ARRAY_SIZE(base_61));
+}
+
+Test(sysregs, feature_id_space_is_complete)
+{
+	unsigned int crm, op2;
+
+	for (crm = 1; crm <= 7; crm++) {
+		for (op2 = 0; op2 <= 7; op2++) {
+			const struct elv_sysreg_desc *d =
+				elv_sysreg_find(ELV_SYSREG_ENC(3, 0, 0, crm, op2));
+
+			cr_assert_not_null(d, "CRm %u op2 %u", crm, op2);
+			cr_expect(d->flags & ELV_SR_ID);
+		}
+	}
+}
+
+Test(sysregs, unallocated_and_hidden_id_registers_are_raz)
+{
+	const struct elv_sysreg_desc *d = elv_sysreg_find(ELV_SYSREG_ENC(3, 0, 0, 3, 3));
+
+	cr_assert_not_null(d);
+	cr_expect_null(d->name);
+	cr_expect_eq(d->flags & (ELV_SR_RAZ | ELV_SR_UNALLOC), ELV_SR_RAZ | ELV_SR_UNALLOC);
+	/* Named by later architecture versions, unallocated for 6.1. */
+	d = elv_sysreg_by_name("ID_AA64MMFR3_EL1");
+	cr_assert_not_null(d);
+	cr_expect(d->flags & ELV_SR_UNALLOC);
+	/* Known but hidden by KVM. */
+	d = elv_sysreg_by_name("ID_AA64SMFR0_EL1");
+	cr_assert_not_null(d);
+	cr_expect(d->flags & ELV_SR_RAZ);
+	cr_expect_not(d->flags & ELV_SR_UNALLOC);
+	d = elv_sysreg_by_name("ID_AA64ZFR0_EL1");
+	cr_expect(d->flags & ELV_SR_RAZ_NO_SVE);
+	cr_expect_not(d->flags & ELV_SR_RAZ);
+}
+
+Test(sysregs, feature_dependent_registers)
+{
+	struct elv_vcpu_features sve = { .sve = true };
+	const struct elv_sysreg_desc *zcr = elv_sysreg_by_name("ZCR_EL1");
+	const struct elv_sysreg_desc *key = elv_sysreg_by_name("APIAKEYLO_EL1");
+	const struct elv_sysreg_desc *filt = elv_sysreg_by_name("PMCCFILTR_EL0");
+	const struct elv_sysreg_desc *tfsr = elv_sysreg_by_name("TFSR_EL1");
+
+	cr_assert(zcr && key && filt && tfsr);
+	cr_expect_eq(zcr->enc, ELV_SYSREG_ENC(3, 0, 1, 2, 0));
+	cr_expect_not(elv_sysreg_listed(zcr, &no_features));
+	cr_expect(elv_sysreg_listed(zcr, &sve));
+	cr_expect(key->flags & ELV_SR_PTRAUTH);
+	cr_expect_eq(filt->enc, ELV_SYSREG_ENC(3, 3, 14, 15, 7));
+	cr_expect(filt->flags & ELV_SR_PMU);
+	cr_expect(tfsr->flags & ELV_SR_MTE);
+	cr_expect_eq(elv_sysreg_by_name("PMEVTYPER30_EL0")->enc, ELV_SYSREG_ENC(3, 3, 14, 15, 6));
+	cr_expect_eq(elv_sysreg_by_name("PMEVCNTR8_EL0")->enc, ELV_SYSREG_ENC(3, 3, 14, 9, 0));
+}
+
+Test(sysregs, lookup_by_name_ignores_case)
+{
+	const struct elv_sysreg_desc *d = elv_sysreg_by_name("id_aa64isar0_el1");
+
+	cr_assert_not_null(d);
+	cr_expect_eq(d->enc, ELV_SYSREG_ENC(3, 0, 0, 6, 0));
+	cr_expect_null(elv_sysreg_by_name("ID_AA64ISAR0"));
+	cr_expect_null(elv_sysreg_by_name(""));
+}
+
+Test(sysregs, reset_values)
+{
+	cr_expect_eq(elv_sysreg_by_name("SCTLR_EL1")->reset_val, 0x00C50078);
+	cr_expect_eq(elv_sysreg_by_name("FPEXC32_EL2")->reset_val, 0x700);
+	cr_expect_eq(elv_sysreg_by_name("OSLSR_EL1")->reset_val, 0x8);
+	cr_expect_eq(elv_sysreg_by_name("TTBR0_EL1")->reset, ELV_RESET_UNKNOWN);
+	cr_expect_eq(elv_sysreg_by_name("MPIDR_EL1")->reset, ELV_RESET_SPECIAL);
+	cr_expect(elv_sysreg_by_name("CTR_EL0")->flags & ELV_SR_INVARIANT);
+}
+
+Test(sysregs, fill_lists_ids_in_order)
+{
+	uint64_t ids[300];
+	int n = elv_sysregs_fill(&no_features, ids, ARRAY_SIZE(ids)), i;
+
+	cr_assert_eq(n, 157);
+	for (i = 1; i < n; i++)
+		cr_expect_lt(ids[i - 1], ids[i]);
+	cr_expect_eq(ids[0], 0x6030000000138004ULL);	/* DBGBVR0_EL1 */
+	cr_expect_eq(elv_sysregs_fill(&no_features, ids, 156), -E2BIG);
+}
+
+Test(sysregs, feature_id_space_index)
+{
+	cr_expect_eq(ELV_FEATURE_ID_SPACE_SIZE, 192);
+	cr_expect_eq(ELV_FEATURE_ID_SPACE_IDX(3, 0, 0, 6, 0), 48);
+	cr_expect_eq(ELV_FEATURE_ID_SPACE_IDX(3, 1, 0, 0, 1), 65);
+	cr_expect_eq(ELV_FEATURE_ID_SPACE_IDX(3, 3, 0, 0, 1), 129);
+	cr_expect_eq(ELV_FEATURE_ID_SPACE_IDX(3, 3, 0, 7, 7), 191);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 0, 4, 0)), 32);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 3, 0, 0, 1)), 129);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 2, 0, 0, 0)), -1);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 1, 0, 0)), -1);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(2, 0, 0, 0, 4)), -1);
+	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 0, 8, 0)), -1);
+}
