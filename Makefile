@@ -75,7 +75,11 @@ $(BUILD)/aarch64/elv-report: $(GUEST_INIT_SRCS) | $(CACHE)/current-abi
 $(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi
 	scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report
 
-host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/unit-tests
+host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests
+
+$(BUILD)/host/json-equal: tests/toml/json-equal.c
+	@mkdir -p $(dir $@)
+	gcc -std=gnu11 -O2 $(WARN) -o $@ $<
 
 $(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB_OBJS)
 	gcc -o $@ $^ -lfdt -lz

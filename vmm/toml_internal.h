@@ -46,6 +46,7 @@ struct toml_table {
 	size_t nr_slots;		/* 0 while the table is small */
 	enum toml_origin origin;
 	uint32_t section;		/* TOML_ORIGIN_DOTTED: where created */
+	unsigned int depth;		/* tables and arrays above it */
 };
 
 struct toml_array {
@@ -99,7 +100,7 @@ struct toml_parser {
 	bool failed;
 	struct toml_table *cur;		/* where key = value lines go */
 	uint32_t section;		/* counts [headers] */
-	unsigned int depth;		/* of arrays and inline tables */
+	unsigned int depth;		/* of the value being parsed */
 	char *buf;			/* scratch: unescaped string */
 	size_t buf_len, buf_cap;
 	struct toml_key_part *keys;	/* scratch: the dotted key just read */

@@ -254,6 +254,17 @@ static int parse_key(struct toml_parser *ps)
 	}
 }
 
+/* Bounds the tree's depth, for the sake of recursive readers. */
+static int check_depth(struct toml_parser *ps, unsigned int depth,
+		       struct toml_pos pos)
+{
+	if (depth <= TOML_MAX_DEPTH)
+		return 0;
+	return toml_parse__fail(ps, pos,
+				"tables and arrays nested more than %d deep",
+				TOML_MAX_DEPTH);
+}
+
 static int add_entry(struct toml_parser *ps, struct toml_table *t,
 		     const struct toml_key_part *key,
 		     const struct toml_value *value)
@@ -272,13 +283,17 @@ static int new_child(struct toml_parser *ps, struct toml_table **t,
 		     const struct toml_key_part *key, enum toml_origin origin,
 		     struct toml_pos pos)
 {
-	struct toml_value *v = toml_tree__new_table(&ps->doc->arena, pos,
-						    origin);
-	int rc;
+	unsigned int depth = (*t)->depth + 1;
+	struct toml_value *v;
+	int rc = check_depth(ps, depth, key->pos);
 
+	if (rc)
+		return rc;
+	v = toml_tree__new_table(&ps->doc->arena, pos, origin);
 	if (!v)
 		return toml_parse__nomem(ps);
 	toml_tree__table(v)->section = ps->section;
+	toml_tree__table(v)->depth = depth;
 	rc = add_entry(ps, *t, key, v);
 	*t = toml_tree__table(v);
 	return rc;
@@ -375,10 +390,14 @@ static int define_array_table(struct toml_parser *ps, struct toml_table *t,
 	if (e && (e->value->type != TOML_ARRAY ||
 		  !e->value->u.array->of_tables))
 		return redefined(ps, k, e, "cannot define array of tables", "");
+	rc = check_depth(ps, t->depth + 2, key->pos);
+	if (rc)
+		return rc;
 	array = e ? e->value : toml_tree__new_array(arena, at, true);
 	elem = toml_tree__new_table(arena, at, TOML_ORIGIN_HEADER);
 	if (!array || !elem)
 		return toml_parse__nomem(ps);
+	toml_tree__table(elem)->depth = t->depth + 2;
 	if (!e) {
 		rc = add_entry(ps, t, key, array);
 		if (rc)
@@ -428,6 +447,7 @@ static int parse_keyval(struct toml_parser *ps, struct toml_table *t)
 	const struct toml_entry *e;
 	struct toml_value *value;
 	char path[PATH_MAX_SHOWN];
+	unsigned int depth;
 	size_t k;
 	int rc;
 
@@ -447,18 +467,11 @@ static int parse_keyval(struct toml_parser *ps, struct toml_table *t)
 						 sizeof(path)));
 	toml_advance(ps);
 	skip_ws(ps);
+	depth = ps->depth;
+	ps->depth = t->depth + 1;
 	rc = parse_value(ps, &value);	/* overwrites ps->keys */
+	ps->depth = depth;
 	return rc ? rc : add_entry(ps, t, &last, value);
-}
-
-static int nest(struct toml_parser *ps)
-{
-	if (ps->depth >= TOML_MAX_DEPTH)
-		return toml_parse__fail(ps, ps->pos,
-					"arrays and inline tables nested more than %d deep",
-					TOML_MAX_DEPTH);
-	ps->depth++;
-	return 0;
 }
 
 static int parse_array(struct toml_parser *ps, struct toml_value **out)
@@ -466,7 +479,7 @@ static int parse_array(struct toml_parser *ps, struct toml_value **out)
 	struct toml_pos open = ps->pos;
 	struct toml_value *item;
 	char found[32];
-	int rc = nest(ps);
+	int rc = check_depth(ps, ps->depth, open);
 
 	*out = toml_tree__new_array(&ps->doc->arena, open, false);
 	if (!rc && !*out)
@@ -474,6 +487,7 @@ static int parse_array(struct toml_parser *ps, struct toml_value **out)
 	if (rc)
 		return rc;
 	toml_advance(ps);
+	ps->depth++;			/* for the elements */
 	for (;;) {
 		rc = skip_blank(ps);
 		if (rc || toml_peek(ps) == ']')
@@ -533,13 +547,14 @@ static int parse_inline_table(struct toml_parser *ps, struct toml_value **out)
 {
 	struct toml_pos open = ps->pos;
 	bool done;
-	int rc = nest(ps);
+	int rc = check_depth(ps, ps->depth, open);
 
 	*out = toml_tree__new_table(&ps->doc->arena, open, TOML_ORIGIN_INLINE);
 	if (!rc && !*out)
 		rc = toml_parse__nomem(ps);
 	if (rc)
 		return rc;
+	toml_tree__table(*out)->depth = ps->depth;
 	toml_advance(ps);
 	skip_ws(ps);
 	done = toml_peek(ps) == '}';
@@ -552,7 +567,6 @@ static int parse_inline_table(struct toml_parser *ps, struct toml_value **out)
 		if (rc)
 			return rc;
 	}
-	ps->depth--;
 	return 0;
 }
 

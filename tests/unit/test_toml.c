@@ -518,9 +518,32 @@ Test(toml, nesting_depth_is_bounded)
 
 	toml__free(parse(ok));
 	err = refuse(deep);
-	cr_assert(strstr(err.msg, "nested more than 128 deep"), "%s", err.msg);
+	cr_assert_str_eq(err.msg, "t.toml:1:133: tables and arrays nested "
+			 "more than 128 deep");
 	free(ok);
 	free(deep);
+}
+
+/* Dotted keys and headers nest too; so do inline tables in arrays. */
+Test(toml, table_depth_is_bounded_whatever_makes_it)
+{
+	char text[2048];
+	size_t n = 0;
+
+	for (int i = 0; i < TOML_MAX_DEPTH + 1; i++)
+		n += (size_t)sprintf(text + n, "a.");
+	sprintf(text + n, "b = 1\n");
+	refuse(text);				/* 129 tables deep */
+	strcpy(text + n - 2, "b = 1\n");
+	toml__free(parse(text));		/* 128 */
+	n = (size_t)sprintf(text, "[");
+	for (int i = 0; i < TOML_MAX_DEPTH - 2; i++)
+		n += (size_t)sprintf(text + n, "a.");
+	sprintf(text + n, "b]\nc = [{d = [{e.f = 1}]}]\n");
+	refuse(text);
+	text[n + 1] = '\0';	/* keeps "[a.a...a.b" */
+	strcat(text, "]\nc = 1\n");
+	toml__free(parse(text));
 }
 
 Test(toml, big_tables_keep_order_and_find_every_key)
