@@ -201,7 +201,7 @@ static void print_idreg(struct cpu_report *r, const struct elv_idreg *reg, bool 
 			       f->name, (unsigned long long)elv_idreg_field_get(f, v),
 			       w ? "true" : "false");
 		else
-			printf("      %-10s [%2u:%2u] = %-3llu%s\n", f->name,
+			printf("      %-15s [%2u:%2u] = %-3llu%s\n", f->name,
 			       f->shift + f->width - 1, f->shift,
 			       (unsigned long long)elv_idreg_field_get(f, v), w ? " writable" : "");
 	}

@@ -99,7 +99,7 @@ void cpu__format_vls(const uint64_t *vls, char *buf, unsigned long len)
 		off += snprintf(buf + off, len - off, "%s%u", i ? ", " : "", bits[i]);
 }
 
-/* What KVM would accept: the host's set cut at each of its lengths. */
+/* What KVM would accept: the host's set cut at a maximum (first few). */
 static void format_vls_choices(const uint64_t *host, char *buf, size_t len)
 {
 	unsigned int bits[ELV_SVE_ARCH_MAX_VQ * 4];
@@ -107,12 +107,14 @@ static void format_vls_choices(const uint64_t *host, char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < n && off < len; i++) {
+	for (int i = 0; i < n && i < 3 && off < len; i++) {
 		off += snprintf(buf + off, len - off, "%s[", i ? ", " : "");
 		for (int j = 0; j <= i && off < len; j++)
 			off += snprintf(buf + off, len - off, "%s%u", j ? ", " : "", bits[j]);
 		off += snprintf(buf + off, len - off, "]");
 	}
+	if (n > 3 && off < len)
+		snprintf(buf + off, len - off, ", ...; sve_max_vector_length gives the same");
 }
 
 /* The VL set to request: the host's, cut at a maximum, or given exactly. */
@@ -248,10 +250,16 @@ static int idreg_check(struct vm *vm, const struct config_idreg_set *s,
 			     (unsigned long long)h, allowed);
 		}
 	}
-	if (!vm->caps.reg_masks)
-		fail("%s%s%s%s: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); the host value is %#llx",
+	if (!vm->caps.reg_masks) {
+		const struct elv_idreg_field *f =
+			reg ? elv_idreg_field_by_name(reg, s->field_name) : NULL;
+
+		fail("%s%s%s%s = %#llx: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); this host's value is %#llx",
 		     at(s->where), s->reg_name, *s->field_name ? "." : "", s->field_name,
-		     vm->kvm.dev, (unsigned long long)cur);
+		     (unsigned long long)(f ? elv_idreg_field_get(f, new) : new),
+		     vm->kvm.dev,
+		     (unsigned long long)(f ? elv_idreg_field_get(f, cur) : cur));
+	}
 	if ((cur ^ new) & ~wmask) {
 		writable_fields(reg, wmask, list, sizeof(list));
 		fail("%s%s%s%s: not writable on %s (writable mask %#llx; writable fields: %s)",
