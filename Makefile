@@ -123,4 +123,7 @@ clean:
 	@if [ -f hyp/Kbuild ] && [ -d "$(KDIR)" ]; then \
 		$(MAKE) -s -C $(KDIR) M=$(TOP)/hyp ARCH=arm64 CROSS_COMPILE=$(CROSS) clean; fi
 
+# Fuzzing targets (make fuzz) live with the fuzzers.
+-include tests/fuzz/fuzz.mk
+
 -include $(TGT_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
