@@ -18,3 +18,13 @@ expect_exit lkvm 0 "boot.lkvm-style-flags"
 boot_guest dtb --dtb-dump /tmp/guest.dtb
 magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
 [ "$magic" = d00dfeed ] && pass boot.dtb-dump || fail boot.dtb-dump "magic '$magic'"
+# --on-reset reboot: the guest comes back (all vCPUs online again); SIGTERM
+# then stops elvisor with status 130.
+timeout 45 $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c 2 -p "quiet elv.mode=reset" \
+	--on-reset reboot > /tmp/reboot.out 2>&1 < /dev/null
+echo $? > /tmp/reboot.rc
+boots=$(grep -c ELV-GUEST-INIT /tmp/reboot.out)
+online=$(grep -c "ELV-REPORT nprocs=2" /tmp/reboot.out)
+[ "$boots" -ge 2 ] && [ "$online" = "$boots" -o "$online" = $((boots - 1)) ] &&
+	pass boot.reboot-restarts-guest || fail boot.reboot-restarts-guest "boots=$boots reports-with-2-cpus=$online"
+expect_exit reboot 130 boot.sigterm-exits-130
