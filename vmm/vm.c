@@ -181,6 +181,7 @@ static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
 		.gicd_base = MEMMAP_GICD_BASE, .gicd_size = MEMMAP_GICD_SIZE,
 		.gicr_base = MEMMAP_GICR_BASE,
 		.gicr_size = MEMMAP_GICR_STRIDE * vm->nr_vcpus,
+		.no_irqchip = vm->cfg->no_irqchip,
 		.add_devices = add_device_nodes, .opaque = vm,
 	};
 	int ret;
@@ -244,6 +245,7 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		fail("pipe: %s", strerror(errno));
 	if (!cfg->kernel)
 		fail("no kernel given (use -k/--kernel FILE)");
+	vm->kvm.no_irqchip = cfg->no_irqchip;
 	if (kvm__open(&vm->kvm, dev, err, errlen))
 		return -1;
 	cpu__probe(vm);
@@ -271,6 +273,12 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		return -1;
 	if (cfg->dtb_dump && dump_dtb(vm, err, errlen))
 		return -1;
+	/* The images are in guest RAM now; keep a copy only to reboot. */
+	if (cfg->on_reset != RESET_REBOOT) {
+		loader__free_kernel(&vm->kernel);
+		free(vm->initrd);
+		vm->initrd = NULL;
+	}
 	return 0;
 }
 
