@@ -42,15 +42,18 @@ $(CACHE)/current-abi:
 vmm: $(BUILD)/aarch64/elvisor
 
 $(BUILD)/aarch64/elvisor: $(TGT_OBJS) | $(CACHE)/current-abi
-	$(CROSS)gcc -static -o $@ $^ $(TGT_LIBS)
+	@echo "  LINK    $@"
+	@$(CROSS)gcc -static -o $@ $^ $(TGT_LIBS)
 
 $(BUILD)/aarch64/obj/%.o: %.c | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(TGT_CFLAGS) -c -o $@ $<
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc $(TGT_CFLAGS) -c -o $@ $<
 
 $(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	gcc $(HOST_CFLAGS) -c -o $@ $<
+	@echo "  CC      $< (host)"
+	@gcc $(HOST_CFLAGS) -c -o $@ $<
 
 # The kernel module, built against the headers of the ABI resolved by deps.
 module: $(CACHE)/current-abi
@@ -82,16 +85,19 @@ $(BUILD)/host/json-equal: tests/toml/json-equal.c
 	gcc -std=gnu11 -O2 $(WARN) -o $@ $<
 
 $(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB_OBJS)
-	gcc -o $@ $^ -lfdt -lz
+	@echo "  LINK    $@"
+	@gcc -o $@ $^ -lfdt -lz
 
 $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
-	gcc -o $@ $^ -lcriterion -lfdt -lz
+	@echo "  LINK    $@"
+	@gcc -o $@ $^ -lcriterion -lfdt -lz
 
 # The emulated host's initramfs, keyed by the kernel ABI.
 HOST_IMAGE = $(BUILD)/host-image/$(ABI)/base.cpio
 host-image: all
 	@mkdir -p $(dir $(HOST_IMAGE))
-	scripts/host-image.sh $(HOST_IMAGE)
+	@echo "  IMAGE   $(HOST_IMAGE)"
+	@scripts/host-image.sh $(HOST_IMAGE)
 
 unit: host-tools
 	$(BUILD)/host/unit-tests --jobs 2
@@ -108,11 +114,11 @@ test: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory host-image
-	scripts/host-run.sh --timeout 300 tests/host/demo.sh
+	@scripts/host-run.sh --timeout 300 tests/host/demo.sh tests/host/lib.sh
 
 shell: deps
 	@$(MAKE) --no-print-directory host-image
-	scripts/host-run.sh --interactive --timeout 0 tests/host/shell.sh
+	@scripts/host-run.sh --interactive tests/host/shell.sh tests/host/lib.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory host-image

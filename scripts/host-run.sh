@@ -40,6 +40,7 @@ if [ -n "$interactive" ]; then
 	"${qemu[@]}"
 	exit $?
 fi
+[ "$timeout" = 0 ] && timeout=1d
 set +e
 timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
 rc=${PIPESTATUS[0]}
