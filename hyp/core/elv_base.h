@@ -26,6 +26,27 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
+/*
+ * Binary search of tbl[0..n), sorted ascending by the integer member
+ * `member`: a pointer to the entry whose member equals key, or NULL.
+ */
+#define ELV_BSEARCH(tbl, n, member, key) ({				\
+	__typeof__(&(tbl)[0]) __found = NULL;				\
+	unsigned int __lo = 0, __hi = (n);				\
+	while (__lo < __hi) {						\
+		unsigned int __mid = (__lo + __hi) / 2;			\
+		if ((tbl)[__mid].member == (key)) {			\
+			__found = &(tbl)[__mid];			\
+			break;						\
+		}							\
+		if ((tbl)[__mid].member < (key))			\
+			__lo = __mid + 1;				\
+		else							\
+			__hi = __mid;					\
+	}								\
+	__found;							\
+})
+
 #define ELV_BIT(n)		(1ULL << (n))
 #define ELV_GENMASK(h, l)	(((~0ULL) >> (63 - (h))) & ~((1ULL << (l)) - 1))
 

@@ -271,19 +271,7 @@ const unsigned int elv_nr_idregs = ARRAY_SIZE(elv_idregs);
 
 const struct elv_idreg *elv_idreg_find(uint16_t enc)
 {
-	unsigned int lo = 0, hi = ARRAY_SIZE(elv_idregs);
-
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
-
-		if (elv_idregs[mid].enc == enc)
-			return &elv_idregs[mid];
-		if (elv_idregs[mid].enc < enc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return ELV_BSEARCH(elv_idregs, ARRAY_SIZE(elv_idregs), enc, enc);
 }
 
 /* Matches "ID_AA64ISAR0_EL1" and "ID_AA64ISAR0", any case; len bounds @name. */

@@ -68,19 +68,7 @@ uint64_t elv_core_reg_id(const struct elv_core_reg *reg)
 
 const struct elv_core_reg *elv_core_reg_find(unsigned int index)
 {
-	unsigned int lo = 0, hi = ARRAY_SIZE(elv_core_regs);
-
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
-
-		if (elv_core_regs[mid].index == index)
-			return &elv_core_regs[mid];
-		if (elv_core_regs[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return ELV_BSEARCH(elv_core_regs, ARRAY_SIZE(elv_core_regs), index, index);
 }
 
 const struct elv_core_reg *elv_core_reg_by_name(const char *name)

@@ -228,19 +228,7 @@ const unsigned int elv_nr_sysregs = ARRAY_SIZE(elv_sysregs);
 
 const struct elv_sysreg_desc *elv_sysreg_find(uint16_t enc)
 {
-	unsigned int lo = 0, hi = ARRAY_SIZE(elv_sysregs);
-
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
-
-		if (elv_sysregs[mid].enc == enc)
-			return &elv_sysregs[mid];
-		if (elv_sysregs[mid].enc < enc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return ELV_BSEARCH(elv_sysregs, ARRAY_SIZE(elv_sysregs), enc, enc);
 }
 
 const struct elv_sysreg_desc *elv_sysreg_find_id(uint64_t id)

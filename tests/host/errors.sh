@@ -29,5 +29,5 @@ run_vm badopt -k $KERNEL --frobnicate
 expect_error badopt "unknown option --frobnicate" errors.unknown-option
 run_vm badmem -k $KERNEL -m lots
 expect_error badmem "--mem lots: expected a size" errors.bad-mem-value
-run_vm badnet -k $KERNEL -n mode=tap
-expect_error badnet "only mode=none" errors.unsupported-network
+run_vm badnet -k $KERNEL -n mode=vde
+expect_error badnet "unsupported mode 'vde'" errors.unsupported-network
