@@ -417,6 +417,10 @@ static void test_sysregs(void)
 	get_reg(vcpu, SCTLR_EL1, &v);
 	expect_val("sys.sctlr_roundtrip", v, 0x30d00800);
 	expect_err("sys.unknown", get_reg(vcpu, SYSREG(3, 0, 15, 15, 7), &v), -ENOENT);
+	expect_err("sys.unknown_set", set_u64(vcpu, SYSREG(3, 0, 15, 15, 7), 0), -ENOENT);
+	/* The value is read in before the ID is looked up. */
+	expect_err("sys.unknown_set_fault", set_reg(vcpu, SYSREG(3, 0, 15, 15, 7), (void *)16), -EFAULT);
+	expect_err("sys.zcr_hidden_set", set_u64(vcpu, ZCR_EL1, 0), -ENOENT);
 	expect_err("sys.wrong_size", get_reg(vcpu, (MIDR & ~KVM_REG_SIZE_MASK) | KVM_REG_SIZE_U32, &v), -ENOENT);
 	expect_err("sys.zcr_hidden", get_reg(vcpu, ZCR_EL1, &v), -ENOENT);
 	expect_err("sys.apiakey_hidden", get_reg(vcpu, APIAKEYLO, &v), -ENOENT);

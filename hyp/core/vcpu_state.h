@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vCPU configuration life cycle: KVM_ARM_VCPU_INIT feature rules,
+ * KVM_ARM_VCPU_FINALIZE ordering, and the gates other vCPU ioctls pass
+ * (initialised? finalised?). Also the VM-wide "has run" latch that freezes
+ * VM-scoped configuration (ID registers, firmware bitmaps).
+ *
+ * Errors follow the reference (Linux 6.1 KVM/arm64):
+ *   INIT:     -EINVAL wrong target, or a later INIT whose target/features
+ *             differ from the first; -ENOENT a feature bit the API does not
+ *             define (checked bit by bit upward, first offender decides);
+ *             -EINVAL a defined feature the host cannot provide or an
+ *             invalid combination (one ptrauth bit without the other).
+ *             A failed first INIT leaves the vCPU uninitialised.
+ *   FINALIZE: -EINVAL unknown feature or SVE not enabled; -EPERM already
+ *             finalised.
+ *   others:   -ENOEXEC before INIT; -EPERM (REG_LIST, RUN) while SVE is
+ *             enabled but not finalised.
+ */
+#ifndef ELV_VCPU_STATE_H
+#define ELV_VCPU_STATE_H
+
+#include "elv_base.h"
+
+/* KVM_ARM_VCPU_* feature bit numbers (UAPI). */
+#define ELV_FEAT_POWER_OFF		0
+#define ELV_FEAT_EL1_32BIT		1
+#define ELV_FEAT_PSCI_0_2		2
+#define ELV_FEAT_PMU_V3			3
+#define ELV_FEAT_SVE			4
+#define ELV_FEAT_PTRAUTH_ADDRESS	5
+#define ELV_FEAT_PTRAUTH_GENERIC	6
+#define ELV_NR_FEATURES			7	/* bits the 6.1 API defines */
+#define ELV_FEAT_WORDS			7	/* kvm_vcpu_init.features[] */
+
+#define ELV_TARGET_GENERIC_V8		5	/* KVM_ARM_TARGET_GENERIC_V8 */
+
+/* What this host, with elvisor, can give a vCPU. */
+struct elv_vcpu_host {
+	bool sve;
+	bool ptrauth;		/* address and generic, both */
+	bool el1_32bit;
+	bool pmu_v3;
+};
+
+struct elv_vcpu_cfg {
+	bool initialized;
+	bool sve_finalized;
+	uint32_t target;
+	uint32_t features;	/* bit n = feature n, n < ELV_NR_FEATURES */
+};
+
+static inline bool elv_vcpu_has(const struct elv_vcpu_cfg *c, unsigned int f)
+{
+	return c->initialized && (c->features & (1U << f));
+}
+
+static inline bool elv_vcpu_has_ptrauth(const struct elv_vcpu_cfg *c)
+{
+	return elv_vcpu_has(c, ELV_FEAT_PTRAUTH_ADDRESS) &&
+	       elv_vcpu_has(c, ELV_FEAT_PTRAUTH_GENERIC);
+}
+
+/*
+ * Apply KVM_ARM_VCPU_INIT(target, features) to @cfg. On success @cfg is
+ * initialised with the features (a re-INIT keeps the SVE finalisation);
+ * on failure it is unchanged, except that a failed first INIT leaves it
+ * uninitialised. After a success the caller resets the register file.
+ */
+int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
+		  uint32_t target, const uint32_t features[ELV_FEAT_WORDS]);
+
+/* KVM_ARM_VCPU_FINALIZE(feature): 0 means "finalise SVE now". */
+int elv_vcpu_finalize_check(const struct elv_vcpu_cfg *cfg, int feature);
+
+/* Gates: 0 or the errno the ioctl fails with. */
+int elv_vcpu_gate_onereg(const struct elv_vcpu_cfg *cfg);
+int elv_vcpu_gate_reg_list(const struct elv_vcpu_cfg *cfg);
+int elv_vcpu_gate_run(const struct elv_vcpu_cfg *cfg);
+
+/* Is the vCPU's whole configuration final (SVE finalised if enabled)? */
+bool elv_vcpu_is_finalized(const struct elv_vcpu_cfg *cfg);
+
+/*
+ * VM-scoped configuration freezes on the first KVM_RUN of any vCPU: a write
+ * that changes a frozen value fails with -EBUSY, rewriting the same value
+ * is accepted (upstream's rule for ID registers and firmware bitmaps).
+ */
+static inline int elv_vm_frozen_write(bool has_run, uint64_t cur, uint64_t val)
+{
+	return has_run && cur != val ? -EBUSY : 0;
+}
+
+#endif /* ELV_VCPU_STATE_H */

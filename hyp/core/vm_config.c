@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vm_config.h"
+
+/* Capability numbers from upstream include/uapi/linux/kvm.h. */
+enum {
+	ELV_CAP_USER_MEMORY = 3,
+	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
+	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
+	ELV_CAP_NR_VCPUS = 9,
+	ELV_CAP_NR_MEMSLOTS = 10,
+	ELV_CAP_MAX_VCPUS = 66,
+	ELV_CAP_ONE_REG = 70,
+	ELV_CAP_READONLY_MEM = 81,
+	ELV_CAP_ARM_PSCI = 87,
+	ELV_CAP_CHECK_EXTENSION_VM = 105,
+	ELV_CAP_ARM_PSCI_0_2 = 102,
+	ELV_CAP_MAX_VCPU_ID = 128,
+	ELV_CAP_ARM_VM_IPA_SIZE = 165,
+	ELV_CAP_ARM_SVE = 170,
+	ELV_CAP_ARM_PTRAUTH_ADDRESS = 171,
+	ELV_CAP_ARM_PTRAUTH_GENERIC = 172,
+	ELV_CAP_ARM_HVC_FW_REG_BMAP = 207,	/* seed 003; upstream's VM_GPA_BITS */
+	ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES = 230,
+};
+
+#define ELV_FEATURE_ID_RANGE_IDREGS	1	/* ARM64_FEATURE_ID_RANGE_IDREGS */
+
+unsigned int elv_ipa_limit_bits(unsigned int parange, bool page_64k)
+{
+	static const uint8_t bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	if (parange >= ARRAY_SIZE(bits))
+		parange = ARRAY_SIZE(bits) - 1;
+	if (!page_64k && parange > 5)
+		parange = 5;
+	return bits[parange];
+}
+
+int elv_vm_ipa_bits(uint64_t type, unsigned int ipa_limit_bits)
+{
+	unsigned int bits;
+
+	if (type & ~ELV_VM_TYPE_IPA_SIZE_MASK)
+		return -EINVAL;
+	bits = type & ELV_VM_TYPE_IPA_SIZE_MASK;
+	if (!bits)
+		bits = ELV_IPA_DEFAULT_BITS;
+	else if (bits < ELV_IPA_MIN_BITS)
+		return -EINVAL;
+	if (bits > ipa_limit_bits)
+		return -EINVAL;
+	return (int)bits;
+}
+
+int elv_vm_vcpu_id_check(uint64_t id, unsigned int nr_created)
+{
+	if (id >= ELV_MAX_VCPUS || nr_created >= ELV_MAX_VCPUS)
+		return -EINVAL;
+	return 0;
+}
+
+long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
+{
+	switch (cap) {
+	case ELV_CAP_USER_MEMORY:
+	case ELV_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case ELV_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case ELV_CAP_ONE_REG:
+	case ELV_CAP_READONLY_MEM:
+	case ELV_CAP_ARM_PSCI:
+	case ELV_CAP_ARM_PSCI_0_2:
+	case ELV_CAP_CHECK_EXTENSION_VM:
+		return 1;
+	case ELV_CAP_NR_VCPUS:
+		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;
+	case ELV_CAP_MAX_VCPUS:
+	case ELV_CAP_MAX_VCPU_ID:
+		return ELV_MAX_VCPUS;
+	case ELV_CAP_NR_MEMSLOTS:
+		return ELV_MAX_MEMSLOTS;
+	case ELV_CAP_ARM_VM_IPA_SIZE:
+		return host->ipa_limit_bits;
+	case ELV_CAP_ARM_SVE:
+		return host->sve;
+	case ELV_CAP_ARM_PTRAUTH_ADDRESS:
+	case ELV_CAP_ARM_PTRAUTH_GENERIC:
+		return host->ptrauth;
+	case ELV_CAP_ARM_HVC_FW_REG_BMAP:
+		return host->nr_fw_bmap_regs;
+	case ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
+		/* A VM capability upstream; the system fd answers it too. */
+		return ELV_FEATURE_ID_RANGE_IDREGS;
+	default:
+		(void)vm;
+		return 0;
+	}
+}

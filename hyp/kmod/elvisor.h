@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * elvisor.ko internals shared by the glue files. Object model:
+ *
+ *   /dev/kvm (misc) --KVM_CREATE_VM--> struct elv_vm  (anon fd, kref)
+ *   struct elv_vm   --KVM_CREATE_VCPU--> struct elv_vcpu (anon fd)
+ *
+ * Every anon fd pins the module (fops->owner). A vCPU fd holds a reference
+ * on its VM; vCPUs are freed with the VM when the last reference goes.
+ * Locks: vcpu->lock (every vCPU ioctl) nests outside vm->lock (VM-wide
+ * state: vCPU array, memslots, VM-scoped registers).
+ */
+#ifndef ELV_KMOD_H
+#define ELV_KMOD_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/fs.h>
+
+#include "vcpu_state.h"
+#include "vm_config.h"
+#include "memslot.h"
+#include "vcpu_regs.h"
+#include "run.h"
+
+#define ELV_NAME "elvisor"
+
+struct kvm_run;
+
+struct elv_vm {
+	struct kref ref;
+	struct mutex lock;
+	unsigned int ipa_bits;
+	struct elv_memslots memslots;
+	struct elv_vcpu *vcpus[ELV_MAX_VCPUS];	/* indexed by creation order */
+	unsigned int nr_vcpus;
+	struct elv_vm_regs regs;		/* VM-scoped register state */
+	struct elv_s2_vm *s2;			/* stage 2 (run.h), made on first KVM_RUN */
+};
+
+struct elv_vcpu {
+	struct elv_vm *vm;
+	struct mutex lock;
+	unsigned int id;
+	struct kvm_run *run;			/* vmalloc_user page, mmapped */
+	struct elv_vcpu_cfg cfg;
+	struct elv_vcpu_regs regs;
+	struct elv_run_state *rs;		/* KVM_RUN state (run.h) */
+};
+
+/* host.c: what this machine offers, read once at load. */
+extern struct elv_host elv_host;
+extern struct elv_host_caps elv_caps;
+int elv_host_probe(void);
+
+/* main.c */
+extern const char *elv_devname;
+
+/* vm.c */
+long elv_create_vm(unsigned long type);
+void elv_vm_put(struct elv_vm *vm);
+
+/* vcpu.c */
+int elv_vcpu_create(struct elv_vm *vm, unsigned long id);
+void elv_vcpu_free(struct elv_vcpu *vcpu);
+
+#endif /* ELV_KMOD_H */

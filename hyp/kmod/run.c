@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_RUN: the loop around the world switch. On entry the vCPU's register
+ * file (hyp/core/vcpu_regs) is loaded into the switch state; each iteration
+ * checks signals and power state, enters the guest with IRQs masked and the
+ * FP/SIMD unit borrowed from the host (kernel_neon_begin), and dispatches the
+ * exit by class; on the way back to userspace the state is written back so
+ * ONE_REG sees it. Decisions come from hyp/core (exit.c, psci.c).
+ */
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <asm/neon.h>
+#include <asm/sysreg.h>
+
+#include "elvisor.h"
+#include "run.h"
+#include "psci.h"
+
+/* One call's result: keep running, or leave KVM_RUN with 0 / -errno. */
+#define ELV_RESUME	1
+
+#define ELV_CORE_U64(i)	((i) / 2)
+
+struct elv_el1_map {
+	u16 enc;
+	u16 off;
+};
+
+#define EL1(op0, op1, crn, crm, op2, field) \
+	{ ELV_SYSREG_ENC(op0, op1, crn, crm, op2), offsetof(struct elv_el1_state, field) }
+
+/* Register-file sysregs the guest owns in hardware while it runs. */
+static const struct elv_el1_map elv_el1_regs[] = {
+	EL1(3, 0, 1, 0, 0, sctlr),
+	EL1(3, 0, 1, 0, 1, actlr),
+	EL1(3, 0, 1, 0, 2, cpacr),
+	EL1(3, 0, 2, 0, 0, ttbr0),
+	EL1(3, 0, 2, 0, 1, ttbr1),
+	EL1(3, 0, 2, 0, 2, tcr),
+	EL1(3, 0, 5, 1, 0, afsr0),
+	EL1(3, 0, 5, 1, 1, afsr1),
+	EL1(3, 0, 5, 2, 0, esr),
+	EL1(3, 0, 6, 0, 0, far),
+	EL1(3, 0, 7, 4, 0, par),
+	EL1(3, 0, 10, 2, 0, mair),
+	EL1(3, 0, 10, 3, 0, amair),
+	EL1(3, 0, 12, 0, 0, vbar),
+	EL1(3, 0, 13, 0, 1, contextidr),
+	EL1(3, 0, 13, 0, 4, tpidr),
+	EL1(3, 0, 14, 1, 0, cntkctl),
+	EL1(3, 2, 0, 0, 0, csselr),
+	EL1(3, 3, 13, 0, 2, tpidr_el0),
+	EL1(3, 3, 13, 0, 3, tpidrro_el0),
+};
+
+#define ENC_MPIDR	ELV_SYSREG_ENC(3, 0, 0, 0, 5)
+#define ENC_ZCR		ELV_SYSREG_ENC(3, 0, 1, 2, 0)
+
+/* AP{IA,IB,DA,DB,GA}KEY{LO,HI}_EL1 in struct elv_guest_ctx order: CRm 1..3, op2 0..3. */
+static u16 elv_key_enc(unsigned int i)
+{
+	return ELV_SYSREG_ENC(3, 0, 2, 1 + i / 4, i % 4);
+}
+
+static u64 *elv_sysreg_slot(struct elv_vcpu *vcpu, u16 enc)
+{
+	const struct elv_sysreg_desc *d = elv_sysreg_find(enc);
+
+	return d ? &vcpu->regs.sys[elv_sysreg_index(d)] : NULL;
+}
+
+static void *elv_fp_regfile(struct elv_vcpu *vcpu)
+{
+	return &vcpu->regs.core[ELV_CORE_U64(ELV_CORE_V(0))];
+}
+
+/* SVE vCPUs: V0..V31 live in sve_state (switched in place); only FPSR/FPCR here. */
+static bool elv_vcpu_sve(struct elv_vcpu *vcpu)
+{
+	return elv_vcpu_has(&vcpu->cfg, ELV_FEAT_SVE) && vcpu->regs.sve_state;
+}
+
+static void elv_fp_copy(struct elv_vcpu *vcpu, u8 *fp, bool to_regfile)
+{
+	if (!elv_vcpu_sve(vcpu)) {
+		if (to_regfile)
+			memcpy(elv_fp_regfile(vcpu), fp, ELV_FP_BYTES);
+		else
+			memcpy(fp, elv_fp_regfile(vcpu), ELV_FP_BYTES);
+		return;
+	}
+	if (to_regfile)
+		memcpy((u8 *)elv_fp_regfile(vcpu) + 512, fp + 512, 8);
+	else
+		memcpy(fp + 512, (u8 *)elv_fp_regfile(vcpu) + 512, 8);
+}
+
+static void elv_state_load(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_switch *sw = &rs->sw;
+	u64 *core = vcpu->regs.core;
+	unsigned int i;
+
+	for (i = 0; i < 31; i++)
+		sw->ctx.x[i] = core[i];
+	sw->ctx.sp_el0 = core[ELV_CORE_U64(ELV_CORE_SP)];
+	sw->pc = core[ELV_CORE_U64(ELV_CORE_PC)];
+	sw->pstate = core[ELV_CORE_U64(ELV_CORE_PSTATE)];
+	sw->el1.sp_el1 = core[ELV_CORE_U64(ELV_CORE_SP_EL1)];
+	sw->el1.elr = core[ELV_CORE_U64(ELV_CORE_ELR_EL1)];
+	sw->el1.spsr = core[ELV_CORE_U64(ELV_CORE_SPSR(ELV_SPSR_EL1))];
+	for (i = 0; i < ARRAY_SIZE(elv_el1_regs); i++) {
+		u64 *slot = elv_sysreg_slot(vcpu, elv_el1_regs[i].enc);
+
+		*(u64 *)((u8 *)&sw->el1 + elv_el1_regs[i].off) = slot ? *slot : 0;
+	}
+	sw->el1.cntv_ctl = vcpu->regs.timer_ctl;
+	sw->el1.cntv_cval = vcpu->regs.timer_cval;
+	elv_fp_copy(vcpu, rs->fp, false);
+	sw->fp = rs->fp;
+	sw->sve_state = elv_vcpu_sve(vcpu) ? vcpu->regs.sve_state : NULL;
+	sw->sve_vq = vcpu->regs.sve_max_vq;
+	if (sw->sve_state)
+		sw->el1.zcr = *elv_sysreg_slot(vcpu, ENC_ZCR);
+	sw->ctx.ptrauth = elv_vcpu_has_ptrauth(&vcpu->cfg);
+	for (i = 0; sw->ctx.ptrauth && i < ARRAY_SIZE(sw->ctx.keys); i++)
+		sw->ctx.keys[i] = *elv_sysreg_slot(vcpu, elv_key_enc(i));
+
+	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth);
+	sw->el2.vtcr = vcpu->vm->s2->pt.vtcr;
+	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);
+	sw->el2.cptr = elv_guest_cptr(sw->sve_state);
+	sw->el2.mdcr = elv_guest_mdcr();
+	sw->el2.cnthctl = elv_guest_cnthctl();
+	sw->el2.cntvoff = vcpu->vm->regs.cntvoff;
+	sw->el2.vpidr = elv_host.midr;
+	sw->el2.vmpidr = *elv_sysreg_slot(vcpu, ENC_MPIDR);
+}
+
+static void elv_state_store(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_switch *sw = &rs->sw;
+	u64 *core = vcpu->regs.core;
+	unsigned int i;
+
+	for (i = 0; i < 31; i++)
+		core[i] = sw->ctx.x[i];
+	core[ELV_CORE_U64(ELV_CORE_SP)] = sw->ctx.sp_el0;
+	core[ELV_CORE_U64(ELV_CORE_PC)] = sw->pc;
+	core[ELV_CORE_U64(ELV_CORE_PSTATE)] = sw->pstate;
+	core[ELV_CORE_U64(ELV_CORE_SP_EL1)] = sw->el1.sp_el1;
+	core[ELV_CORE_U64(ELV_CORE_ELR_EL1)] = sw->el1.elr;
+	core[ELV_CORE_U64(ELV_CORE_SPSR(ELV_SPSR_EL1))] = sw->el1.spsr;
+	for (i = 0; i < ARRAY_SIZE(elv_el1_regs); i++) {
+		u64 *slot = elv_sysreg_slot(vcpu, elv_el1_regs[i].enc);
+
+		if (slot)
+			*slot = *(u64 *)((u8 *)&sw->el1 + elv_el1_regs[i].off);
+	}
+	vcpu->regs.timer_ctl = sw->el1.cntv_ctl;
+	vcpu->regs.timer_cval = sw->el1.cntv_cval;
+	elv_fp_copy(vcpu, rs->fp, true);
+	if (sw->sve_state)
+		*elv_sysreg_slot(vcpu, ENC_ZCR) = sw->el1.zcr;
+	for (i = 0; sw->ctx.ptrauth && i < ARRAY_SIZE(sw->ctx.keys); i++)
+		*elv_sysreg_slot(vcpu, elv_key_enc(i)) = sw->ctx.keys[i];
+}
+
+/* --- guest register helpers ------------------------------------------------ */
+
+static u64 elv_get_x(struct elv_run_state *rs, unsigned int rt)
+{
+	return rt == 31 ? 0 : rs->sw.ctx.x[rt];
+}
+
+static void elv_set_x(struct elv_run_state *rs, unsigned int rt, u64 v)
+{
+	if (rt != 31)
+		rs->sw.ctx.x[rt] = v;
+}
+
+static void elv_skip_insn(struct elv_run_state *rs)
+{
+	rs->sw.pc += 4;
+}
+
+static void elv_inject(struct elv_run_state *rs, u64 esr, u64 far)
+{
+	struct elv_switch *sw = &rs->sw;
+	struct elv_exc_state s = {
+		.pc = sw->pc, .pstate = sw->pstate,
+		.elr_el1 = sw->el1.elr, .spsr_el1 = sw->el1.spsr,
+		.esr_el1 = sw->el1.esr, .far_el1 = sw->el1.far,
+		.vbar_el1 = sw->el1.vbar, .sctlr_el1 = sw->el1.sctlr,
+	};
+
+	elv_inject_sync(&s, esr, far);
+	sw->pc = s.pc;
+	sw->pstate = s.pstate;
+	sw->el1.elr = s.elr_el1;
+	sw->el1.spsr = s.spsr_el1;
+	sw->el1.esr = s.esr_el1;
+	sw->el1.far = s.far_el1;
+}
+
+static void elv_inject_undef(struct elv_vcpu *vcpu, const char *why, u64 esr)
+{
+	pr_info_ratelimited(ELV_NAME ": vCPU %u: %s (ESR %#llx, PC %#llx): UNDEF injected\n",
+			    vcpu->id, why, esr, vcpu->rs->sw.pc);
+	elv_inject(vcpu->rs, elv_esr_undef(), 0);
+}
+
+/* --- power state (PSCI) ------------------------------------------------------ */
+
+static struct elv_vcpu *elv_vcpu_by_mpidr(struct elv_vm *vm, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		u64 *m = elv_sysreg_slot(vm->vcpus[i], ENC_MPIDR);
+
+		if ((*m & ELV_MPIDR_HWID_MASK) == mpidr)
+			return vm->vcpus[i];
+	}
+	return NULL;
+}
+
+static u64 elv_psci_cpu_on(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
+{
+	struct elv_vm *vm = vcpu->vm;
+	struct elv_run_state *trs;
+	struct elv_vcpu *t;
+	u64 ret;
+
+	mutex_lock(&vm->lock);
+	t = elv_vcpu_by_mpidr(vm, r->target);
+	trs = t ? t->rs : NULL;
+	if (!trs) {
+		mutex_unlock(&vm->lock);
+		return ELV_PSCI_RET_INVALID_PARAMS;
+	}
+	spin_lock(&trs->power_lock);
+	if (trs->on_pending) {
+		ret = (u64)-5LL;	/* ON_PENDING */
+	} else if (trs->started ? !trs->powered_off
+				: !elv_vcpu_has(&t->cfg, ELV_FEAT_POWER_OFF)) {
+		ret = vcpu->cfg.features & BIT(ELV_FEAT_PSCI_0_2) ?
+		      ELV_PSCI_RET_ALREADY_ON : ELV_PSCI_RET_INVALID_PARAMS;
+	} else {
+		trs->on_pending = true;
+		trs->on_entry = r->entry;
+		trs->on_context = r->context;
+		ret = ELV_PSCI_RET_SUCCESS;
+	}
+	spin_unlock(&trs->power_lock);
+	mutex_unlock(&vm->lock);
+	wake_up_interruptible(&trs->wq);
+	return ret;
+}
+
+static u64 elv_psci_affinity_info(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
+{
+	struct elv_vm *vm = vcpu->vm;
+	unsigned int i;
+	u64 ret = 1;	/* OFF */
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct elv_vcpu *t = vm->vcpus[i];
+		struct elv_run_state *trs = t->rs;
+		u64 m = *elv_sysreg_slot(t, ENC_MPIDR);
+
+		if ((m & r->mask) != r->target)
+			continue;
+		/* A vCPU that never ran is on unless it was created powered off. */
+		if (READ_ONCE(trs->on_pending) ||
+		    (trs->started ? !READ_ONCE(trs->powered_off)
+				  : !elv_vcpu_has(&t->cfg, ELV_FEAT_POWER_OFF)))
+			ret = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* Reset into the CPU_ON entry point, as a warm boot. */
+static void elv_power_on(struct elv_vcpu *vcpu, u64 entry, u64 context)
+{
+	struct elv_reg_ctx ctx = {
+		.host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs,
+		.vm = &vcpu->vm->regs, .vcpu_id = vcpu->id,
+	};
+
+	mutex_lock(&vcpu->vm->lock);
+	elv_vcpu_regs_reset(&ctx);
+	mutex_unlock(&vcpu->vm->lock);
+	vcpu->regs.core[ELV_CORE_U64(ELV_CORE_PC)] = entry;
+	vcpu->regs.core[0] = context;
+	elv_state_load(vcpu);
+}
+
+/* Block while powered off: 0 once on, -EINTR on a signal. */
+static int elv_wait_power_on(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	u64 entry, context;
+	bool on;
+
+	if (!READ_ONCE(rs->powered_off))
+		return 0;
+	if (wait_event_interruptible(rs->wq, READ_ONCE(rs->on_pending)))
+		return -EINTR;
+	spin_lock(&rs->power_lock);
+	on = rs->on_pending;
+	entry = rs->on_entry;
+	context = rs->on_context;
+	rs->on_pending = false;
+	rs->powered_off = false;
+	spin_unlock(&rs->power_lock);
+	if (on)
+		elv_power_on(vcpu, entry, context);
+	return 0;
+}
+
+/* --- exits ------------------------------------------------------------------- */
+
+static int elv_system_event(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = r->event;
+	run->system_event.ndata = 1;
+	run->system_event.data[0] = r->flags;
+	return 0;
+}
+
+static void elv_ptp(struct elv_run_state *rs, const struct elv_hcall_res *r, u64 cntvoff)
+{
+	struct timespec64 ts;
+	u64 cnt;
+
+	ktime_get_real_ts64(&ts);
+	isb();
+	cnt = read_sysreg(cntpct_el0);
+	if (r->counter == ELV_PTP_VIRT_COUNTER)
+		cnt -= cntvoff;
+	rs->sw.ctx.x[0] = upper_32_bits(ts.tv_sec);
+	rs->sw.ctx.x[1] = lower_32_bits(ts.tv_sec);
+	rs->sw.ctx.x[2] = upper_32_bits(cnt);
+	rs->sw.ctx.x[3] = lower_32_bits(cnt);
+}
+
+static void elv_trng(struct elv_run_state *rs, unsigned int bits)
+{
+	u64 v[3] = { 0 };
+	unsigned int i;
+
+	get_random_bytes(v, sizeof(v));
+	/* x3 holds the lowest 64 bits, x1 the highest, unused bits zero. */
+	for (i = 0; i < 3; i++) {
+		unsigned int left = bits > 64 * i ? bits - 64 * i : 0;
+
+		if (left < 64)
+			v[i] &= left ? GENMASK_ULL(left - 1, 0) : 0;
+	}
+	rs->sw.ctx.x[0] = 0;
+	rs->sw.ctx.x[3] = v[0];
+	rs->sw.ctx.x[2] = v[1];
+	rs->sw.ctx.x[1] = v[2];
+}
+
+static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi);
+
+static int elv_handle_hcall(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_vm *vm = vcpu->vm;
+	struct elv_hcall_ctx ctx = {
+		.fw = &vm->regs.fw, .host = &elv_host.fw,
+		.psci_0_2 = elv_vcpu_has(&vcpu->cfg, ELV_FEAT_PSCI_0_2),
+	};
+	struct elv_hcall_res r;
+
+	elv_hcall_decide(&ctx, rs->sw.ctx.x, &r);
+	switch (r.action) {
+	case ELV_HC_RETURN:
+		memcpy(rs->sw.ctx.x, r.x, sizeof(r.x));
+		return ELV_RESUME;
+	case ELV_HC_SYSTEM_EVENT:
+		rs->sw.ctx.x[0] = r.x[0];
+		return elv_system_event(vcpu, &r);
+	case ELV_HC_CPU_ON:
+		rs->sw.ctx.x[0] = elv_psci_cpu_on(vcpu, &r);
+		return ELV_RESUME;
+	case ELV_HC_CPU_OFF:
+		WRITE_ONCE(rs->powered_off, true);
+		return ELV_RESUME;
+	case ELV_HC_SUSPEND:
+		rs->sw.ctx.x[0] = r.x[0];
+		return elv_handle_wfx(vcpu, true);
+	case ELV_HC_AFFINITY_INFO:
+		rs->sw.ctx.x[0] = elv_psci_affinity_info(vcpu, &r);
+		return ELV_RESUME;
+	case ELV_HC_TRNG_RND:
+		elv_trng(rs, r.bits);
+		return ELV_RESUME;
+	case ELV_HC_PTP:
+		elv_ptp(rs, &r, vm->regs.cntvoff);
+		return ELV_RESUME;
+	}
+	return -EINVAL;
+}
+
+/*
+ * WFI: sleep until the guest's virtual timer would fire or a signal comes.
+ * WFE: yield. No vGIC yet, so nothing else can wake the vCPU.
+ */
+static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
+{
+	struct elv_switch *sw = &vcpu->rs->sw;
+	u64 ctl = sw->el1.cntv_ctl, now, freq, ns = 0;
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+
+	if (!wfi) {
+		cond_resched();
+		return ELV_RESUME;
+	}
+	/* ENABLE set, IMASK clear: the timer can raise its interrupt. */
+	if ((ctl & 3) == 1) {
+		isb();
+		now = read_sysreg(cntpct_el0) - sw->el2.cntvoff;
+		if (sw->el1.cntv_cval <= now)
+			return ELV_RESUME;
+		freq = read_sysreg(cntfrq_el0);
+		if (freq)
+			ns = mul_u64_u64_div_u64(sw->el1.cntv_cval - now, NSEC_PER_SEC, freq);
+		timeout = nsecs_to_jiffies(ns) + 1;
+	}
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!signal_pending(current))
+		schedule_timeout(timeout);
+	__set_current_state(TASK_RUNNING);
+	return ELV_RESUME;
+}
+
+static int elv_handle_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d)
+{
+	struct kvm_run *run = vcpu->run;
+	struct elv_run_state *rs = vcpu->rs;
+
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = d->ipa;
+	run->mmio.len = d->len;
+	run->mmio.is_write = d->write;
+	if (d->write) {
+		elv_mmio_store_bytes(d, elv_get_x(rs, d->rt), run->mmio.data);
+		elv_skip_insn(rs);
+	} else {
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		rs->mmio = *d;
+		rs->mmio_pending = true;	/* completed on the next KVM_RUN */
+	}
+	return 0;
+}
+
+static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
+{
+	bool insn = e->kind == ELV_EXIT_IABT;
+	struct elv_exc_state s = { .pstate = vcpu->rs->sw.pstate };
+	int err;
+
+	switch (elv_s2_fault(vcpu->vm, &e->dabt, insn, &err)) {
+	case ELV_DABT_MAP:
+		return err ? err : ELV_RESUME;
+	case ELV_DABT_RETRY:
+		return ELV_RESUME;
+	case ELV_DABT_MMIO:
+		return elv_handle_mmio(vcpu, &e->dabt);
+	case ELV_DABT_NISV:
+		pr_info_ratelimited(ELV_NAME ": vCPU %u: MMIO at %#llx without a valid syndrome\n",
+				    vcpu->id, e->dabt.ipa);
+		return -ENOSYS;
+	case ELV_DABT_INJECT:
+		elv_inject(vcpu->rs, elv_esr_abort(&s, insn, e->dabt.write), e->dabt.far);
+		return ELV_RESUME;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Trapped MRS/MSR: ID registers read the VM's configured values; registers
+ * the register file stores but the hardware does not hold for the guest
+ * (debug, PMU, ...) are emulated from storage; set/way cache operations are
+ * no-ops (stage-2 memory is coherent); everything else is UNDEF.
+ */
+static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e, u64 esr)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	const struct elv_sysreg_trap *t = &e->sysreg;
+	const struct elv_sysreg_desc *d = elv_sysreg_find(t->enc);
+	struct elv_reg_ctx ctx = {
+		.host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs,
+		.vm = &vcpu->vm->regs, .vcpu_id = vcpu->id,
+	};
+	u64 val;
+
+	if (ELV_SYSREG_ENC_OP0(t->enc) == 1 && !t->read) {
+		elv_skip_insn(rs);
+		return ELV_RESUME;
+	}
+	switch (elv_sysreg_trap_action(d, t->enc, t->read)) {
+	case ELV_SRT_READ_VALUE:
+		mutex_lock(&vcpu->vm->lock);
+		if (elv_reg_get(&ctx, elv_regid_sysreg_enc(t->enc), &val, sizeof(val)) < 0)
+			val = 0;
+		mutex_unlock(&vcpu->vm->lock);
+		elv_set_x(rs, t->rt, val);
+		break;
+	case ELV_SRT_STORAGE:
+		if (t->read)
+			elv_set_x(rs, t->rt, vcpu->regs.sys[elv_sysreg_index(d)]);
+		else
+			vcpu->regs.sys[elv_sysreg_index(d)] = elv_get_x(rs, t->rt);
+		break;
+	case ELV_SRT_RAZ_WI:
+		if (t->read)
+			elv_set_x(rs, t->rt, 0);
+		break;
+	case ELV_SRT_UNDEF:
+		elv_inject_undef(vcpu, "system register access", esr);
+		return ELV_RESUME;
+	}
+	elv_skip_insn(rs);
+	return ELV_RESUME;
+}
+
+static int elv_handle_sync(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_switch *sw = &rs->sw;
+	struct elv_exit e;
+
+	elv_exit_decode(sw->esr, sw->far, sw->hpfar, &e);
+	switch (e.kind) {
+	case ELV_EXIT_HVC:
+		return elv_handle_hcall(vcpu);
+	case ELV_EXIT_SMC:
+		/* As the reference: SMC is not a conduit; NOT_SUPPORTED, skip it. */
+		sw->ctx.x[0] = ELV_SMCCC_NOT_SUPPORTED;
+		elv_skip_insn(rs);
+		return ELV_RESUME;
+	case ELV_EXIT_DABT:
+	case ELV_EXIT_IABT:
+		return elv_handle_abort(vcpu, &e);
+	case ELV_EXIT_SYSREG:
+		return elv_handle_sysreg(vcpu, &e, sw->esr);
+	case ELV_EXIT_WFI:
+	case ELV_EXIT_WFE:
+		elv_skip_insn(rs);
+		return elv_handle_wfx(vcpu, e.kind == ELV_EXIT_WFI);
+	case ELV_EXIT_UNDEF:
+		elv_inject_undef(vcpu, "trapped instruction", sw->esr);
+		return ELV_RESUME;
+	case ELV_EXIT_SERROR:
+	case ELV_EXIT_UNHANDLED:
+		break;
+	}
+	pr_warn_ratelimited(ELV_NAME ": vCPU %u: unexpected exit, ESR %#llx PC %#llx\n",
+			    vcpu->id, sw->esr, sw->pc);
+	elv_inject_undef(vcpu, "unexpected exception class", sw->esr);
+	return ELV_RESUME;
+}
+
+/* --- the loop ------------------------------------------------------------ */
+
+static int elv_enter_once(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	unsigned long flags;
+	int code, cpu;
+
+	kernel_neon_begin();	/* host FP/SVE state saved; preemption off */
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	if (rs->last_cpu != cpu) {
+		rs->sw.flush_local_tlb = true;
+		rs->last_cpu = cpu;
+	}
+	code = elv_world_switch(&rs->sw);
+	local_irq_restore(flags);	/* a pending host IRQ is taken here */
+	kernel_neon_end();
+
+	switch (code) {
+	case ELV_EXIT_CODE_SYNC:
+		return elv_handle_sync(vcpu);
+	case ELV_EXIT_CODE_IRQ:
+	case ELV_EXIT_CODE_FIQ:
+		return ELV_RESUME;
+	default:
+		vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		vcpu->run->fail_entry.hardware_entry_failure_reason = code;
+		vcpu->run->fail_entry.cpu = cpu;
+		return 0;
+	}
+}
+
+/* At vCPU creation: 0 or -ENOMEM. */
+int elv_run_alloc(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = kzalloc(sizeof(*rs), GFP_KERNEL_ACCOUNT);
+
+	if (!rs)
+		return -ENOMEM;
+	spin_lock_init(&rs->power_lock);
+	init_waitqueue_head(&rs->wq);
+	rs->last_cpu = -1;
+	vcpu->rs = rs;
+	return 0;
+}
+
+/* Finish an MMIO load with the data userspace supplied. */
+static void elv_mmio_complete(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+
+	if (!rs->mmio_pending)
+		return;
+	rs->mmio_pending = false;
+	if (rs->mmio.rt != 31)
+		vcpu->regs.core[rs->mmio.rt] = elv_mmio_load_value(&rs->mmio,
+								   vcpu->run->mmio.data);
+	vcpu->regs.core[ELV_CORE_U64(ELV_CORE_PC)] += 4;
+}
+
+int elv_run(struct elv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct elv_run_state *rs;
+	int ret;
+
+	if (!elv_host_vbar)
+		elv_switch_init();
+	ret = elv_s2_vm_get(vcpu->vm);
+	if (ret)
+		return ret;
+	rs = vcpu->rs;
+	mutex_lock(&vcpu->vm->lock);
+	if (!vcpu->vm->regs.has_run)
+		elv_vm_regs_mark_run(&vcpu->vm->regs);
+	mutex_unlock(&vcpu->vm->lock);
+	if (!rs->started) {
+		rs->started = true;
+		WRITE_ONCE(rs->powered_off, elv_vcpu_has(&vcpu->cfg, ELV_FEAT_POWER_OFF));
+	}
+	if (rs->mmio_pending && run->mmio.phys_addr == rs->mmio.ipa)
+		elv_mmio_complete(vcpu);
+	rs->mmio_pending = false;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	elv_state_load(vcpu);
+	do {
+		ret = elv_wait_power_on(vcpu);
+		if (ret)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+		ret = elv_enter_once(vcpu);
+		/* CPU_OFF: block before the next entry. */
+	} while (ret == ELV_RESUME);
+	if (ret == -EINTR)
+		run->exit_reason = KVM_EXIT_INTR;
+	elv_state_store(vcpu);
+	return ret;
+}
+
+void elv_run_free(struct elv_vcpu *vcpu)
+{
+	kfree(vcpu->rs);
+	vcpu->rs = NULL;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KVM_RUN (run.c) and the stage-2 glue (stage2.c): the per-vCPU run state
+ * and the per-VM stage-2 state hung off struct elv_vcpu / struct elv_vm.
+ */
+#ifndef ELV_KMOD_RUN_H
+#define ELV_KMOD_RUN_H
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "stage2.h"
+#include "exit.h"
+#include "../el2/switch.h"
+
+struct elv_vm;
+struct elv_vcpu;
+
+struct elv_s2_vm {
+	struct mutex lock;		/* the tables and the pins below them */
+	struct elv_s2 pt;
+	u16 vmid;
+};
+
+/* struct user_fpsimd_state: V0..V31 then FPSR, FPCR. */
+#define ELV_FP_BYTES	(32 * 16 + 8)
+
+struct elv_run_state {
+	u8 fp[ELV_FP_BYTES] __aligned(16);
+	struct elv_switch sw;
+	bool started;			/* power state taken from the INIT features */
+	bool mmio_pending;		/* a load waits for userspace's data */
+	struct elv_dabt mmio;
+	int last_cpu;
+	/* Power state, changed by other vCPUs' PSCI calls. */
+	spinlock_t power_lock;
+	bool powered_off;
+	bool on_pending;
+	u64 on_entry, on_context;
+	wait_queue_head_t wq;
+};
+
+/* run.c */
+int elv_run(struct elv_vcpu *vcpu);
+int elv_run_alloc(struct elv_vcpu *vcpu);
+void elv_run_free(struct elv_vcpu *vcpu);
+
+/* stage2.c */
+int elv_s2_vm_get(struct elv_vm *vm);			/* create on first use */
+void elv_s2_vm_free(struct elv_vm *vm);
+/* Resolve a stage-2 fault at @ipa: 0 (mapped or retry), or -errno. */
+enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool instruction,
+				  int *err);
+void elv_s2_unmap_range(struct elv_vm *vm, u64 gpa, u64 size);
+
+#endif /* ELV_KMOD_RUN_H */

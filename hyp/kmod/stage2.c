@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage-2 glue: table pages from the page allocator, guest pages pinned
+ * from the memslot's user memory on first touch (FOLL_LONGTERM) and unpinned
+ * when unmapped (slot deleted or moved, VM destroyed). Decisions come from
+ * hyp/core (stage2.c builds the tables, exit.c decides map vs MMIO).
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/bitmap.h>
+#include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
+
+#include "elvisor.h"
+#include "run.h"
+
+#define ELV_NR_VMIDS	256		/* 8-bit VMIDs; 0 is never used */
+
+static DEFINE_SPINLOCK(elv_vmid_lock);
+static DECLARE_BITMAP(elv_vmid_map, ELV_NR_VMIDS);
+
+static int elv_vmid_alloc(void)
+{
+	int id;
+
+	spin_lock(&elv_vmid_lock);
+	id = find_next_zero_bit(elv_vmid_map, ELV_NR_VMIDS, 1);
+	if (id < ELV_NR_VMIDS)
+		__set_bit(id, elv_vmid_map);
+	spin_unlock(&elv_vmid_lock);
+	return id < ELV_NR_VMIDS ? id : -ENOSPC;
+}
+
+static void elv_vmid_free(int id)
+{
+	spin_lock(&elv_vmid_lock);
+	__clear_bit(id, elv_vmid_map);
+	spin_unlock(&elv_vmid_lock);
+}
+
+static void *elv_s2_zalloc(void *opaque, unsigned int order, u64 *pa)
+{
+	struct page *p = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+
+	if (!p)
+		return NULL;
+	*pa = page_to_phys(p);
+	return page_address(p);
+}
+
+static void elv_s2_free(void *opaque, void *va, unsigned int order)
+{
+	free_pages((unsigned long)va, order);
+}
+
+static void *elv_s2_p2v(void *opaque, u64 pa)
+{
+	return phys_to_virt(pa);
+}
+
+static void elv_s2_leaf_removed(void *opaque, u64 ipa, u64 pa, u64 prot)
+{
+	struct page *page = phys_to_page(pa);
+
+	unpin_user_pages_dirty_lock(&page, 1, !!(prot & ELV_S2_W));
+}
+
+static const struct elv_s2_ops elv_s2_kernel_ops = {
+	.zalloc = elv_s2_zalloc,
+	.free = elv_s2_free,
+	.phys_to_virt = elv_s2_p2v,
+	.leaf_removed = elv_s2_leaf_removed,
+};
+
+int elv_s2_vm_get(struct elv_vm *vm)
+{
+	struct elv_s2_vm *s2;
+	unsigned int parange;
+	int vmid, err;
+
+	if (READ_ONCE(vm->s2))
+		return 0;
+	mutex_lock(&vm->lock);
+	err = 0;
+	if (vm->s2)
+		goto out;
+	err = -ENOMEM;
+	s2 = kzalloc(sizeof(*s2), GFP_KERNEL_ACCOUNT);
+	if (!s2)
+		goto out;
+	vmid = elv_vmid_alloc();
+	if (vmid < 0) {
+		kfree(s2);
+		err = vmid;
+		goto out;
+	}
+	parange = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1) & 0xf;
+	err = elv_s2_init(&s2->pt, &elv_s2_kernel_ops, s2, vm->ipa_bits, min(parange, 5U));
+	if (err) {
+		elv_vmid_free(vmid);
+		kfree(s2);
+		goto out;
+	}
+	mutex_init(&s2->lock);
+	s2->vmid = vmid;
+	/* A previous VM with this VMID was flushed when it went away. */
+	smp_store_release(&vm->s2, s2);
+out:
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
+void elv_s2_vm_free(struct elv_vm *vm)
+{
+	struct elv_s2_vm *s2 = vm->s2;
+
+	if (!s2)
+		return;
+	elv_s2_destroy(&s2->pt);
+	elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
+	elv_vmid_free(s2->vmid);
+	kfree(s2);
+	vm->s2 = NULL;
+}
+
+void elv_s2_unmap_range(struct elv_vm *vm, u64 gpa, u64 size)
+{
+	struct elv_s2_vm *s2 = READ_ONCE(vm->s2);
+
+	if (!s2)
+		return;
+	mutex_lock(&s2->lock);
+	if (elv_s2_unmap(&s2->pt, gpa, size))
+		elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
+	mutex_unlock(&s2->lock);
+}
+
+/* The guest may first see this page with its MMU (and caches) off. */
+static void elv_clean_page(struct page *page)
+{
+	unsigned long va = (unsigned long)page_address(page);
+	unsigned long line = 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	unsigned long a;
+
+	for (a = va; a < va + PAGE_SIZE; a += line)
+		asm volatile("dc civac, %0" :: "r"(a) : "memory");
+	dsb(ish);
+	caches_clean_inval_pou(va, va + PAGE_SIZE);
+}
+
+static int elv_s2_map_slot_page(struct elv_s2_vm *s2, const struct elv_memslot *slot,
+				u64 ipa, bool readonly)
+{
+	unsigned long hva = slot->hva + (ipa - slot->gpa);
+	unsigned int gup = FOLL_LONGTERM | (readonly ? 0 : FOLL_WRITE);
+	u64 prot = ELV_S2_R | ELV_S2_X | (readonly ? 0 : ELV_S2_W);
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(hva, 1, gup, &page);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	elv_clean_page(page);
+	mutex_lock(&s2->lock);
+	ret = elv_s2_map(&s2->pt, ipa, page_to_phys(page), prot);
+	mutex_unlock(&s2->lock);
+	if (ret == -EEXIST)	/* another vCPU mapped it first */
+		ret = 0, unpin_user_page(page);
+	else if (ret)
+		unpin_user_page(page);
+	return ret;
+}
+
+/*
+ * The VM lock is held from the slot lookup to the mapping, so a slot
+ * deleted meanwhile (its unmap runs after the update, under the same lock
+ * order) cannot leave a stale mapping behind.
+ */
+enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool instruction,
+				  int *err)
+{
+	const struct elv_memslot *slot;
+	enum elv_slot_kind kind = ELV_SLOT_NONE;
+	enum elv_dabt_action act;
+
+	*err = 0;
+	mutex_lock(&vm->lock);
+	slot = elv_memslot_find_gpa(&vm->memslots, d->ipa);
+	if (slot)
+		kind = (slot->flags & ELV_MEM_READONLY) ? ELV_SLOT_RO : ELV_SLOT_RW;
+	act = elv_dabt_decide(d, kind, instruction);
+	if (act == ELV_DABT_MAP)
+		*err = elv_s2_map_slot_page(vm->s2, slot, d->ipa & PAGE_MASK,
+					    kind == ELV_SLOT_RO);
+	mutex_unlock(&vm->lock);
+	return act;
+}

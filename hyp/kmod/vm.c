@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM fd: creation, lifetime, memslots, vCPU creation and the VM-scoped
+ * ioctls. Decisions come from hyp/core (vm_config, memslot, vcpu_regs).
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "elvisor.h"
+
+/* Upstream's struct reg_mask_range and ioctl (6.7+), absent from 6.1 UAPI. */
+struct elv_reg_mask_range {
+	__u64 addr;
+	__u32 range;
+	__u32 reserved[13];
+};
+#define ELV_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct elv_reg_mask_range)
+
+static void elv_vm_release_ref(struct kref *ref)
+{
+	struct elv_vm *vm = container_of(ref, struct elv_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		elv_vcpu_free(vm->vcpus[i]);
+	kvfree(vm->memslots.slots);
+	elv_s2_vm_free(vm);
+	kfree(vm);
+}
+
+void elv_vm_put(struct elv_vm *vm)
+{
+	kref_put(&vm->ref, elv_vm_release_ref);
+}
+
+static int elv_vm_release(struct inode *inode, struct file *filp)
+{
+	elv_vm_put(filp->private_data);
+	return 0;
+}
+
+static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp)
+{
+	struct kvm_userspace_memory_region mem;
+	struct elv_memslot_req req;
+	struct elv_memslot old;
+	struct elv_mem_limits lim = {
+		.page_size = PAGE_SIZE,
+		.ipa_size = 1ULL << vm->ipa_bits,
+		.user_limit = TASK_SIZE,
+	};
+	int ret;
+
+	if (copy_from_user(&mem, argp, sizeof(mem)))
+		return -EFAULT;
+	req = (struct elv_memslot_req){
+		.slot = mem.slot,
+		.flags = mem.flags,
+		.guest_phys_addr = mem.guest_phys_addr,
+		.memory_size = mem.memory_size,
+		.userspace_addr = mem.userspace_addr,
+	};
+	/* Tagged pointers are not addresses of guest memory. */
+	if (untagged_addr(mem.userspace_addr) != mem.userspace_addr)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	ret = elv_memslots_update(&vm->memslots, &lim, &req, &old);
+	if (ret == ELV_MR_DELETE || ret == ELV_MR_MOVE)
+		elv_s2_unmap_range(vm, old.gpa, old.size);
+	mutex_unlock(&vm->lock);
+	return ret < 0 ? ret : 0;
+}
+
+static int elv_vm_get_writable_masks(struct elv_vm *vm, void __user *argp)
+{
+	struct elv_reg_mask_range range;
+	u64 *masks;
+	int ret;
+
+	if (copy_from_user(&range, argp, sizeof(range)))
+		return -EFAULT;
+	if (memchr_inv(range.reserved, 0, sizeof(range.reserved)) ||
+	    range.range != ELV_FEATURE_ID_RANGE_IDREGS)
+		return -EINVAL;
+	masks = kcalloc(ELV_FEATURE_ID_SPACE_SIZE, sizeof(*masks), GFP_KERNEL);
+	if (!masks)
+		return -ENOMEM;
+	elv_vm_writable_masks(&vm->regs, masks);
+	ret = copy_to_user(u64_to_user_ptr(range.addr), masks,
+			   ELV_FEATURE_ID_SPACE_SIZE * sizeof(*masks)) ? -EFAULT : 0;
+	kfree(masks);
+	return ret;
+}
+
+static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct elv_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case KVM_CHECK_EXTENSION:
+		return elv_check_extension(&elv_caps, true, (long)arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		return elv_vm_set_memory(vm, argp);
+	case KVM_CREATE_VCPU:
+		return elv_vcpu_create(vm, arg);
+	case KVM_ARM_PREFERRED_TARGET: {
+		struct kvm_vcpu_init init = { .target = ELV_TARGET_GENERIC_V8 };
+
+		return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+	}
+	case ELV_ARM_GET_REG_WRITABLE_MASKS:
+		return elv_vm_get_writable_masks(vm, argp);
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations elv_vm_fops = {
+	.owner = THIS_MODULE,
+	.release = elv_vm_release,
+	.unlocked_ioctl = elv_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+long elv_create_vm(unsigned long type)
+{
+	struct elv_vm *vm;
+	int bits, fd;
+
+	bits = elv_vm_ipa_bits(type, elv_caps.ipa_limit_bits);
+	if (bits < 0)
+		return bits;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	vm->memslots.slots = kvcalloc(ELV_MAX_MEMSLOTS, sizeof(struct elv_memslot),
+				      GFP_KERNEL_ACCOUNT);
+	if (!vm->memslots.slots) {
+		kfree(vm);
+		return -ENOMEM;
+	}
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vm->ipa_bits = bits;
+	elv_vm_regs_init(&vm->regs, &elv_host);
+	fd = anon_inode_getfd("kvm-vm", &elv_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		elv_vm_put(vm);
+	return fd;
+}

@@ -1,0 +1,28 @@
+# In-host script (busybox sh) for scripts/host-run.sh: api-stress against the
+# backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
+# host's KVM), then checks the kernel log, slab/free memory before and after,
+# and (elvisor) that the module unloads once every fd is closed.
+# Prints ok/FAIL lines and "N passed, N failed".
+pass=0 fail=0
+check() { if [ "$2" = 0 ]; then echo "ok $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
+mem() { sync; echo 3 > /proc/sys/vm/drop_caches; awk '/^'"$1"':/ { print $2 }' /proc/meminfo; }
+elv=0
+if grep -q kvm-arm.mode=none /proc/cmdline; then
+	elv=1
+	insmod /elvisor/elvisor.ko; check stress.insmod $?
+fi
+# Warm-up so that first-use allocations (caches, page tables) are not leaks.
+/elvisor/api-stress -n 20 -r 200 > /dev/null
+slab0=$(mem Slab) free0=$(mem MemFree)
+timeout 600 /elvisor/api-stress ${STRESS_ARGS:--n 1000 -r 20000}; check stress.run $?
+slab1=$(mem Slab) free1=$(mem MemFree)
+echo "# Slab ${slab0} -> ${slab1} kB, MemFree ${free0} -> ${free1} kB"
+# 1000 leaked VMs would be tens of MB; allow a little allocator noise.
+[ $((slab1 - slab0)) -lt 2048 ]; check stress.no_slab_growth $?
+[ $((free0 - free1)) -lt 8192 ]; check stress.no_memory_loss $?
+if [ $elv = 1 ]; then
+	rmmod elvisor; check stress.rmmod_after_close $?
+fi
+dmesg | grep -E "WARNING|BUG|Oops|Call trace|hung task|refcount"; [ $? != 0 ]; check stress.kernel_log_clean $?
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ONE_REG dispatch and register file, with a host modelled on the
+ * emulated arm64 host (QEMU -cpu max) as the 6.1 reference reports it.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "vcpu_regs.h"
+
+#define FEAT(f) (1U << ELV_FEAT_##f)
+#define ID(crm, op2) ELV_SYSREG_ENC(3, 0, 0, crm, op2)
+#define CORE64(off) (ELV_REG_ARM64 | ELV_REG_SIZE_U64 | ELV_REG_CORE | (off))
+
+static struct elv_host host;
+static struct elv_vm_regs vm;
+
+struct vcpu {
+	struct elv_vcpu_cfg cfg;
+	struct elv_vcpu_regs regs;
+	struct elv_reg_ctx ctx;
+};
+
+static void set_idreg(uint16_t enc, uint64_t v)
+{
+	host.idregs[elv_feature_id_idx(enc)] = v;
+}
+
+static void setup(void)
+{
+	unsigned int vq;
+
+	memset(&host, 0, sizeof(host));
+	host.midr = 0xf0510;
+	host.clidr = 0x0a200023;	/* L1 I+D, L2 unified */
+	host.ccsidr[0] = 0x701fe00a;
+	host.ccsidr[1] = 0x201fe012;
+	host.ccsidr[2] = 0x70ffe07a;
+	host.ctr = 0x9444c004;
+	host.ptrauth = true;
+	host.aa32_el0 = true;
+	host.csv2 = host.csv3 = 1;
+	for (vq = 1; vq <= 16; vq++)
+		elv_vls_set(host.sve_vls, vq);
+	set_idreg(ID(4, 0), 0x1101001121110222ULL);	/* ID_AA64PFR0 */
+	set_idreg(ID(4, 4), 0x110110100110021ULL);	/* ID_AA64ZFR0 */
+	set_idreg(ID(6, 0), 0x0221100110212120ULL);	/* ID_AA64ISAR0 */
+	set_idreg(ID(6, 1), 0x11111110211102ULL);	/* ID_AA64ISAR1 */
+	set_idreg(ID(7, 0), 0x1122ULL);			/* ID_AA64MMFR0 */
+	set_idreg(ID(5, 0), 0x10305006ULL);		/* ID_AA64DFR0 */
+	elv_vm_regs_init(&vm, &host);
+}
+
+TestSuite(vcpu_regs, .init = setup);
+
+static struct vcpu *mk(uint32_t features, unsigned int id)
+{
+	static const struct elv_vcpu_host vh = { .sve = true, .ptrauth = true };
+	uint32_t f[ELV_FEAT_WORDS] = { features };
+	struct vcpu *v = calloc(1, sizeof(*v));
+
+	v->regs.sys = calloc(elv_nr_sysregs, sizeof(uint64_t));
+	cr_assert_eq(elv_vcpu_init(&v->cfg, &vh, ELV_TARGET_GENERIC_V8, f), 0);
+	v->ctx = (struct elv_reg_ctx){ .host = &host, .cfg = &v->cfg, .vcpu = &v->regs,
+				       .vm = &vm, .vcpu_id = id, .now = 1000000 };
+	elv_vcpu_regs_reset(&v->ctx);
+	return v;
+}
+
+static void finalize(struct vcpu *v)
+{
+	cr_assert_eq(elv_vcpu_finalize_check(&v->cfg, ELV_FEAT_SVE), 0);
+	v->regs.sve_state = calloc(1, elv_sve_state_bytes(v->regs.sve_max_vq));
+	v->cfg.sve_finalized = true;
+}
+
+static int get(struct vcpu *v, uint64_t id, void *buf)
+{
+	int r = elv_reg_get(&v->ctx, id, buf, 256);
+
+	return r < 0 ? r : 0;
+}
+
+static int set(struct vcpu *v, uint64_t id, const void *buf)
+{
+	int r = elv_reg_set_check(&v->ctx, id);
+
+	return r < 0 ? r : elv_reg_set(&v->ctx, id, buf);
+}
+
+static uint64_t get64(struct vcpu *v, uint64_t id)
+{
+	uint64_t x = 0;
+
+	cr_assert_eq(get(v, id, &x), 0, "get %#llx", (unsigned long long)id);
+	return x;
+}
+
+static int set64(struct vcpu *v, uint64_t id, uint64_t x)
+{
+	return set(v, id, &x);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every listed register reads, and takes back what it read. */
+static void check_list(struct vcpu *v, unsigned int expect)
+{
+	unsigned int n = elv_reg_list(&v->ctx, NULL, 0), i;
+	uint64_t *ids = calloc(n, sizeof(*ids));
+	uint8_t buf[256];
+
+	cr_assert_eq(n, expect, "%u registers, expected %u", n, expect);
+	cr_assert_eq(elv_reg_list(&v->ctx, ids, n), n);
+	qsort(ids, n, sizeof(*ids), cmp_u64);
+	for (i = 0; i < n; i++) {
+		int size = elv_reg_get(&v->ctx, ids[i], buf, sizeof(buf));
+
+		cr_assert(i == 0 || ids[i] != ids[i - 1], "duplicate %#llx", (unsigned long long)ids[i]);
+		cr_assert_eq(size, (int)elv_regid_size(ids[i]), "get %#llx: %d",
+			     (unsigned long long)ids[i], size);
+		/* VLS is the one listed register that is read-only once listed. */
+		cr_assert_eq(set(v, ids[i], buf), ids[i] == ELV_REG_SVE_VLS ? -EPERM : 0,
+			     "set %#llx back", (unsigned long long)ids[i]);
+	}
+	free(ids);
+}
+
+/* The 6.1 reference's counts on the emulated host (tests/host/api/ref). */
+Test(vcpu_regs, list_matches_reference_counts)
+{
+	check_list(mk(0, 0), 242);
+	check_list(mk(FEAT(PSCI_0_2), 1), 242);
+	check_list(mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252);
+	struct vcpu *s = mk(FEAT(SVE), 3);
+
+	finalize(s);
+	check_list(s, 261);
+}
+
+Test(vcpu_regs, reset_values)
+{
+	struct vcpu *v = mk(0, 0x123);
+
+	cr_assert_eq(get64(v, CORE64(ELV_CORE_PSTATE)), ELV_PSTATE_RESET_EL1);
+	cr_assert_eq(get64(v, ELV_REGID_SYSREG(3, 0, 0, 0, 5)), 0x80000000ULL | 0x3 | (0x12 << 8));
+	cr_assert_eq(get64(v, ELV_REGID_SYSREG(3, 0, 1, 0, 0)), 0xc50078ULL);	/* SCTLR */
+	cr_assert_eq(get64(v, ELV_REGID_SYSREG(3, 0, 2, 0, 0)), ELV_REG_POISON);	/* TTBR0 */
+	cr_assert_eq(get64(v, ELV_REGID_SYSREG(3, 0, 0, 0, 0)), host.midr);
+}
+
+Test(vcpu_regs, core_rules)
+{
+	struct vcpu *v = mk(0, 0);
+	uint64_t x;
+
+	cr_assert_eq(get(v, 0x7030000000100000ULL, &x), -EINVAL);
+	cr_assert_eq(get(v, CORE64(1), &x), -EINVAL);
+	cr_assert_eq(get(v, CORE64(0x100), &x), -ENOENT);
+	cr_assert_eq(set64(v, CORE64(ELV_CORE_PSTATE), 0x9), -EINVAL);	/* EL2h */
+	cr_assert_eq(set64(v, CORE64(ELV_CORE_PSTATE), 0x13), -EINVAL);	/* AArch32 SVC */
+	cr_assert_eq(set64(v, CORE64(ELV_CORE_PSTATE), 0x10), 0);	/* AArch32 USR */
+	host.aa32_el0 = false;
+	cr_assert_eq(set64(v, CORE64(ELV_CORE_PSTATE), 0x10), -EINVAL);
+	cr_assert_eq(set64(v, CORE64(ELV_CORE_X(30)), 42), 0);
+	cr_assert_eq(get64(v, CORE64(ELV_CORE_X(30))), 42);
+}
+
+Test(vcpu_regs, sysreg_rules)
+{
+	struct vcpu *v = mk(0, 0), *p = mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 1);
+	uint64_t x;
+
+	cr_assert_eq(get(v, ELV_REGID_SYSREG(3, 0, 15, 15, 7), &x), -ENOENT);
+	cr_assert_eq(get(v, ELV_REGID_SYSREG(3, 0, 1, 2, 0), &x), -ENOENT);	/* ZCR */
+	cr_assert_eq(get(v, ELV_REGID_SYSREG(3, 0, 2, 1, 0), &x), -ENOENT);	/* APIAKEYLO */
+	cr_assert_eq(get(p, ELV_REGID_SYSREG(3, 0, 2, 1, 0), &x), 0);
+	cr_assert_eq(set64(v, ELV_REGID_SYSREG(3, 0, 0, 0, 0), 1), -EINVAL);	/* MIDR */
+	cr_assert_eq(get(v, (ELV_REGID_SYSREG(3, 0, 0, 0, 0) & ~ELV_REG_SIZE_MASK) | ELV_REG_SIZE_U32,
+			 &x), -ENOENT);
+	cr_assert_eq(set64(v, ELV_REGID_SYSREG(2, 0, 1, 1, 4), 0x8 | 0x2), 0);	/* OSLSR.OSLK */
+	cr_assert_eq(set64(v, ELV_REGID_SYSREG(2, 0, 1, 1, 4), 0x1), -EINVAL);
+}
+
+Test(vcpu_regs, ccsidr_demux)
+{
+	struct vcpu *v = mk(0, 0);
+	uint64_t id0 = elv_regid_ccsidr(0);
+	uint32_t x;
+
+	cr_assert_eq(get(v, id0, &x), 0);
+	cr_assert_eq(x, host.ccsidr[0]);
+	cr_assert_eq(set(v, id0, &x), 0);
+	x ^= 1;
+	cr_assert_eq(set(v, id0, &x), -EINVAL);
+	cr_assert_eq(get(v, elv_regid_ccsidr(6), &x), -ENOENT);
+	cr_assert_eq(get(v, id0 | 0x100, &x), -ENOENT);
+}
+
+Test(vcpu_regs, idregs_hidden_per_vcpu)
+{
+	struct vcpu *v = mk(0, 0), *p = mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC) | FEAT(SVE), 1);
+	uint64_t isar1 = ELV_REGID_SYSREG(3, 0, 0, 6, 1), pfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 0);
+	uint64_t zfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 4);
+
+	cr_assert_eq(get64(v, isar1) & 0xff000ff0ULL, 0);
+	cr_assert_neq(get64(p, isar1) & 0xff000ff0ULL, 0);
+	cr_assert_eq((get64(v, pfr0) >> 32) & 0xf, 0);
+	cr_assert_eq((get64(p, pfr0) >> 32) & 0xf, 1);
+	cr_assert_eq(get64(v, zfr0), 0);
+	cr_assert_neq(get64(p, zfr0), 0);
+	/* A write from a vCPU without ptrauth leaves the field for the others. */
+	cr_assert_eq(set64(v, isar1, get64(v, isar1) & ~0xf0000ULL), 0);
+	cr_assert_neq(get64(p, isar1) & 0xff000ff0ULL, 0);
+	cr_assert_eq(get64(p, isar1) & 0xf0000ULL, 0);
+	/* Asking for a hidden feature is asking for more than this vCPU has. */
+	cr_assert_lt(set64(v, pfr0, get64(v, pfr0) | (1ULL << 32)), 0);
+}
+
+Test(vcpu_regs, idregs_writable_vm_wide_and_frozen)
+{
+	struct vcpu *a = mk(0, 0), *b = mk(0, 1);
+	uint64_t isar0 = ELV_REGID_SYSREG(3, 0, 0, 6, 0), host_val = get64(a, isar0);
+	uint64_t masks[ELV_FEATURE_ID_SPACE_SIZE];
+
+	cr_assert_eq(set64(a, isar0, host_val & ~0xf0ULL), 0);		/* AES off */
+	cr_assert_eq(get64(b, isar0), host_val & ~0xf0ULL);
+	cr_assert_eq(set64(a, isar0, host_val | 0xf0000000ULL), -E2BIG);	/* above host */
+	cr_assert_eq(set64(a, isar0, host_val), 0);
+	elv_vm_writable_masks(&vm, masks);
+	cr_assert_neq(masks[elv_feature_id_idx(ID(6, 0))], 0);
+	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 0, 0, 0))], 0);
+	elv_vm_regs_mark_run(&vm);
+	cr_assert_eq(set64(a, isar0, host_val), 0);
+	cr_assert_eq(set64(a, isar0, host_val & ~0xf0ULL), -EBUSY);
+}
+
+Test(vcpu_regs, fw_regs_and_freeze)
+{
+	struct vcpu *p = mk(FEAT(PSCI_0_2), 0), *n = mk(0, 1);
+
+	cr_assert_eq(get64(p, ELV_REG_PSCI_VERSION), ELV_PSCI_1_1);
+	cr_assert_eq(get64(n, ELV_REG_PSCI_VERSION), ELV_PSCI_0_1);
+	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 1ULL << 9), -EINVAL);
+	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 0), 0);
+	cr_assert_eq(get64(n, ELV_REG_STD_BMAP), 0);
+	elv_vm_regs_mark_run(&vm);
+	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 0), 0);
+	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 1), -EBUSY);
+	cr_assert_eq(set(p, (ELV_REG_PSCI_VERSION & ~ELV_REG_SIZE_MASK) | ELV_REG_SIZE_U32,
+			 &(uint64_t){ 0 }), -ENOENT);
+}
+
+Test(vcpu_regs, sve_rules)
+{
+	struct vcpu *s = mk(FEAT(SVE), 0), *n = mk(0, 1);
+	uint64_t vls[ELV_SVE_VLS_WORDS] = { 0 }, z[32];
+
+	cr_assert_eq(get(n, ELV_REG_SVE_VLS, vls), -ENOENT);
+	cr_assert_eq(get(n, elv_regid_sve_z(0, 0), z), -ENOENT);
+	cr_assert_eq(get(s, elv_regid_sve_z(0, 0), z), -EPERM);
+	cr_assert_eq(get(s, CORE64(0) | ELV_REG_SIZE_U128 | ELV_CORE_V(0), z), -EINVAL);
+	cr_assert_eq(get(s, ELV_REG_SVE_VLS, vls), 0);
+	cr_assert_eq(vls[0], 0xffff);
+	vls[0] = 0x5;	/* vq 1 and 3, not 2 */
+	cr_assert_eq(set(s, ELV_REG_SVE_VLS, vls), -EINVAL);
+	vls[0] = 0;
+	cr_assert_eq(set(s, ELV_REG_SVE_VLS, vls), -EINVAL);
+	vls[0] = 1ULL << 20;
+	cr_assert_eq(set(s, ELV_REG_SVE_VLS, vls), -EINVAL);
+	vls[0] = 0xf;
+	cr_assert_eq(set(s, ELV_REG_SVE_VLS, vls), 0);
+	cr_assert_eq(s->regs.sve_max_vq, 4);
+	finalize(s);
+	cr_assert_eq(set(s, ELV_REG_SVE_VLS, vls), -EPERM);
+	memset(z, 0xab, sizeof(z));
+	cr_assert_eq(set(s, elv_regid_sve_z(31, 0), z), 0);
+	memset(z, 0, sizeof(z));
+	cr_assert_eq(get(s, elv_regid_sve_z(31, 0), z), 0);
+	cr_assert_eq(z[7], 0xababababababababULL);	/* 64 bytes at vq 4 */
+	cr_assert_eq(z[8], 0);				/* zero-padded above */
+	cr_assert_eq(get(s, elv_regid_sve_ffr(0), z), 0);
+	cr_assert_eq(get(s, elv_regid_sve_z(0, 1), z), -ENOENT);
+	cr_assert_eq(elv_reg_list(&s->ctx, NULL, 0), 261);
+}
+
+Test(vcpu_regs, timer)
+{
+	struct vcpu *v = mk(0, 0);
+
+	cr_assert_eq(set64(v, ELV_REG_TIMER_CNT, 1000), 0);
+	cr_assert_eq(get64(v, ELV_REG_TIMER_CNT), 1000);
+	v->ctx.now += 5;
+	cr_assert_eq(get64(v, ELV_REG_TIMER_CNT), 1005);
+	cr_assert_eq(set64(v, ELV_REG_TIMER_CVAL, 2000), 0);
+	cr_assert_eq(get64(v, ELV_REG_TIMER_CTL), 0);
+	cr_assert_eq(set64(v, ELV_REG_TIMER_CVAL, 10), 0);
+	cr_assert_eq(get64(v, ELV_REG_TIMER_CTL), 4);	/* ISTATUS: condition met */
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vCPU life cycle: KVM_ARM_VCPU_INIT rules, FINALIZE ordering, ioctl gates. */
+#include <criterion/criterion.h>
+
+#include "vcpu_state.h"
+
+#define FEAT(f) (1U << ELV_FEAT_##f)
+
+static const struct elv_vcpu_host host = { .sve = true, .ptrauth = true };
+
+static int init(struct elv_vcpu_cfg *c, uint32_t w0, uint32_t w2)
+{
+	uint32_t f[ELV_FEAT_WORDS] = { w0, 0, w2 };
+
+	return elv_vcpu_init(c, &host, ELV_TARGET_GENERIC_V8, f);
+}
+
+Test(vcpu_state, first_init_sets_features)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(init(&c, FEAT(PSCI_0_2) | FEAT(SVE), 0), 0);
+	cr_assert(c.initialized);
+	cr_assert(elv_vcpu_has(&c, ELV_FEAT_SVE));
+	cr_assert(!elv_vcpu_has(&c, ELV_FEAT_POWER_OFF));
+}
+
+Test(vcpu_state, wrong_target_is_einval)
+{
+	struct elv_vcpu_cfg c = { 0 };
+	uint32_t f[ELV_FEAT_WORDS] = { 0 };
+
+	cr_assert_eq(elv_vcpu_init(&c, &host, 0, f), -EINVAL);
+	cr_assert(!c.initialized);
+}
+
+Test(vcpu_state, unknown_bits_are_enoent)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(init(&c, 1U << ELV_NR_FEATURES, 0), -ENOENT);
+	cr_assert_eq(init(&c, 0, 1), -ENOENT);
+	cr_assert(!c.initialized);
+}
+
+Test(vcpu_state, lone_ptrauth_bit_is_einval_and_leaves_vcpu_uninitialised)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(init(&c, FEAT(PTRAUTH_ADDRESS), 0), -EINVAL);
+	cr_assert_eq(init(&c, FEAT(PTRAUTH_GENERIC), 0), -EINVAL);
+	cr_assert(!c.initialized);
+	cr_assert_eq(elv_vcpu_gate_onereg(&c), -ENOEXEC);
+	cr_assert_eq(init(&c, FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 0), 0);
+	cr_assert(elv_vcpu_has_ptrauth(&c));
+}
+
+Test(vcpu_state, features_the_host_lacks_are_einval)
+{
+	struct elv_vcpu_host none = { 0 };
+	struct elv_vcpu_cfg c = { 0 };
+	uint32_t f[ELV_FEAT_WORDS] = { FEAT(SVE) };
+
+	cr_assert_eq(elv_vcpu_init(&c, &none, ELV_TARGET_GENERIC_V8, f), -EINVAL);
+	f[0] = FEAT(PMU_V3);
+	cr_assert_eq(elv_vcpu_init(&c, &host, ELV_TARGET_GENERIC_V8, f), -EINVAL);
+	f[0] = FEAT(EL1_32BIT);
+	cr_assert_eq(elv_vcpu_init(&c, &host, ELV_TARGET_GENERIC_V8, f), -EINVAL);
+}
+
+Test(vcpu_state, reinit_must_repeat_the_features)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(init(&c, FEAT(PSCI_0_2), 0), 0);
+	cr_assert_eq(init(&c, FEAT(PSCI_0_2), 0), 0);
+	cr_assert_eq(init(&c, FEAT(PSCI_0_2) | FEAT(POWER_OFF), 0), -EINVAL);
+	cr_assert_eq(init(&c, 0, 0), -EINVAL);
+	/* A mismatch below an unknown bit is found first, as the reference scans upward. */
+	cr_assert_eq(init(&c, 0, 1), -EINVAL);
+	cr_assert(c.initialized && elv_vcpu_has(&c, ELV_FEAT_PSCI_0_2));
+}
+
+Test(vcpu_state, finalize_ordering)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(init(&c, FEAT(SVE), 0), 0);
+	cr_assert_eq(elv_vcpu_gate_reg_list(&c), -EPERM);
+	cr_assert_eq(elv_vcpu_gate_run(&c), -EPERM);
+	cr_assert_eq(elv_vcpu_gate_onereg(&c), 0);
+	cr_assert_eq(elv_vcpu_finalize_check(&c, 99), -EINVAL);
+	cr_assert_eq(elv_vcpu_finalize_check(&c, ELV_FEAT_SVE), 0);
+	c.sve_finalized = true;
+	cr_assert_eq(elv_vcpu_finalize_check(&c, ELV_FEAT_SVE), -EPERM);
+	cr_assert_eq(elv_vcpu_gate_reg_list(&c), 0);
+	/* A re-INIT keeps the finalisation. */
+	cr_assert_eq(init(&c, FEAT(SVE), 0), 0);
+	cr_assert(c.sve_finalized);
+}
+
+Test(vcpu_state, finalize_without_sve_is_einval)
+{
+	struct elv_vcpu_cfg c = { 0 };
+
+	cr_assert_eq(elv_vcpu_gate_reg_list(&c), -ENOEXEC);
+	cr_assert_eq(init(&c, 0, 0), 0);
+	cr_assert_eq(elv_vcpu_finalize_check(&c, ELV_FEAT_SVE), -EINVAL);
+	cr_assert(elv_vcpu_is_finalized(&c));
+	cr_assert_eq(elv_vcpu_gate_run(&c), 0);
+}
+
+Test(vcpu_state, frozen_after_first_run)
+{
+	cr_assert_eq(elv_vm_frozen_write(false, 1, 2), 0);
+	cr_assert_eq(elv_vm_frozen_write(true, 1, 1), 0);
+	cr_assert_eq(elv_vm_frozen_write(true, 1, 2), -EBUSY);
+}
