@@ -10,6 +10,30 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root}
 cp "$top/cache/arm64-userland/root/bin/busybox" "$stage/bin/busybox"
 cp "$top/guest/init/init.sh" "$stage/init"
 cp "$report" "$stage/bin/elv-report"
+# The Debian kernel's virtio drivers are modules: the guest loads them in
+# elv.mode=devices (guest/init/init.sh), in this order (dependencies first).
+read -r abi _ < "$top/cache/current-abi"
+kmods=$top/cache/kernel/$abi/modules/kernel
+mkdir -p "$stage/lib/modules/elv"
+for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk net/core/failover \
+	 drivers/net/net_failover drivers/net/virtio_net drivers/char/virtio_console \
+	 drivers/char/hw_random/virtio-rng; do
+	name=$(basename "$m")
+	if [ -f "$kmods/$m.ko.xz" ]; then
+		xz -dc "$kmods/$m.ko.xz" > "$stage/lib/modules/elv/$name.ko"
+	else
+		cp "$kmods/$m.ko" "$stage/lib/modules/elv/$name.ko"
+	fi
+	echo "$name" >> "$stage/lib/modules/elv/order"
+done
+# The emulated host needs tun for the virtio-net tests; it goes next to
+# the guest image, into build/aarch64 (the host's /elvisor).
+mkdir -p "$(dirname "$out")/host-modules"
+if [ -f "$kmods/drivers/net/tun.ko.xz" ]; then
+	xz -dc "$kmods/drivers/net/tun.ko.xz" > "$(dirname "$out")/host-modules/tun.ko"
+else
+	cp "$kmods/drivers/net/tun.ko" "$(dirname "$out")/host-modules/tun.ko"
+fi
 chmod +x "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -3,14 +3,107 @@
 #   elv.mode=report (default)  print the CPU report and power off
 #   elv.mode=shell             a shell on the console; power off when it exits
 #   elv.mode=reset             print the report, then reset the machine
+#   elv.mode=devices           load the virtio modules and exercise each
+#                              device, printing ELV-DEV key=value lines
+#                              (options: elv.dev.write=vdX elv.dev.ro=vdX
+#                              elv.dev.net=GUEST_IP,HOST_IP elv.dev.pattern=WORD
+#                              elv.dev.hang=1: stay up after the checks)
 /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mode=report
 for arg in $(cat /proc/cmdline); do
-	case $arg in elv.mode=*) mode=${arg#elv.mode=} ;; esac
+	case $arg in
+	elv.mode=*) mode=${arg#elv.mode=} ;;
+	elv.dev.*=*) k=${arg#elv.dev.}; eval "dev_${k%%=*}=\${arg#*=}" ;;
+	esac
 done
+
+dev() { echo "ELV-DEV $*"; }
+
+dev_modules() {
+	for m in $(cat /lib/modules/elv/order); do
+		insmod /lib/modules/elv/$m.ko 2>/dev/null || dev "module.$m=fail"
+	done
+	sleep 1
+	dev modules=loaded
+}
+
+dev_disks() {
+	for b in /sys/block/vd*; do
+		[ -e "$b" ] || continue
+		n=${b##*/}
+		dev "disk.$n.sectors=$(cat $b/size) disk.$n.ro=$(cat $b/ro)"
+		dev "disk.$n.serial=$(cat $b/serial 2>/dev/null)"
+		dev "disk.$n.head=$(dd if=/dev/$n bs=8 count=1 2>/dev/null | tr -cd 'A-Za-z0-9')"
+	done
+}
+
+# Write 64 KiB of a pattern at 1 MiB, flush, read it back past the cache.
+dev_disk_write() {
+	p=${dev_pattern:-ELVPATTERN}
+	yes "$p" | head -c 65536 > /tmp/pattern
+	if dd if=/tmp/pattern of=/dev/$1 bs=4096 seek=256 conv=fsync 2>/dev/null && sync; then
+		dev "write.$1=ok"
+	else
+		dev "write.$1=fail"
+	fi
+	echo 3 > /proc/sys/vm/drop_caches
+	dev "readback.$1=$(dd if=/dev/$1 bs=4096 skip=256 count=16 iflag=direct 2>/dev/null | md5sum | cut -c1-32)"
+	dev "pattern=$(md5sum < /tmp/pattern | cut -c1-32)"
+}
+
+# A read-only disk: the device answers writes with an I/O error.
+dev_disk_ro() {
+	out=$(dd if=/dev/zero of=/dev/$1 bs=4096 count=1 oflag=direct 2>&1)
+	case $out in
+	*"I/O error"*|*"Input/output error"*) dev "ro.$1.write=EIO" ;;
+	*) dev "ro.$1.write=other:$(echo $out | tr ' ' _)" ;;
+	esac
+}
+
+dev_rng() {
+	cur=$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)
+	dev "rng.current=$cur"
+	n=$(dd if=/dev/hwrng bs=64 count=1 2>/dev/null | wc -c)
+	dev "rng.bytes=$n"
+}
+
+dev_net() {
+	ip=${dev_net%,*} peer=${dev_net#*,}
+	ip link set eth0 up && ip addr add $ip/24 dev eth0 || { dev net.setup=fail; return; }
+	dev "net.mac=$(cat /sys/class/net/eth0/address)"
+	i=0
+	while [ $i -lt 20 ]; do
+		ping -c 1 -W 2 $peer >/dev/null 2>&1 && { dev net.ping=ok; return; }
+		i=$((i + 1))
+	done
+	dev net.ping=fail
+}
+
+dev_console() {
+	[ -c /dev/hvc0 ] || return
+	if grep -q console=hvc0 /proc/cmdline; then
+		exec > /dev/hvc0 2>&1
+		dev hvc0=output
+		read -t 10 line < /dev/hvc0 && dev "hvc0.input=$line"
+	fi
+}
+
+devices() {
+	dev_modules
+	dev_console
+	dev_disks
+	[ -n "$dev_write" ] && dev_disk_write $dev_write
+	[ -n "$dev_ro" ] && dev_disk_ro $dev_ro
+	grep -q virtio /sys/class/misc/hw_random/rng_available 2>/dev/null && dev_rng
+	[ -n "$dev_net" ] && dev_net
+	dev done=1
+	if [ -n "$dev_hang" ]; then
+		sleep 1000
+	fi
+}
 echo "ELV-GUEST-INIT mode=$mode"
 case $mode in
 shell)
@@ -20,6 +113,9 @@ shell)
 reset)
 	/bin/elv-report
 	reboot -f
+	;;
+devices)
+	devices
 	;;
 *)
 	/bin/elv-report

@@ -1,0 +1,126 @@
+# virtio devices from inside a guest (reference KVM, sandbox on): two disks
+# (one read-only) with serial ids, rng, tap network, the virtio console;
+# data the guest flushed is on the host file after power-off and after the
+# VMM is killed; a forbidden system call from a vCPU thread stops the VMM.
+. ./lib.sh
+insmod $E/host-modules/tun.ko 2>/dev/null
+
+# devval NAME KEY: a value from the guest's ELV-DEV lines.
+devval() {
+	tr -d '\r' < /tmp/$1.out | grep '^ELV-DEV ' | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+expect_dev() { # NAME KEY VALUE CHECK
+	got=$(devval "$1" "$2")
+	if [ "$got" = "$3" ]; then pass "$4"; else
+		fail "$4" "guest reports $2='$got', expected '$3'"
+		grep -q 'ELV-DEV done=1' /tmp/$1.out || show_output "$1"
+	fi
+}
+check() { # CHECK command...: ok when the command succeeds
+	n=$1; shift
+	if "$@"; then pass "$n"; else fail "$n" "$*"; fi
+}
+pattern_md5() { yes "$1" | head -c 65536 | md5sum | cut -c1-32; }
+host_md5() { dd if=$1 bs=4096 skip=256 count=16 2>/dev/null | md5sum | cut -c1-32; }
+# bg_vm NAME ARGS...: elvisor in the background (no timeout wrapper, so that
+# $! is elvisor itself); output in /tmp/NAME.out.
+bg_vm() {
+	name=$1; shift
+	$E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null &
+	pid=$!
+}
+# wait_for NAME TEXT SECONDS
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 5)) ]; do
+		grep -q "$2" /tmp/$1.out && return 0
+		kill -0 $pid 2>/dev/null || return 1
+		sleep 0.2; i=$((i + 1))
+	done
+	return 1
+}
+# reap NAME SECONDS: wait for elvisor to finish, killing it after SECONDS.
+reap() {
+	i=0
+	while kill -0 $pid 2>/dev/null && [ $i -lt $(($2 * 5)) ]; do sleep 0.2; i=$((i + 1)); done
+	kill -9 $pid 2>/dev/null
+	wait $pid; echo $? > /tmp/$1.rc
+}
+
+dd if=/dev/zero of=/tmp/rw.img bs=1M count=8 2>/dev/null
+printf HOSTDATA | dd of=/tmp/rw.img conv=notrunc 2>/dev/null
+dd if=/dev/zero of=/tmp/ro.img bs=1M count=4 2>/dev/null
+printf RODATA00 | dd of=/tmp/ro.img conv=notrunc 2>/dev/null
+cp /tmp/ro.img /tmp/ro.orig
+
+# 1. Everything at once.
+bg_vm full -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img,serial=elvrw \
+	-d /tmp/ro.img,ro,serial=elvro --rng -n mode=tap,tapif=elvt0 \
+	-p "quiet elv.mode=devices elv.dev.write=vda elv.dev.ro=vdb elv.dev.net=192.168.77.2,192.168.77.1"
+i=0
+while ! ip link show elvt0 >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+ip addr add 192.168.77.1/24 dev elvt0 && ip link set elvt0 up
+reap full $GUEST_TIMEOUT
+expect_exit full 0 devices.poweroff-exit-0
+expect_dev full modules loaded devices.guest-loaded-virtio-modules
+expect_dev full disk.vda.sectors 16384 devices.blk.capacity
+expect_dev full disk.vdb.sectors 8192 devices.blk.second-disk
+expect_dev full disk.vda.serial elvrw devices.blk.serial-id
+expect_dev full disk.vdb.serial elvro devices.blk.serial-id-second
+expect_dev full disk.vda.head HOSTDATA devices.blk.reads-host-data
+expect_dev full write.vda ok devices.blk.guest-write-and-sync
+expect_dev full readback.vda "$(pattern_md5 ELVPATTERN)" devices.blk.guest-reads-back
+check devices.blk.flushed-data-on-host [ "$(host_md5 /tmp/rw.img)" = "$(pattern_md5 ELVPATTERN)" ]
+expect_dev full ro.vdb.write EIO devices.blk.ro-write-is-io-error
+check devices.blk.ro-image-untouched cmp -s /tmp/ro.img /tmp/ro.orig
+expect_dev full rng.current virtio_rng.0 devices.rng.is-current
+expect_dev full rng.bytes 64 devices.rng.reads
+expect_dev full net.mac 52:54:00:e1:00:01 devices.net.mac
+expect_dev full net.ping ok devices.net.ping-host-end-of-tap
+if grep -q "needs a reset" /tmp/full.out; then
+	fail devices.no-device-failed "$(grep 'needs a reset' /tmp/full.out | head -n 1)"
+else
+	pass devices.no-device-failed
+fi
+
+# 1b. The fallback without KVM_IOEVENTFD/KVM_IRQFD: MMIO exits, KVM_IRQ_LINE.
+run_vm fallback -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img --rng --virtio-no-eventfd \
+	--loglevel info -p "quiet elv.mode=devices elv.dev.write=vda elv.dev.pattern=FALLBACK"
+expect_exit fallback 0 devices.fallback.poweroff-exit-0
+check devices.fallback.uses-irq-line grep -q "interrupts through KVM_IRQ_LINE" /tmp/fallback.out
+expect_dev fallback readback.vda "$(pattern_md5 FALLBACK)" devices.fallback.blk-write-read
+expect_dev fallback rng.bytes 64 devices.fallback.rng-reads
+
+# 2. SIGKILL after the guest flushed: nothing flushed is lost.
+bg_vm kill -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img \
+	-p "quiet elv.mode=devices elv.dev.write=vda elv.dev.pattern=KILLTEST elv.dev.hang=1"
+if wait_for kill "ELV-DEV done=1" $GUEST_TIMEOUT; then
+	kill -9 $pid; wait $pid
+	check devices.blk.sigkill-after-flush-loses-nothing \
+		[ "$(host_md5 /tmp/rw.img)" = "$(pattern_md5 KILLTEST)" ]
+else
+	fail devices.blk.sigkill-after-flush-loses-nothing "the guest did not finish its write"
+	show_output kill
+	reap kill 1
+fi
+
+# 3. virtio console: hvc0 on elvisor's stdin/stdout; the VMM creates a tap.
+# Typing starts once the guest has its console (its first line on hvc0).
+mkfifo /tmp/hvc.in
+$E/elvisor run -k $KERNEL -i $INITRD -m 256 --console virtio -n mode=tap --loglevel info \
+	-p "quiet elv.mode=devices" > /tmp/hvc.out 2>&1 < /tmp/hvc.in &
+pid=$!
+exec 3> /tmp/hvc.in
+wait_for hvc "hvc0=output" $GUEST_TIMEOUT && echo hello-hvc0 >&3
+exec 3>&-
+reap hvc $GUEST_TIMEOUT
+expect_exit hvc 0 devices.console.poweroff-exit-0
+expect_dev hvc hvc0 output devices.console.guest-output-on-stdout
+expect_dev hvc hvc0.input hello-hvc0 devices.console.stdin-reaches-guest
+check devices.net.tap-created-when-not-named grep -q "on tap elvtap0" /tmp/hvc.out
+
+# 4. Sandbox: a forbidden call from a vCPU thread stops the VMM, named.
+run_vm sbx -k $KERNEL -i $INITRD -m 256 -p quiet --sandbox-selftest
+expect_error sbx "vCPU thread made a forbidden system call: socket" devices.sandbox.vcpu-forbidden-syscall-stops
+run_vm sbxoff -k $KERNEL -i $INITRD -m 256 -p quiet --sandbox=off --sandbox-selftest
+expect_exit sbxoff 0 devices.sandbox.off-lets-the-guest-run
