@@ -27,10 +27,10 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest host-tools unit toml-test integration test demo shell bench clean host-image
+.PHONY: all deps vmm module guest api-tools host-tools unit toml-test integration test demo shell bench clean host-image
 .DEFAULT_GOAL := all
 
-all: vmm module guest host-tools
+all: vmm module guest api-tools host-tools
 
 deps:
 	@scripts/deps.sh
@@ -66,6 +66,23 @@ module: $(CACHE)/current-abi
 # Guest side: the test init (static arm64) packed with busybox.
 guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench
 
+# The KVM API test programs (tests/host/api), run inside the emulated host.
+API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress
+api-tools: $(API_TOOLS)
+
+$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+
+$(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+
+$(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
 # Small static tools the in-host scenarios use.
 $(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
@@ -75,7 +92,7 @@ $(BUILD)/aarch64/elv-report: $(GUEST_INIT_SRCS) | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -static -std=gnu11 -O2 $(WARN) -o $@ $(GUEST_INIT_SRCS)
 
-$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi
+$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi $(CACHE)/kernel/$(ABI)/.complete
 	scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report
 
 host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests

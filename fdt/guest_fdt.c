@@ -123,13 +123,16 @@ int fdt__build(void *buf, size_t size, const struct fdt_params *p)
 	TRY(fdt_property_string(buf, "model", "elvisor"));
 	TRY(fdt_property_cell(buf, "#address-cells", 2));
 	TRY(fdt_property_cell(buf, "#size-cells", 2));
-	TRY(fdt_property_cell(buf, "interrupt-parent", FDT_GIC_PHANDLE));
+	if (!p->no_irqchip)
+		TRY(fdt_property_cell(buf, "interrupt-parent", FDT_GIC_PHANDLE));
 	TRY(add_chosen(buf, p));
 	TRY(add_memory(buf, p));
 	TRY(add_cpus(buf, p));
 	TRY(add_psci(buf));
-	TRY(add_gic(buf, p));
-	TRY(add_timer(buf));
+	if (!p->no_irqchip) {
+		TRY(add_gic(buf, p));
+		TRY(add_timer(buf));
+	}
 	if (p->add_devices)
 		TRY(p->add_devices(buf, p->opaque));
 	TRY(fdt_end_node(buf));

@@ -7,6 +7,7 @@
 #ifndef ELV_GUEST_FDT_H
 #define ELV_GUEST_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libfdt.h>
@@ -29,6 +30,7 @@ struct fdt_params {
 	const char *stdout_path;	/* NULL: none */
 	uint64_t gicd_base, gicd_size;
 	uint64_t gicr_base, gicr_size;
+	bool no_irqchip;		/* no GIC and timer nodes, no interrupt-parent */
 	int (*add_devices)(void *fdt, void *opaque);
 	void *opaque;
 };

@@ -28,6 +28,16 @@ if [ -x tests/toml/run-toml-test.sh ]; then
 	add "$p" "$f"
 fi
 
+echo "== fuzzing, a short bounded round (make fuzz runs longer)"
+if make --no-print-directory fuzz-smoke > build/fuzz-smoke.log 2>&1; then
+	echo "ok fuzz-smoke: $(grep -c 'Done' build/fuzz-smoke.log) fuzzers, no findings"
+	add 1 0
+else
+	tail -n 20 build/fuzz-smoke.log
+	echo "FAIL fuzz-smoke (see build/fuzz-smoke.log)"
+	add 0 1
+fi
+
 echo "== integration tests (emulated arm64 host)"
 out=$(tests/integration/run.sh 2>&1 | tee /dev/stderr)
 line=$(printf '%s\n' "$out" | tail -n1)
@@ -36,6 +46,15 @@ f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
 s=$(sed -n 's/.* \([0-9]*\) skipped.*/\1/p' <<<"$line")
 [ -n "$p" ] || { p=0 f=1 s=0; }
 add "$p" "$f" "$s"
+
+echo "== KVM API parity: elvisor.ko against the reference KVM (register lists and values)"
+out=$(tests/host/api/run-parity.sh 2>&1)
+printf '%s\n' "$out" | grep -E '^(FAIL|ok apitest|[0-9]+ passed)' | tail -n 20
+line=$(printf '%s\n' "$out" | tail -n1)
+p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+[ -n "$p" ] || { p=0 f=1; }
+add "$p" "$f"
 
 echo "== total: $total_p passed, $total_f failed ($total_s skipped, not counted as passed)"
 echo "$total_p passed, $total_f failed"

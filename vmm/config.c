@@ -218,7 +218,7 @@ int config_apply_keys(struct config_ctx *ctx, struct config_file *f,
 /* ---- [vm] ---- */
 
 /* Relative paths are relative to the directory of the file that says them. */
-static const char *file_path(const struct config_file *f, const char *value)
+const char *config_file_path(const struct config_file *f, const char *value)
 {
 	char *out;
 
@@ -236,7 +236,7 @@ static int apply_path(struct config_ctx *ctx, struct config_file *f,
 
 	if (get_string(ctx, f, e, "a path (string)", &s))
 		return -1;
-	*out = file_path(f, s);
+	*out = config_file_path(f, s);
 	return *out ? 0 : config_error(ctx, f, e->value->pos, "out of memory");
 }
 
@@ -336,12 +336,15 @@ static int vm_console(struct config_ctx *ctx, struct config_file *f, const struc
 {
 	const char *s;
 
-	if (get_string(ctx, f, e, "\"serial\"", &s))
+	if (get_string(ctx, f, e, "\"serial\" or \"virtio\"", &s))
 		return -1;
-	if (strcmp(s, "serial"))
+	if (!strcmp(s, "serial"))
+		ctx->cfg->console = CONSOLE_SERIAL;
+	else if (!strcmp(s, "virtio"))
+		ctx->cfg->console = CONSOLE_VIRTIO;
+	else
 		return config_error(ctx, f, e->value->pos,
-				    "console: expected \"serial\" (the only console so far), got \"%s\"", s);
-	ctx->cfg->console = CONSOLE_SERIAL;
+				    "console: expected \"serial\" or \"virtio\", got \"%s\"", s);
 	return 0;
 }
 
@@ -400,6 +403,7 @@ static const struct config_key top_keys[] = {
 	{ "vm", apply_vm },
 	{ "cpu", config__apply_cpu },
 	{ "firmware", config__apply_firmware },
+	{ "devices", config__apply_devices },
 };
 
 static char *read_file(const char *path, size_t *len)
@@ -438,9 +442,9 @@ static int check_top_keys(struct config_ctx *ctx, struct config_file *f,
 			  const struct toml_table *root)
 {
 	static const struct config_key names_only[] = { { "vm", NULL }, { "cpu", NULL },
-							{ "firmware", NULL } };
+							{ "firmware", NULL }, { "devices", NULL } };
 
-	return config_apply_keys(ctx, f, root, "the top level (tables: [vm], [cpu], [firmware])",
+	return config_apply_keys(ctx, f, root, "the top level (tables: [vm], [cpu], [firmware], [devices])",
 				 names_only, ARRAY_SIZE(names_only));
 }
 

@@ -23,6 +23,10 @@
 #define CONFIG_WHERE_LEN	160
 
 enum config_console { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+enum config_net { NET_NONE, NET_TAP };
+#define CONFIG_MAX_DISKS	8
+#define CONFIG_SERIAL_LEN	20	/* VIRTIO_BLK_ID_BYTES */
+#define CONFIG_IFNAME_LEN	16	/* IFNAMSIZ */
 enum config_reset { RESET_EXIT, RESET_REBOOT };
 
 /* -1 means "not said": the backend's default applies. */
@@ -83,6 +87,20 @@ struct vm_config {
 	enum config_reset on_reset;
 	struct cpu_config cpu;
 	struct fw_config fw;
+	bool no_irqchip;		/* --irqchip=none: no in-kernel GIC, no timer node */
+	/* Devices (docs/devices.md). */
+	unsigned int nr_disks;
+	struct config_disk {
+		const char *path;
+		bool readonly;
+		char serial[CONFIG_SERIAL_LEN + 1];
+	} disks[CONFIG_MAX_DISKS];
+	bool rng;
+	enum config_net net;
+	char tapif[CONFIG_IFNAME_LEN];	/* "" = let the VMM create one */
+	bool sandbox_off;		/* --sandbox=off */
+	bool sandbox_selftest;		/* hidden: vCPU 0 tries a forbidden syscall */
+	bool virtio_no_eventfd;		/* hidden: test the MMIO-exit/IRQ_LINE fallback */
 };
 
 void config__init(struct vm_config *cfg);

@@ -55,6 +55,10 @@ int config_error(struct config_ctx *ctx, const struct config_file *f,
 	__attribute__((format(printf, 4, 5)));
 void config_where_set(config_where where, const struct config_file *f,
 		      struct toml_pos pos);
+/* A path said in file f: relative ones are relative to f's directory. */
+const char *config_file_path(const struct config_file *f, const char *value);
+int config__apply_devices(struct config_ctx *ctx, struct config_file *f,
+			  const struct toml_entry *e);
 
 /* "expected <what>, got <type>" at the value. */
 int config_type_error(struct config_ctx *ctx, const struct config_file *f,

@@ -20,10 +20,8 @@ int device__init_all(struct vm *vm)
 	for (struct device_init_entry *e = entries; e; e = e->next) {
 		int ret = e->init(vm);
 
-		if (ret) {
-			pr_err("device %s: initialisation failed", e->name);
-			return ret;
-		}
+		if (ret)
+			return ret;	/* the device printed what is wrong */
 		pr_debug("device %s ready", e->name);
 	}
 	return 0;

@@ -50,7 +50,9 @@ int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen)
 	if (kvm->vm_fd < 0)
 		fail("%s: cannot create a VM: %s", dev, strerror(errno));
 	for (unsigned int i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++)
-		if (kvm__cap(kvm, required_caps[i].cap) <= 0)
+		if (!(kvm->no_irqchip && (required_caps[i].cap == KVM_CAP_IRQCHIP ||
+					  required_caps[i].cap == KVM_CAP_DEVICE_CTRL)) &&
+		    kvm__cap(kvm, required_caps[i].cap) <= 0)
 			fail("%s lacks the required capability %s", dev, required_caps[i].name);
 	kvm->max_vcpus = kvm__cap(kvm, KVM_CAP_MAX_VCPUS);
 	if (kvm->max_vcpus <= 0)

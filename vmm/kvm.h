@@ -3,6 +3,7 @@
 #ifndef ELV_KVM_H
 #define ELV_KVM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/kvm.h>
 
@@ -26,6 +27,8 @@ struct kvm {
 	const char *dev;
 	int run_size;
 	int max_vcpus;
+	bool no_irqchip;	/* set before kvm__open: no GIC, so KVM_CAP_IRQCHIP and
+				   KVM_CAP_DEVICE_CTRL are not required */
 };
 
 int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen);

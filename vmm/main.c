@@ -7,6 +7,7 @@
 #include "config.h"
 #include "log.h"
 #include "options.h"
+#include "sandbox.h"
 #include "term.h"
 #include "vm.h"
 
@@ -44,13 +45,21 @@ static int cmd_run(int argc, char **argv)
 		pr_err("%s", err);
 		return VM_EXIT_USAGE;
 	}
+	sandbox__configure(!cfg.sandbox_off, cfg.sandbox_selftest);
 	if (vm__create(&vm, &cfg, err, sizeof(err))) {
-		pr_err("%s", err);
+		if (*err)
+			pr_err("%s", err);
 		vm__destroy(&vm);
 		return VM_EXIT_ERROR;
 	}
 	if (term__setup()) {
 		pr_err("cannot set up the console");
+		vm__destroy(&vm);
+		return VM_EXIT_ERROR;
+	}
+	/* Set-up is over: from here on every thread runs confined. */
+	if (sandbox__thread_enter(SANDBOX_MAIN, "main thread")) {
+		term__restore();
 		vm__destroy(&vm);
 		return VM_EXIT_ERROR;
 	}

@@ -17,6 +17,8 @@ enum opt_id {
 	OPT_CONSOLE = 256, OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG,
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
+	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
+	OPT_VIRTIO_NO_EVENTFD,
 };
 
 struct opt_desc {
@@ -33,8 +35,13 @@ static const struct opt_desc run_opts[] = {
 	OPT("params", required_argument, OPT_PARAMS, "STR", "kernel command line, appended to the defaults"),
 	OPT("mem", required_argument, OPT_MEM, "SIZE", "guest RAM in MiB (or with M/G suffix)"),
 	OPT("cpus", required_argument, OPT_CPUS, "N", "number of vCPUs"),
-	OPT("console", required_argument, OPT_CONSOLE, "serial", "console type (serial)"),
-	OPT("network", required_argument, OPT_NETWORK, "mode=none", "network (only mode=none for now)"),
+	OPT("console", required_argument, OPT_CONSOLE, "serial|virtio", "console: 16550A UART (default) or virtio-console (hvc0)"),
+	OPT("network", required_argument, OPT_NETWORK, "mode=tap[,tapif=NAME]|mode=none", "virtio-net on a host tap (created when not named)"),
+	OPT("disk", required_argument, OPT_DISK, "PATH[,ro][,serial=ID]", "virtio-blk disk on a raw image (repeatable)"),
+	OPT("rng", no_argument, OPT_RNG, NULL, "virtio-rng entropy device (host getrandom)"),
+	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off", "seccomp sandbox of every VMM thread (default on)"),
+	OPT("sandbox-selftest", no_argument, OPT_SANDBOX_SELFTEST, NULL, NULL),
+	OPT("virtio-no-eventfd", no_argument, OPT_VIRTIO_NO_EVENTFD, NULL, NULL),
 	OPT("nodefaults", no_argument, OPT_NODEFAULTS, NULL, "no implicit kernel parameters"),
 	OPT("loglevel", required_argument, OPT_LOGLEVEL, "LEVEL", "error, warning, info or debug"),
 	OPT("debug", no_argument, OPT_DEBUG, NULL, "same as --loglevel debug"),
@@ -47,12 +54,13 @@ static const struct opt_desc run_opts[] = {
 	OPT("sve-max-vl", required_argument, OPT_SVE_MAX_VL, "BITS", "largest SVE vector length"),
 	OPT("disable-ptrauth", no_argument, OPT_DISABLE_PTRAUTH, NULL, "do not give the guest pointer authentication"),
 	OPT("on-reset", required_argument, OPT_ON_RESET, "exit|reboot", "what a guest reset does (default exit, status 3)"),
+	OPT("irqchip", required_argument, OPT_IRQCHIP, "gicv3|none", "interrupt controller (default gicv3; none: no GIC, e.g. bare-metal payloads)"),
 	OPT("name", required_argument, OPT_NAME, "NAME", "guest name (accepted, for lkvm compatibility)"),
 	OPT("help", no_argument, OPT_HELP, NULL, "this help"),
 };
 
 #define NR_RUN_OPTS (sizeof(run_opts) / sizeof(run_opts[0]))
-static const char short_opts[] = "+:k:i:p:m:c:n:h";
+static const char short_opts[] = "+:k:i:p:m:c:n:d:h";
 
 static void fill_long_opts(struct option *out)
 {
@@ -68,6 +76,9 @@ void options__usage_run(void)
 		const struct opt_desc *d = &run_opts[i];
 		char left[64];
 		int n = 0;
+
+		if (!d->help)
+			continue;	/* hidden: for tests */
 
 		if (d->opt.val < 256)
 			n = snprintf(left, sizeof(left), "-%c, ", d->opt.val);
@@ -117,11 +128,63 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-static int apply_network(const char *spec, char *err, unsigned long errlen)
+/* "mode=tap[,tapif=NAME]", "mode=none" or "none" (lkvm's spellings). */
+static int apply_network(const char *spec, struct vm_config *cfg, char *err,
+			 unsigned long errlen)
 {
-	if (!strcmp(spec, "mode=none") || !strcmp(spec, "none"))
+	char buf[256], *save = NULL, *tok;
+
+	if (!strcmp(spec, "none")) {
+		cfg->net = NET_NONE;
 		return 0;
-	fail("--network %s: only mode=none is supported", spec);
+	}
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "mode=none"))
+			cfg->net = NET_NONE;
+		else if (!strcmp(tok, "mode=tap"))
+			cfg->net = NET_TAP;
+		else if (!strncmp(tok, "mode=", 5))
+			fail("--network %s: unsupported mode '%s' (expected tap or none)", spec, tok + 5);
+		else if (!strncmp(tok, "tapif=", 6) && tok[6] && strlen(tok + 6) < CONFIG_IFNAME_LEN)
+			snprintf(cfg->tapif, sizeof(cfg->tapif), "%s", tok + 6);
+		else if (!strncmp(tok, "tapif=", 6))
+			fail("--network %s: tapif needs a name of 1 to %d characters", spec, CONFIG_IFNAME_LEN - 1);
+		else
+			fail("--network %s: unknown option '%s' (expected mode=tap|none, tapif=NAME)", spec, tok);
+	}
+	if (cfg->tapif[0] && cfg->net != NET_TAP)
+		fail("--network %s: tapif needs mode=tap", spec);
+	return 0;
+}
+
+/* "PATH[,ro][,serial=ID]": the path is everything before the first comma. */
+static int apply_disk(const char *spec, struct vm_config *cfg, char *err,
+		      unsigned long errlen)
+{
+	struct config_disk *d = &cfg->disks[cfg->nr_disks];
+	const char *comma = strchr(spec, ',');
+	char opts[256], *save = NULL, *tok;
+
+	if (cfg->nr_disks == CONFIG_MAX_DISKS)
+		fail("--disk %s: at most %d disks", spec, CONFIG_MAX_DISKS);
+	if (!*spec || comma == spec)
+		fail("--disk %s: expected PATH[,ro][,serial=ID]", spec);
+	memset(d, 0, sizeof(*d));
+	d->path = comma ? strndup(spec, comma - spec) : spec;
+	snprintf(opts, sizeof(opts), "%s", comma ? comma + 1 : "");
+	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "ro"))
+			d->readonly = true;
+		else if (!strncmp(tok, "serial=", 7) && tok[7] && strlen(tok + 7) <= CONFIG_SERIAL_LEN)
+			snprintf(d->serial, sizeof(d->serial), "%s", tok + 7);
+		else if (!strncmp(tok, "serial=", 7))
+			fail("--disk %s: serial needs 1 to %d characters", spec, CONFIG_SERIAL_LEN);
+		else
+			fail("--disk %s: unknown option '%s' (expected ro or serial=ID)", spec, tok);
+	}
+	cfg->nr_disks++;
+	return 0;
 }
 
 static int apply_opt(int id, const char *arg, struct vm_config *cfg,
@@ -166,16 +229,31 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 		snprintf(cfg->cpu.where_vls, sizeof(cfg->cpu.where_vls), "--sve-max-vl %lu", v);
 		break;
 	case OPT_CONSOLE:
-		if (strcmp(arg, "serial"))
-			fail("--console %s: supported consoles: serial", arg);
-		cfg->console = CONSOLE_SERIAL;
+		if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
+			fail("--console %s: supported consoles: serial, virtio", arg);
+		cfg->console = strcmp(arg, "serial") ? CONSOLE_VIRTIO : CONSOLE_SERIAL;
 		break;
 	case OPT_NETWORK:
-		return apply_network(arg, err, errlen);
+		return apply_network(arg, cfg, err, errlen);
+	case OPT_DISK:
+		return apply_disk(arg, cfg, err, errlen);
+	case OPT_RNG: cfg->rng = true; break;
+	case OPT_SANDBOX_SELFTEST: cfg->sandbox_selftest = true; break;
+	case OPT_VIRTIO_NO_EVENTFD: cfg->virtio_no_eventfd = true; break;
+	case OPT_SANDBOX:
+		if (strcmp(arg, "on") && strcmp(arg, "off"))
+			fail("--sandbox %s: expected on or off", arg);
+		cfg->sandbox_off = !strcmp(arg, "off");
+		break;
 	case OPT_LOGLEVEL:
 		if (log__parse_level(arg, &lvl))
 			fail("--loglevel %s: expected error, warning, info or debug", arg);
 		log__level = lvl;
+		break;
+	case OPT_IRQCHIP:
+		if (strcmp(arg, "gicv3") && strcmp(arg, "none"))
+			fail("--irqchip %s: expected gicv3 or none", arg);
+		cfg->no_irqchip = !strcmp(arg, "none");
 		break;
 	case OPT_ON_RESET:
 		if (!strcmp(arg, "exit"))

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "vm.h"
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -145,6 +146,10 @@ static void *vcpu__thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (sandbox__thread_enter(SANDBOX_VCPU, "vCPU")) {
+		vm__stop(vcpu->vm, VM_EXIT_ERROR);
+		return NULL;
+	}
 	while (!vm__stopping(vcpu->vm)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)

@@ -20,6 +20,7 @@
 
 /* Parameters every guest gets unless --nodefaults. */
 #define DEFAULT_CMDLINE "console=ttyS0 earlycon"
+#define DEFAULT_CMDLINE_HVC "console=hvc0"
 
 int mmio__register(struct vm *vm, uint64_t base, uint64_t size,
 		   mmio_handler_t fn, void *opaque)
@@ -153,7 +154,8 @@ static void build_cmdline(struct vm *vm)
 	if (vm->cfg->nodefaults)
 		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s", params);
 	else
-		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s%s%s", DEFAULT_CMDLINE,
+		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s%s%s",
+			 vm->cfg->console == CONSOLE_VIRTIO ? DEFAULT_CMDLINE_HVC : DEFAULT_CMDLINE,
 			 *params ? " " : "", params);
 }
 
@@ -266,8 +268,10 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		vm->vcpus[i].fd = -1;
 	if (vcpu__create_all(vm, err, errlen) || gic__finalize(vm, err, errlen))
 		return -1;
-	if (device__init_all(vm))
-		fail("device initialisation failed");
+	if (device__init_all(vm)) {
+		err[0] = 0;	/* the device printed its own line */
+		return -1;
+	}
 	build_cmdline(vm);
 	if (prepare_boot(vm, err, errlen))
 		return -1;

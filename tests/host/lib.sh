@@ -75,3 +75,23 @@ expect_error() {
 		pass "$3"
 	fi
 }
+
+# The backend this host was booted for: elvisor.ko under kvm-arm.mode=none,
+# otherwise the host's own KVM (the reference).
+is_elvisor() { grep -q kvm-arm.mode=none /proc/cmdline; }
+backend_up() {
+	is_elvisor || return 0
+	if insmod $E/elvisor.ko; then pass backend.insmod; else
+		fail backend.insmod "insmod elvisor.ko failed: $(dmesg | tail -n 3)"; exit 1
+	fi
+}
+backend_down() {
+	if is_elvisor; then
+		rmmod elvisor && pass backend.rmmod || fail backend.rmmod "rmmod elvisor failed"
+	fi
+	if dmesg | grep -qE "WARNING|BUG|Oops|Call trace|refcount"; then
+		fail backend.kernel-log-clean "$(dmesg | grep -E 'WARNING|BUG|Oops' | head -n 3)"
+	else
+		pass backend.kernel-log-clean
+	fi
+}

@@ -15,6 +15,14 @@ default_groups=(
 	kvm:errors.sh
 	kvm:config.sh
 	kvm:config-errors.sh
+	kvm:devices.sh
+	kvm:devices-errors.sh
+	kvm:api.sh
+	elvisor:api.sh
+	kvm:api/run-module.sh
+	elvisor:api/run-module.sh
+	kvm:api/run-stress.sh
+	elvisor:api/run-stress.sh
 )
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")

@@ -367,7 +367,7 @@ Test(config, unknown_key_did_you_mean)
 	refuse("[firmware]\nservice = []\n",
 	       "vm.toml:2:1: unknown key \"service\" in [firmware] (did you mean \"services\"?)");
 	refuse_with("[vmm]\nmem = 1\n",
-		    "vm.toml:1:2: unknown key \"vmm\" in the top level (tables: [vm], [cpu], [firmware]) "
+		    "vm.toml:1:2: unknown key \"vmm\" in the top level (tables: [vm], [cpu], [firmware], [devices]) "
 		    "(did you mean \"vm\"?)");
 	refuse_with("mem = 1\n", "vm.toml:1:1: unknown key \"mem\" in the top level");
 }
@@ -430,8 +430,8 @@ Test(config, wrong_type)
 	       "vm.toml:2:14: nodefaults: expected true or false, got string");
 	refuse("[cpu]\nsve = 1\n", "vm.toml:2:7: sve: expected true or false, got integer");
 	refuse("vm = 1\n", "vm.toml:1:6: vm: expected a table ([vm]), got integer");
-	refuse("[vm]\nconsole = \"virtio\"\n",
-	       "vm.toml:2:11: console: expected \"serial\" (the only console so far), got \"virtio\"");
+	refuse("[vm]\nconsole = \"vga\"\n",
+	       "vm.toml:2:11: console: expected \"serial\" or \"virtio\", got \"vga\"");
 	refuse("[vm]\non_reset = \"halt\"\n",
 	       "vm.toml:2:12: on_reset: expected \"exit\" or \"reboot\", got \"halt\"");
 }
@@ -668,4 +668,39 @@ Test(config, shipped_configs_load)
 	snprintf(path, sizeof(path), "%s/narrow-sve-field.toml", dir);
 	cr_assert_eq(load(path), 0, "%s", err);
 	cr_expect_eq(cfg.cpu.sve, 0);
+}
+
+Test(config, devices_section)
+{
+	accept("[vm]\nconsole = \"virtio\"\n"
+	       "[devices]\nrng = true\nsandbox = false\n"
+	       "[devices.network]\nmode = \"tap\"\ntapif = \"tap7\"\n"
+	       "[[devices.disk]]\npath = \"root.img\"\nserial = \"root\"\n"
+	       "[[devices.disk]]\npath = \"/abs/data.img\"\nreadonly = true\n");
+	cr_assert_eq(cfg.console, CONSOLE_VIRTIO);
+	cr_assert(cfg.rng);
+	cr_assert(cfg.sandbox_off);
+	cr_assert_eq(cfg.net, NET_TAP);
+	cr_assert_str_eq(cfg.tapif, "tap7");
+	cr_assert_eq(cfg.nr_disks, 2);
+	/* vm.toml is in the current directory: the path stays relative to it. */
+	cr_assert_str_eq(cfg.disks[0].path, "root.img");
+	cr_assert_str_eq(cfg.disks[0].serial, "root");
+	cr_assert_not(cfg.disks[0].readonly);
+	cr_assert_str_eq(cfg.disks[1].path, "/abs/data.img");
+	cr_assert(cfg.disks[1].readonly);
+}
+
+Test(config, devices_errors)
+{
+	refuse("[[devices.disk]]\nreadonly = true\n", "vm.toml:1:1: disk: \"path\" is missing");
+	refuse_with("[[devices.disk]]\npath = \"a\"\nro = true\n",
+		    "unknown key \"ro\" in [[devices.disk]]");
+	refuse_with("[devices.network]\nmode = \"user\"\n",
+		    "mode: expected \"tap\" or \"none\", got \"user\"");
+	refuse_with("[devices.network]\nmode = \"none\"\ntapif = \"x\"\n",
+		    "tapif needs mode = \"tap\"");
+	refuse_with("[devices]\nrngg = true\n", "did you mean \"rng\"");
+	refuse_with("[[devices.disk]]\npath = \"a\"\nserial = \"012345678901234567890\"\n",
+		    "serial: expected a string of 1 to 20 characters");
 }

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bm-basic: PSCI/SMCCC answers over HVC and SMC, MMIO of each width with
+ * sign and zero extension (through the UART's scratch register, which the
+ * VMM's 16550 keeps as a byte and zero-fills wider reads of), ID registers
+ * as the guest reads them, RDVL, and PAC with or without pointer auth.
+ */
+#include "bm.h"
+
+#define ZCR_EL1		"S3_0_C1_C2_0"
+#define INSN_RDVL_X0_1	".inst 0x04bf5020"	/* rdvl x0, #1 */
+#define INSN_PACGA	".inst 0x9ac23020"	/* pacga x0, x1, x2 */
+
+static void check_psci(void)
+{
+	bm_report("psci_version", bm_hvc(PSCI_VERSION, 0, 0, 0).x0);
+	bm_report("psci_features_cpu_on", bm_hvc(PSCI_FEATURES, PSCI_CPU_ON, 0, 0).x0);
+	bm_report("psci_features_smccc_version", bm_hvc(PSCI_FEATURES, SMCCC_VERSION, 0, 0).x0);
+	bm_report("psci_features_bogus", bm_hvc(PSCI_FEATURES, 0x8400ffff, 0, 0).x0);
+	bm_report("psci_migrate_info_type", bm_hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0).x0);
+	bm_report("psci_affinity_info_self", bm_hvc(PSCI_AFFINITY_INFO, 0, 0, 0).x0);
+	bm_report("smccc_version", bm_hvc(SMCCC_VERSION, 0, 0, 0).x0);
+	bm_report("smccc_arch_features_bogus", bm_hvc(SMCCC_ARCH_FEATURES, 0x8000ffff, 0, 0).x0);
+	bm_report("trng_version", bm_hvc(TRNG_VERSION, 0, 0, 0).x0);
+	bm_report("kvm_vendor_features", bm_hvc(KVM_VENDOR_FEATURES, 0, 0, 0).x0);
+	bm_report("hvc_unknown", bm_hvc(0xc6001234, 0, 0, 0).x0);
+	bm_report("smc_psci_version", bm_smc(PSCI_VERSION, 0, 0, 0).x0);
+}
+
+static void check_mmio(void)
+{
+	u64 v;
+
+	bm_w8(BM_UART_SCR, 0xa5);
+	bm_report("mmio_w8_r8", bm_r8(BM_UART_SCR));
+	bm_w16(BM_UART_SCR, 0x1234);
+	bm_report("mmio_w16_r8", bm_r8(BM_UART_SCR));
+	bm_report("mmio_r16", bm_r16(BM_UART_SCR));
+	bm_w32(BM_UART_SCR, 0x89abcdef);
+	bm_report("mmio_w32_r8", bm_r8(BM_UART_SCR));
+	bm_report("mmio_r32", bm_r32(BM_UART_SCR));
+	bm_w64(BM_UART_SCR, 0x0123456789abcd5aUL);
+	bm_report("mmio_w64_r8", bm_r8(BM_UART_SCR));
+	bm_report("mmio_r64", bm_r64(BM_UART_SCR));
+	bm_w8(BM_UART_SCR, 0x80);
+	asm volatile("mov x9, #-1\n\tldrsb x9, [%1]\n\tmov %0, x9" : "=r"(v) : "r"(BM_UART_SCR) : "x9", "memory");
+	bm_report("mmio_ldrsb_x", v);
+	asm volatile("mov x9, #-1\n\tldrsb w9, [%1]\n\tmov %0, x9" : "=r"(v) : "r"(BM_UART_SCR) : "x9", "memory");
+	bm_report("mmio_ldrsb_w", v);
+	asm volatile("mov x9, #-1\n\tldrsh x9, [%1]\n\tmov %0, x9" : "=r"(v) : "r"(BM_UART_SCR) : "x9", "memory");
+	bm_report("mmio_ldrsh_x", v);
+	asm volatile("mov x9, #-1\n\tldrb w9, [%1]\n\tmov %0, x9" : "=r"(v) : "r"(BM_UART_SCR) : "x9", "memory");
+	bm_report("mmio_ldrb_w", v);
+	/* A load into x30 and a store from xzr: the register field at its ends. */
+	asm volatile("mov x30, #-1\n\tldrb w30, [%1]\n\tmov %0, x30" : "=r"(v) : "r"(BM_UART_SCR) : "x30", "memory");
+	bm_report("mmio_ldrb_x30", v);
+	asm volatile("strb wzr, [%0]" :: "r"(BM_UART_SCR) : "memory");
+	bm_report("mmio_strb_wzr", bm_r8(BM_UART_SCR));
+}
+
+static void check_idregs(void)
+{
+	bm_report("MPIDR_EL1", bm_read_sysreg(mpidr_el1));
+	bm_report("ID_AA64PFR0_EL1", bm_read_sysreg(id_aa64pfr0_el1));
+	bm_report("ID_AA64PFR1_EL1", bm_read_sysreg(id_aa64pfr1_el1));
+	bm_report("ID_AA64ISAR0_EL1", bm_read_sysreg(id_aa64isar0_el1));
+	bm_report("ID_AA64ISAR1_EL1", bm_read_sysreg(id_aa64isar1_el1));
+	bm_report("ID_AA64MMFR0_EL1", bm_read_sysreg(id_aa64mmfr0_el1));
+	bm_report("ID_AA64ZFR0_EL1", bm_read_sysreg(S3_0_C0_C4_4));
+}
+
+static void check_sve(void)
+{
+	u64 before, vl = 0, vl_min = 0;
+
+	asm volatile("msr cpacr_el1, %0\n\tisb" :: "r"(3UL << 20 | 3UL << 16));
+	before = bm_try_begin();
+	asm volatile("msr " ZCR_EL1 ", %0\n\tisb" :: "r"(0x1ffUL));
+	asm volatile("mov x0, #0\n\t" INSN_RDVL_X0_1 "\n\tmov %0, x0" : "=r"(vl) :: "x0");
+	asm volatile("msr " ZCR_EL1 ", %0\n\tisb" :: "r"(0UL));
+	asm volatile("mov x0, #0\n\t" INSN_RDVL_X0_1 "\n\tmov %0, x0" : "=r"(vl_min) :: "x0");
+	if (bm_trapped(before)) {
+		bm_report_str("sve_rdvl", "undef");
+		return;
+	}
+	bm_report("sve_rdvl_max_bytes", vl);
+	bm_report("sve_rdvl_zcr0_bytes", vl_min);
+}
+
+static void check_pac(void)
+{
+	u64 before = bm_try_begin(), r;
+
+	asm volatile("mov x1, #0x1234\n\tmov x2, #0x5678\n\tmov x0, #0\n\t"
+		     INSN_PACGA "\n\tmov %0, x0" : "=r"(r) :: "x0", "x1", "x2");
+	bm_report_str("pacga", bm_trapped(before) ? "undef" : r ? "ok" : "zero");
+}
+
+/* WFI with the virtual timer armed 10 ms ahead: the host must wake us. */
+static void check_wfi(void)
+{
+	u64 freq = bm_read_sysreg(cntfrq_el0), start, end;
+
+	asm volatile("isb");
+	start = bm_read_sysreg(cntvct_el0);
+	asm volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb"
+		     :: "r"(start + freq / 100), "r"(1UL));
+	do {
+		asm volatile("wfi");
+		asm volatile("isb");
+		end = bm_read_sysreg(cntvct_el0);
+	} while (end - start < freq / 100 && end - start < freq);
+	asm volatile("msr cntv_ctl_el0, %0\n\tisb" :: "r"(0UL));
+	bm_report_str("wfi_timer_wake", end - start >= freq / 100 ? "ok" : "early");
+}
+
+void bm_main(void)
+{
+	bm_puts("BM-START basic\r\n");
+	check_psci();
+	check_mmio();
+	check_idregs();
+	check_sve();
+	check_pac();
+	check_wfi();
+	bm_report("exceptions", bm_exc_count);
+	bm_puts("BM-END\r\n");
+}
+
+void bm_secondary_main(u64 ctx)
+{
+	(void)ctx;
+}

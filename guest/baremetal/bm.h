@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The bare-metal payload library: UART output, SMCCC calls, "does this
+ * instruction trap?" and MMIO accessors of each width. Payloads print one
+ * `BM key=value` line per fact and `BM-END` before powering off; the host
+ * scenario (tests/host/baremetal.sh) holds the expectations.
+ */
+#ifndef BM_H
+#define BM_H
+
+typedef unsigned long u64;
+typedef unsigned int u32;
+typedef unsigned short u16;
+typedef unsigned char u8;
+typedef long s64;
+
+#define BM_UART		0x0a000000UL	/* vmm/memmap.h MEMMAP_UART_BASE */
+#define BM_UART_SCR	(BM_UART + 7)	/* 16550 scratch register */
+
+/* PSCI / SMCCC function IDs used by the payloads. */
+#define PSCI_VERSION		0x84000000U
+#define PSCI_CPU_OFF		0x84000002U
+#define PSCI_CPU_ON		0xc4000003U
+#define PSCI_AFFINITY_INFO	0xc4000004U
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006U
+#define PSCI_SYSTEM_OFF		0x84000008U
+#define PSCI_FEATURES		0x8400000aU
+#define SMCCC_VERSION		0x80000000U
+#define SMCCC_ARCH_FEATURES	0x80000001U
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000U
+#define TRNG_VERSION		0x84000050U
+#define KVM_VENDOR_FEATURES	0x86000000U
+#define KVM_VENDOR_PTP		0x86000001U
+
+struct bm_res {
+	u64 x0, x1, x2, x3;
+};
+
+extern volatile u64 bm_exc_count, bm_last_esr;
+
+void bm_putc(char c);
+void bm_puts(const char *s);
+void bm_report(const char *key, u64 val);	/* "BM key=0x..." */
+void bm_report_str(const char *key, const char *val);
+struct bm_res bm_hvc(u32 fn, u64 a1, u64 a2, u64 a3);
+struct bm_res bm_smc(u32 fn, u64 a1, u64 a2, u64 a3);
+
+/* Run the code between bm_try_begin() and bm_trapped(): did it trap? */
+static inline u64 bm_try_begin(void)
+{
+	return bm_exc_count;
+}
+
+static inline int bm_trapped(u64 before)
+{
+	return bm_exc_count != before;
+}
+
+#define BM_MMIO_RW(bits, sfx)						\
+static inline void bm_w##bits(u64 a, u##bits v)				\
+{									\
+	asm volatile("str" sfx " %w1, [%0]" :: "r"(a), "r"(v) : "memory"); \
+}									\
+static inline u64 bm_r##bits(u64 a)					\
+{									\
+	u64 v;								\
+	asm volatile("ldr" sfx " %w0, [%1]" : "=r"(v) : "r"(a) : "memory"); \
+	return v;							\
+}
+BM_MMIO_RW(8, "b")
+BM_MMIO_RW(16, "h")
+BM_MMIO_RW(32, "")
+
+static inline void bm_w64(u64 a, u64 v)
+{
+	asm volatile("str %1, [%0]" :: "r"(a), "r"(v) : "memory");
+}
+
+static inline u64 bm_r64(u64 a)
+{
+	u64 v;
+
+	asm volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+#define bm_read_sysreg(r) ({ u64 __v; asm volatile("mrs %0, " #r : "=r"(__v)); __v; })
+
+void bm_main(void);
+void bm_secondary_main(u64 ctx);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stage-2 translation tables (4K granule, VMSAv8-64), built by a walker over
+ * injected memory operations so the same code runs in elvisor.ko (pages
+ * from the page allocator) and in native unit tests (malloc).
+ *
+ * API
+ *   elv_s2_init(&s2, &ops, opaque, ipa_bits, parange)   root table, VTCR_EL2 value
+ *   elv_s2_map(&s2, ipa, pa, prot)      map one 4K page; -EEXIST if mapped
+ *   elv_s2_unmap(&s2, ipa, size)        remove leaves (ops->leaf_removed each)
+ *   elv_s2_lookup(&s2, ipa, &pa, &prot) 0 or -ENOENT
+ *   elv_s2_destroy(&s2)                 unmap everything and free every table
+ *   elv_s2_vttbr(&s2, vmid)             VTTBR_EL2 for this table and VMID
+ */
+#ifndef ELV_STAGE2_H
+#define ELV_STAGE2_H
+
+#include "elv_base.h"
+
+#define ELV_S2_PAGE_SHIFT	12
+#define ELV_S2_PAGE_SIZE	(1ULL << ELV_S2_PAGE_SHIFT)
+#define ELV_S2_MAX_ROOT_PAGES	16	/* concatenated start-level tables */
+
+/* Leaf permissions. */
+#define ELV_S2_R		ELV_BIT(0)
+#define ELV_S2_W		ELV_BIT(1)
+#define ELV_S2_X		ELV_BIT(2)
+#define ELV_S2_DEVICE		ELV_BIT(3)
+
+/* Descriptor bits (D8.3 stage 2). */
+#define ELV_S2_DESC_VALID	ELV_BIT(0)
+#define ELV_S2_DESC_TABLE	ELV_BIT(1)	/* table (levels 0-2) or page (level 3) */
+#define ELV_S2_MEMATTR_NORMAL	(0xfULL << 2)	/* outer/inner write-back */
+#define ELV_S2_MEMATTR_DEVICE	(0x1ULL << 2)	/* Device-nGnRE */
+#define ELV_S2_AP_R		ELV_BIT(6)
+#define ELV_S2_AP_W		ELV_BIT(7)
+#define ELV_S2_SH_INNER		(3ULL << 8)
+#define ELV_S2_AF		ELV_BIT(10)
+#define ELV_S2_XN		(2ULL << 53)	/* XN[1:0] = 0b10: never executable */
+#define ELV_S2_ADDR_MASK	ELV_GENMASK(47, 12)
+
+struct elv_s2_ops {
+	/* A zeroed, naturally aligned block of 2^order pages; its PA in *pa. */
+	void *(*zalloc)(void *opaque, unsigned int order, uint64_t *pa);
+	void (*free)(void *opaque, void *va, unsigned int order);
+	void *(*phys_to_virt)(void *opaque, uint64_t pa);
+	/* A leaf mapping @pa at @ipa went away (e.g. unpin the page). */
+	void (*leaf_removed)(void *opaque, uint64_t ipa, uint64_t pa, uint64_t prot);
+};
+
+struct elv_s2 {
+	const struct elv_s2_ops *ops;
+	void *opaque;
+	uint64_t *root;
+	uint64_t root_pa;
+	unsigned int root_order;	/* log2 of concatenated root pages */
+	unsigned int start_level;
+	unsigned int ipa_bits;
+	uint64_t vtcr;
+	uint64_t nr_leaves;
+};
+
+int elv_s2_init(struct elv_s2 *s2, const struct elv_s2_ops *ops, void *opaque,
+		unsigned int ipa_bits, unsigned int parange);
+int elv_s2_map(struct elv_s2 *s2, uint64_t ipa, uint64_t pa, uint64_t prot);
+uint64_t elv_s2_unmap(struct elv_s2 *s2, uint64_t ipa, uint64_t size);
+int elv_s2_lookup(const struct elv_s2 *s2, uint64_t ipa, uint64_t *pa, uint64_t *prot);
+void elv_s2_destroy(struct elv_s2 *s2);
+
+static inline uint64_t elv_s2_vttbr(const struct elv_s2 *s2, uint16_t vmid)
+{
+	return s2->root_pa | ((uint64_t)vmid << 48);
+}
+
+#endif /* ELV_STAGE2_H */

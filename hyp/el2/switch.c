@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VHE world switch, as a straight script: save the host's EL1/EL12 and
+ * EL2 state, load the guest's, enter, save the guest's, restore the host's
+ * in reverse. The host kernel runs at EL2 with E2H=1, so the guest's EL1
+ * registers are reached through their *_EL12 / *_EL02 aliases while the
+ * host's own *_EL2 registers are untouched except the few listed in
+ * struct elv_el2_guest, plus VBAR_EL2 and ELR/SPSR_EL2.
+ */
+#include <linux/kernel.h>
+#include <linux/build_bug.h>
+#include <linux/irqflags.h>
+#include <asm/barrier.h>
+#include <asm/sysreg.h>
+
+#include "switch.h"
+
+/* Encodings, spelled out so nothing depends on which the headers name. */
+#define ELV_SYS_HCR_EL2		sys_reg(3, 4, 1, 1, 0)
+#define ELV_SYS_MDCR_EL2	sys_reg(3, 4, 1, 1, 1)
+#define ELV_SYS_VTTBR_EL2	sys_reg(3, 4, 2, 1, 0)
+#define ELV_SYS_VTCR_EL2	sys_reg(3, 4, 2, 1, 2)
+#define ELV_SYS_VPIDR_EL2	sys_reg(3, 4, 0, 0, 0)
+#define ELV_SYS_VMPIDR_EL2	sys_reg(3, 4, 0, 0, 5)
+#define ELV_SYS_ELR_EL2		sys_reg(3, 4, 4, 0, 1)
+#define ELV_SYS_SPSR_EL2	sys_reg(3, 4, 4, 0, 0)
+#define ELV_SYS_ESR_EL2		sys_reg(3, 4, 5, 2, 0)
+#define ELV_SYS_FAR_EL2		sys_reg(3, 4, 6, 0, 0)
+#define ELV_SYS_HPFAR_EL2	sys_reg(3, 4, 6, 0, 4)
+#define ELV_SYS_VBAR_EL2	sys_reg(3, 4, 12, 0, 0)
+#define ELV_SYS_CNTVOFF_EL2	sys_reg(3, 4, 14, 0, 3)
+#define ELV_SYS_CNTHCTL_EL2	sys_reg(3, 4, 14, 1, 0)
+/* CPACR_EL1's encoding reaches CPTR_EL2 (in CPACR layout) when E2H=1. */
+#define ELV_SYS_CPTR_E2H	sys_reg(3, 0, 1, 0, 2)
+#define ELV_SYS_ZCR_EL2		sys_reg(3, 4, 1, 2, 0)
+#define ELV_SYS_ZCR_EL12	sys_reg(3, 5, 1, 2, 0)
+
+#define ELV_SYS_SCTLR_EL12	sys_reg(3, 5, 1, 0, 0)
+#define ELV_SYS_CPACR_EL12	sys_reg(3, 5, 1, 0, 2)
+#define ELV_SYS_TTBR0_EL12	sys_reg(3, 5, 2, 0, 0)
+#define ELV_SYS_TTBR1_EL12	sys_reg(3, 5, 2, 0, 1)
+#define ELV_SYS_TCR_EL12	sys_reg(3, 5, 2, 0, 2)
+#define ELV_SYS_SPSR_EL12	sys_reg(3, 5, 4, 0, 0)
+#define ELV_SYS_ELR_EL12	sys_reg(3, 5, 4, 0, 1)
+#define ELV_SYS_AFSR0_EL12	sys_reg(3, 5, 5, 1, 0)
+#define ELV_SYS_AFSR1_EL12	sys_reg(3, 5, 5, 1, 1)
+#define ELV_SYS_ESR_EL12	sys_reg(3, 5, 5, 2, 0)
+#define ELV_SYS_FAR_EL12	sys_reg(3, 5, 6, 0, 0)
+#define ELV_SYS_MAIR_EL12	sys_reg(3, 5, 10, 2, 0)
+#define ELV_SYS_AMAIR_EL12	sys_reg(3, 5, 10, 3, 0)
+#define ELV_SYS_VBAR_EL12	sys_reg(3, 5, 12, 0, 0)
+#define ELV_SYS_CONTEXTIDR_EL12	sys_reg(3, 5, 13, 0, 1)
+#define ELV_SYS_CNTKCTL_EL12	sys_reg(3, 5, 14, 1, 0)
+#define ELV_SYS_CNTV_CTL_EL02	sys_reg(3, 5, 14, 3, 1)
+#define ELV_SYS_CNTV_CVAL_EL02	sys_reg(3, 5, 14, 3, 2)
+/* Not redirected by E2H: the same register for host and guest. */
+#define ELV_SYS_ACTLR_EL1	sys_reg(3, 0, 1, 0, 1)
+#define ELV_SYS_PAR_EL1		sys_reg(3, 0, 7, 4, 0)
+#define ELV_SYS_TPIDR_EL1	sys_reg(3, 0, 13, 0, 4)
+#define ELV_SYS_CSSELR_EL1	sys_reg(3, 2, 0, 0, 0)
+#define ELV_SYS_TPIDR_EL0	sys_reg(3, 3, 13, 0, 2)
+#define ELV_SYS_TPIDRRO_EL0	sys_reg(3, 3, 13, 0, 3)
+
+/* HCR_EL2 bits. */
+#define ELV_HCR_VM	BIT_ULL(0)
+#define ELV_HCR_SWIO	BIT_ULL(1)
+#define ELV_HCR_PTW	BIT_ULL(2)
+#define ELV_HCR_FMO	BIT_ULL(3)
+#define ELV_HCR_IMO	BIT_ULL(4)
+#define ELV_HCR_AMO	BIT_ULL(5)
+#define ELV_HCR_FB	BIT_ULL(9)
+#define ELV_HCR_BSU_IS	BIT_ULL(10)
+#define ELV_HCR_TWI	BIT_ULL(13)
+#define ELV_HCR_TWE	BIT_ULL(14)
+#define ELV_HCR_TID3	BIT_ULL(18)
+#define ELV_HCR_TSC	BIT_ULL(19)
+#define ELV_HCR_TIDCP	BIT_ULL(20)
+#define ELV_HCR_TACR	BIT_ULL(21)
+#define ELV_HCR_TSW	BIT_ULL(22)
+#define ELV_HCR_TGE	BIT_ULL(27)
+#define ELV_HCR_RW	BIT_ULL(31)
+#define ELV_HCR_E2H	BIT_ULL(34)
+#define ELV_HCR_TLOR	BIT_ULL(35)
+#define ELV_HCR_APK	BIT_ULL(40)
+#define ELV_HCR_API	BIT_ULL(41)
+
+/* MDCR_EL2. */
+#define ELV_MDCR_HPMN_MASK	0x1fULL
+#define ELV_MDCR_TPMCR	BIT_ULL(5)
+#define ELV_MDCR_TPM	BIT_ULL(6)
+#define ELV_MDCR_TDA	BIT_ULL(9)
+#define ELV_MDCR_TDOSA	BIT_ULL(10)
+#define ELV_MDCR_TDRA	BIT_ULL(11)
+#define ELV_MDCR_TPMS	BIT_ULL(14)
+#define ELV_MDCR_TTRF	BIT_ULL(19)
+
+/* CPTR_EL2, E2H (CPACR) layout. */
+#define ELV_CPTR_ZEN	(3ULL << 16)
+#define ELV_CPTR_FPEN	(3ULL << 20)
+#define ELV_CPTR_SMEN	(3ULL << 24)
+#define ELV_CPTR_TTA	BIT_ULL(28)
+#define ELV_CPTR_TAM	BIT_ULL(30)
+
+/* CNTHCTL_EL2, E2H layout. */
+#define ELV_CNTHCTL_EL1PCTEN	BIT_ULL(10)
+#define ELV_CNTHCTL_EL1PCEN	BIT_ULL(11)
+
+struct elv_host_save {
+	struct elv_el1_state el1;
+	struct elv_el2_guest el2;
+	u64 vbar;
+};
+
+static void el1_save(struct elv_el1_state *s)
+{
+	s->sctlr = read_sysreg_s(ELV_SYS_SCTLR_EL12);
+	s->actlr = read_sysreg_s(ELV_SYS_ACTLR_EL1);
+	s->cpacr = read_sysreg_s(ELV_SYS_CPACR_EL12);
+	s->ttbr0 = read_sysreg_s(ELV_SYS_TTBR0_EL12);
+	s->ttbr1 = read_sysreg_s(ELV_SYS_TTBR1_EL12);
+	s->tcr = read_sysreg_s(ELV_SYS_TCR_EL12);
+	s->esr = read_sysreg_s(ELV_SYS_ESR_EL12);
+	s->afsr0 = read_sysreg_s(ELV_SYS_AFSR0_EL12);
+	s->afsr1 = read_sysreg_s(ELV_SYS_AFSR1_EL12);
+	s->far = read_sysreg_s(ELV_SYS_FAR_EL12);
+	s->par = read_sysreg_s(ELV_SYS_PAR_EL1);
+	s->mair = read_sysreg_s(ELV_SYS_MAIR_EL12);
+	s->amair = read_sysreg_s(ELV_SYS_AMAIR_EL12);
+	s->vbar = read_sysreg_s(ELV_SYS_VBAR_EL12);
+	s->contextidr = read_sysreg_s(ELV_SYS_CONTEXTIDR_EL12);
+	s->tpidr = read_sysreg_s(ELV_SYS_TPIDR_EL1);
+	s->cntkctl = read_sysreg_s(ELV_SYS_CNTKCTL_EL12);
+	s->csselr = read_sysreg_s(ELV_SYS_CSSELR_EL1);
+	s->tpidr_el0 = read_sysreg_s(ELV_SYS_TPIDR_EL0);
+	s->tpidrro_el0 = read_sysreg_s(ELV_SYS_TPIDRRO_EL0);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr = read_sysreg_s(ELV_SYS_ELR_EL12);
+	s->spsr = read_sysreg_s(ELV_SYS_SPSR_EL12);
+	s->cntv_ctl = read_sysreg_s(ELV_SYS_CNTV_CTL_EL02);
+	s->cntv_cval = read_sysreg_s(ELV_SYS_CNTV_CVAL_EL02);
+}
+
+static void el1_load(const struct elv_el1_state *s)
+{
+	write_sysreg_s(s->sctlr, ELV_SYS_SCTLR_EL12);
+	write_sysreg_s(s->actlr, ELV_SYS_ACTLR_EL1);
+	write_sysreg_s(s->cpacr, ELV_SYS_CPACR_EL12);
+	write_sysreg_s(s->ttbr0, ELV_SYS_TTBR0_EL12);
+	write_sysreg_s(s->ttbr1, ELV_SYS_TTBR1_EL12);
+	write_sysreg_s(s->tcr, ELV_SYS_TCR_EL12);
+	write_sysreg_s(s->esr, ELV_SYS_ESR_EL12);
+	write_sysreg_s(s->afsr0, ELV_SYS_AFSR0_EL12);
+	write_sysreg_s(s->afsr1, ELV_SYS_AFSR1_EL12);
+	write_sysreg_s(s->far, ELV_SYS_FAR_EL12);
+	write_sysreg_s(s->par, ELV_SYS_PAR_EL1);
+	write_sysreg_s(s->mair, ELV_SYS_MAIR_EL12);
+	write_sysreg_s(s->amair, ELV_SYS_AMAIR_EL12);
+	write_sysreg_s(s->vbar, ELV_SYS_VBAR_EL12);
+	write_sysreg_s(s->contextidr, ELV_SYS_CONTEXTIDR_EL12);
+	write_sysreg_s(s->tpidr, ELV_SYS_TPIDR_EL1);
+	write_sysreg_s(s->cntkctl, ELV_SYS_CNTKCTL_EL12);
+	write_sysreg_s(s->csselr, ELV_SYS_CSSELR_EL1);
+	write_sysreg_s(s->tpidr_el0, ELV_SYS_TPIDR_EL0);
+	write_sysreg_s(s->tpidrro_el0, ELV_SYS_TPIDRRO_EL0);
+	write_sysreg(s->sp_el1, sp_el1);
+	write_sysreg_s(s->elr, ELV_SYS_ELR_EL12);
+	write_sysreg_s(s->spsr, ELV_SYS_SPSR_EL12);
+	write_sysreg_s(s->cntv_cval, ELV_SYS_CNTV_CVAL_EL02);
+	write_sysreg_s(s->cntv_ctl, ELV_SYS_CNTV_CTL_EL02);
+}
+
+static void el2_save(struct elv_el2_guest *s)
+{
+	s->hcr = read_sysreg_s(ELV_SYS_HCR_EL2);
+	s->vttbr = read_sysreg_s(ELV_SYS_VTTBR_EL2);
+	s->vtcr = read_sysreg_s(ELV_SYS_VTCR_EL2);
+	s->cptr = read_sysreg_s(ELV_SYS_CPTR_E2H);
+	s->mdcr = read_sysreg_s(ELV_SYS_MDCR_EL2);
+	s->cnthctl = read_sysreg_s(ELV_SYS_CNTHCTL_EL2);
+	s->cntvoff = read_sysreg_s(ELV_SYS_CNTVOFF_EL2);
+	s->vpidr = read_sysreg_s(ELV_SYS_VPIDR_EL2);
+	s->vmpidr = read_sysreg_s(ELV_SYS_VMPIDR_EL2);
+}
+
+/* HCR_EL2 last: TGE=0 only once everything else is the guest's. */
+static void el2_load(const struct elv_el2_guest *s)
+{
+	write_sysreg_s(s->vtcr, ELV_SYS_VTCR_EL2);
+	write_sysreg_s(s->vttbr, ELV_SYS_VTTBR_EL2);
+	write_sysreg_s(s->cptr, ELV_SYS_CPTR_E2H);
+	write_sysreg_s(s->mdcr, ELV_SYS_MDCR_EL2);
+	write_sysreg_s(s->cnthctl, ELV_SYS_CNTHCTL_EL2);
+	write_sysreg_s(s->cntvoff, ELV_SYS_CNTVOFF_EL2);
+	write_sysreg_s(s->vpidr, ELV_SYS_VPIDR_EL2);
+	write_sysreg_s(s->vmpidr, ELV_SYS_VMPIDR_EL2);
+	write_sysreg_s(s->hcr, ELV_SYS_HCR_EL2);
+}
+
+/*
+ * With the guest's CPTR in force: FP/SIMD always, SVE for SVE vCPUs at
+ * their maximum VL (ZCR_EL2 caps what the guest's ZCR_EL1 can select).
+ */
+static void fp_load(struct elv_switch *sw, u64 *host_zcr)
+{
+	u32 *fpsr = (u32 *)(sw->fp + 512);
+
+	if (!sw->sve_state) {
+		elv_fpsimd_load(sw->fp);
+		return;
+	}
+	*host_zcr = read_sysreg_s(ELV_SYS_ZCR_EL2);
+	write_sysreg_s(sw->sve_vq - 1, ELV_SYS_ZCR_EL2);
+	isb();
+	elv_sve_load(sw->sve_state);
+	write_sysreg(fpsr[0], fpsr);
+	write_sysreg(fpsr[1], fpcr);
+	write_sysreg_s(sw->el1.zcr, ELV_SYS_ZCR_EL12);
+}
+
+static void fp_save(struct elv_switch *sw, u64 host_zcr)
+{
+	u32 *fpsr = (u32 *)(sw->fp + 512);
+
+	if (!sw->sve_state) {
+		elv_fpsimd_save(sw->fp);
+		return;
+	}
+	sw->el1.zcr = read_sysreg_s(ELV_SYS_ZCR_EL12);
+	elv_sve_save(sw->sve_state);
+	fpsr[0] = read_sysreg(fpsr);
+	fpsr[1] = read_sysreg(fpcr);
+	write_sysreg_s(host_zcr, ELV_SYS_ZCR_EL2);
+}
+
+int elv_world_switch(struct elv_switch *sw)
+{
+	struct elv_host_save host;
+	u64 host_zcr = 0, host_zcr12 = 0;
+	int code;
+
+	/* Save host. */
+	el1_save(&host.el1);
+	el2_save(&host.el2);
+	host.vbar = read_sysreg_s(ELV_SYS_VBAR_EL2);
+
+	/* Load guest. */
+	el1_load(&sw->el1);
+	el2_load(&sw->el2);
+	isb();
+	if (sw->sve_state)
+		host_zcr12 = read_sysreg_s(ELV_SYS_ZCR_EL12);
+	fp_load(sw, &host_zcr);
+	write_sysreg_s(sw->pc, ELV_SYS_ELR_EL2);
+	write_sysreg_s(sw->pstate, ELV_SYS_SPSR_EL2);
+	write_sysreg_s((u64)elv_hyp_vectors, ELV_SYS_VBAR_EL2);
+	isb();
+	if (sw->flush_local_tlb) {
+		/* With TGE=0 and the guest's VTTBR, EL1 TLBIs hit the guest's regime. */
+		asm volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+		sw->flush_local_tlb = false;
+	}
+
+	code = elv_guest_enter(&sw->ctx);
+
+	/* Save guest. */
+	sw->pc = read_sysreg_s(ELV_SYS_ELR_EL2);
+	sw->pstate = read_sysreg_s(ELV_SYS_SPSR_EL2);
+	sw->esr = read_sysreg_s(ELV_SYS_ESR_EL2);
+	sw->far = read_sysreg_s(ELV_SYS_FAR_EL2);
+	sw->hpfar = read_sysreg_s(ELV_SYS_HPFAR_EL2);
+
+	fp_save(sw, host_zcr);
+	if (sw->sve_state)
+		write_sysreg_s(host_zcr12, ELV_SYS_ZCR_EL12);
+
+	/* Restore host, in reverse. */
+	write_sysreg_s(host.vbar, ELV_SYS_VBAR_EL2);
+	el2_load(&host.el2);
+	isb();
+	el1_save(&sw->el1);
+	el1_load(&host.el1);
+	isb();
+	return code;
+}
+
+u64 elv_guest_hcr(bool ptrauth)
+{
+	u64 hcr = ELV_HCR_VM | ELV_HCR_SWIO | ELV_HCR_PTW | ELV_HCR_FMO | ELV_HCR_IMO |
+		  ELV_HCR_AMO | ELV_HCR_FB | ELV_HCR_BSU_IS | ELV_HCR_TWI | ELV_HCR_TWE |
+		  ELV_HCR_TID3 | ELV_HCR_TSC | ELV_HCR_TIDCP | ELV_HCR_TACR | ELV_HCR_TSW |
+		  ELV_HCR_RW | ELV_HCR_E2H | ELV_HCR_TLOR;
+
+	if (ptrauth)
+		hcr |= ELV_HCR_API | ELV_HCR_APK;
+	return hcr;
+}
+
+u64 elv_guest_mdcr(void)
+{
+	return (read_sysreg_s(ELV_SYS_MDCR_EL2) & ELV_MDCR_HPMN_MASK) | ELV_MDCR_TPMCR |
+	       ELV_MDCR_TPM | ELV_MDCR_TDA | ELV_MDCR_TDOSA | ELV_MDCR_TDRA |
+	       ELV_MDCR_TPMS | ELV_MDCR_TTRF;
+}
+
+/* FP/SIMD is switched eagerly around every entry; SVE only for SVE vCPUs. */
+u64 elv_guest_cptr(bool sve)
+{
+	return ELV_CPTR_FPEN | (sve ? ELV_CPTR_ZEN : 0) | ELV_CPTR_TTA | ELV_CPTR_TAM;
+}
+
+u64 elv_guest_cnthctl(void)
+{
+	return (read_sysreg_s(ELV_SYS_CNTHCTL_EL2) | ELV_CNTHCTL_EL1PCTEN) & ~ELV_CNTHCTL_EL1PCEN;
+}
+
+void elv_flush_vmid(u64 vttbr)
+{
+	unsigned long flags;
+	u64 hcr, old;
+
+	local_irq_save(flags);
+	hcr = read_sysreg_s(ELV_SYS_HCR_EL2);
+	old = read_sysreg_s(ELV_SYS_VTTBR_EL2);
+	write_sysreg_s(vttbr, ELV_SYS_VTTBR_EL2);
+	write_sysreg_s(hcr & ~ELV_HCR_TGE, ELV_SYS_HCR_EL2);
+	isb();
+	asm volatile("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish\n\tisb" ::: "memory");
+	write_sysreg_s(hcr, ELV_SYS_HCR_EL2);
+	write_sysreg_s(old, ELV_SYS_VTTBR_EL2);
+	isb();
+	local_irq_restore(flags);
+}
+
+void elv_switch_init(void)
+{
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, x) != ELV_CTX_X);
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, sp_el0) != ELV_CTX_SP_EL0);
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, host_sp_el0) != ELV_CTX_HOST_SP_EL0);
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, ptrauth) != ELV_CTX_PTRAUTH);
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, keys) != ELV_CTX_KEYS);
+	BUILD_BUG_ON(offsetof(struct elv_guest_ctx, host_keys) != ELV_CTX_HOST_KEYS);
+	BUILD_BUG_ON(sizeof(struct elv_guest_ctx) != ELV_CTX_SIZE);
+	elv_host_vbar = read_sysreg_s(ELV_SYS_VBAR_EL2);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VHE world switch: everything one guest entry loads and one exit
+ * restores. The run loop (kmod/run.c) fills struct elv_switch from the
+ * vCPU's register file, calls elv_world_switch() with IRQs masked, and
+ * reads the exit syndrome back.
+ */
+#ifndef ELV_EL2_SWITCH_H
+#define ELV_EL2_SWITCH_H
+
+#include "ctx.h"
+
+/* The guest's EL1 (and EL0 thread-ID) system registers while it runs. */
+struct elv_el1_state {
+	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far;
+	u64 par, mair, amair, vbar, contextidr, tpidr, cntkctl, csselr;
+	u64 tpidr_el0, tpidrro_el0, sp_el1, elr, spsr;
+	u64 cntv_ctl, cntv_cval;
+	u64 zcr;			/* SVE vCPUs only */
+};
+
+/* EL2 controls for this guest. */
+struct elv_el2_guest {
+	u64 hcr, vttbr, vtcr, cptr, mdcr, cnthctl, cntvoff, vpidr, vmpidr;
+};
+
+struct elv_switch {
+	struct elv_guest_ctx ctx;
+	u64 pc, pstate;
+	struct elv_el1_state el1;
+	struct elv_el2_guest el2;
+	bool flush_local_tlb;		/* first entry of this vCPU on this CPU */
+	/* FP/SIMD: user_fpsimd_state layout (FPSR/FPCR at +512 for SVE too). */
+	u8 *fp;
+	/* SVE vCPUs: Z/P/FFR at sve_vq, the vCPU's maximum vector length. */
+	void *sve_state;
+	unsigned int sve_vq;
+	/* Filled at exit. */
+	u64 esr, far, hpfar;
+};
+
+/* Call with IRQs masked; returns ELV_EXIT_CODE_*. */
+int elv_world_switch(struct elv_switch *sw);
+
+/* HCR_EL2 / MDCR_EL2 / CPTR / CNTHCTL values for a guest, from the host's. */
+u64 elv_guest_hcr(bool ptrauth);
+u64 elv_guest_mdcr(void);
+u64 elv_guest_cptr(bool sve);
+u64 elv_guest_cnthctl(void);
+
+/* Invalidate every stage-1 and stage-2 TLB entry of @vttbr's VMID, all CPUs. */
+void elv_flush_vmid(u64 vttbr);
+
+void elv_switch_init(void);
+
+#endif /* ELV_EL2_SWITCH_H */

@@ -1,0 +1,103 @@
+# Bare-metal EL1 payloads (guest/baremetal) under --irqchip=none: PSCI and
+# SMCCC answers, MMIO of each width with sign/zero extension, SMC, ID
+# registers, RDVL per SVE configuration, PAC with and without ptrauth, WFI
+# woken by the virtual timer, PSCI CPU_ON/CPU_OFF/AFFINITY_INFO.
+# The same expectations hold on both backends, except one stated below.
+. ./lib.sh
+BM=$E/bm-basic.bin
+
+# bm_expect NAME KEY VALUE: the payload printed "BM KEY=VALUE".
+bm_expect() {
+	got=$(sed -n "s/^BM $2=//p" /tmp/$1.out | tr -d '\r' | head -n 1)
+	if [ "$got" = "$3" ]; then
+		pass "baremetal.$1.$2"
+	else
+		fail "baremetal.$1.$2" "payload printed '$got', expected '$3'"
+	fi
+}
+
+bm_run() { # NAME [elvisor args]
+	name=$1; shift
+	run_vm "$name" -k $BM -m 64 --irqchip=none "$@"
+	expect_exit "$name" 0 "baremetal.$name.system-off-exit-0"
+	grep -q '^BM-END' /tmp/$name.out && pass "baremetal.$name.completed" ||
+		{ fail "baremetal.$name.completed" "no BM-END"; show_output "$name"; }
+}
+
+if grep -q kvm-arm.mode=none /proc/cmdline; then
+	insmod $E/elvisor.ko && pass baremetal.module-loaded ||
+		{ fail baremetal.module-loaded "insmod failed"; exit 0; }
+fi
+if [ ! -f $BM ]; then
+	skip baremetal "no $BM (guest/baremetal/build.sh not run)"
+	exit 0
+fi
+
+bm_run basic
+for kv in psci_version=0x10001 psci_features_cpu_on=0x0 \
+	psci_features_smccc_version=0x0 psci_features_bogus=0xffffffffffffffff \
+	psci_migrate_info_type=0x2 psci_affinity_info_self=0x0 \
+	smccc_version=0x10001 smccc_arch_features_bogus=0xffffffffffffffff \
+	trng_version=0x10000 kvm_vendor_features=0x3 \
+	hvc_unknown=0xffffffffffffffff smc_psci_version=0xffffffffffffffff \
+	mmio_w8_r8=0xa5 mmio_w16_r8=0x34 mmio_r16=0x34 mmio_w32_r8=0xef \
+	mmio_r32=0xef mmio_w64_r8=0x5a mmio_r64=0x5a \
+	mmio_ldrsh_x=0x80 mmio_ldrb_w=0x80 mmio_ldrb_x30=0x80 mmio_strb_wzr=0x0 \
+	MPIDR_EL1=0x80000000 sve_rdvl_zcr0_bytes=0x10 pacga=ok \
+	wfi_timer_wake=ok exceptions=0x0; do
+	bm_expect basic "${kv%%=*}" "${kv#*=}"
+done
+# Sign extension of emulated loads (LDRSB): the reference KVM 6.1, nested
+# under QEMU TCG, hands back the zero-extended byte; the architecture (and
+# elvisor.ko) sign-extends as ESR.SSE says.
+for kv in mmio_ldrsb_x=0xffffffffffffff80 mmio_ldrsb_w=0xffffff80; do
+	if grep -q kvm-arm.mode=none /proc/cmdline; then
+		bm_expect basic "${kv%%=*}" "${kv#*=}"
+	else
+		skip "baremetal.basic.${kv%%=*}" "reference KVM under TCG does not sign-extend MMIO loads (got $(sed -n "s/^BM ${kv%%=*}=//p" /tmp/basic.out | tr -d '\r'))"
+	fi
+done
+# The largest VL the host offers, as RDVL reports it with ZCR_EL1.LEN = max.
+host_max=$(sed -n 's/^BM sve_rdvl_max_bytes=//p' /tmp/basic.out | tr -d '\r')
+[ -n "$host_max" ] && pass baremetal.basic.sve-rdvl-max ||
+	fail baremetal.basic.sve-rdvl-max "no RDVL result"
+
+bm_run sve256 --sve-max-vl 256
+bm_expect sve256 sve_rdvl_max_bytes 0x20
+bm_expect sve256 sve_rdvl_zcr0_bytes 0x10
+bm_run sve128 --sve-max-vl 128
+bm_expect sve128 sve_rdvl_max_bytes 0x10
+
+bm_run nofeat --disable-sve --disable-ptrauth
+bm_expect nofeat sve_rdvl undef
+bm_expect nofeat pacga undef
+bm_expect nofeat ID_AA64ZFR0_EL1 0x0
+# ID registers: SVE (PFR0 bits 35:32) and the PAC fields of ISAR1 (APA, API,
+# GPA, GPI) hidden without the features, shown with them.
+field() { # NAME REG SHIFT: 4-bit field of a printed register
+	v=$(sed -n "s/^BM $2=//p" /tmp/$1.out | tr -d '\r')
+	[ -n "$v" ] && echo $(( (v >> $3) & 15 ))
+}
+[ "$(field nofeat ID_AA64PFR0_EL1 32)" = 0 ] && [ "$(field basic ID_AA64PFR0_EL1 32)" = 1 ] &&
+	pass baremetal.idregs.sve-field || fail baremetal.idregs.sve-field "PFR0.SVE $(field basic ID_AA64PFR0_EL1 32)/$(field nofeat ID_AA64PFR0_EL1 32)"
+pac_on=$(( $(field basic ID_AA64ISAR1_EL1 4) + $(field basic ID_AA64ISAR1_EL1 8) + $(field basic ID_AA64ISAR1_EL1 24) + $(field basic ID_AA64ISAR1_EL1 28) ))
+pac_off=$(( $(field nofeat ID_AA64ISAR1_EL1 4) + $(field nofeat ID_AA64ISAR1_EL1 8) + $(field nofeat ID_AA64ISAR1_EL1 24) + $(field nofeat ID_AA64ISAR1_EL1 28) ))
+[ "$pac_off" = 0 ] && [ "$pac_on" -gt 0 ] && pass baremetal.idregs.pac-fields ||
+	fail baremetal.idregs.pac-fields "ISAR1 PAC fields on=$pac_on off=$pac_off"
+for r in ID_AA64ISAR0_EL1 ID_AA64MMFR0_EL1 ID_AA64PFR1_EL1; do
+	[ "$(sed -n "s/^BM $r=//p" /tmp/basic.out)" = "$(sed -n "s/^BM $r=//p" /tmp/nofeat.out)" ] &&
+		pass baremetal.idregs.$r-unchanged || fail baremetal.idregs.$r-unchanged "differs between configurations"
+done
+
+BM=$E/bm-smp.bin
+bm_run smp -c 2
+for kv in affinity_cpu1_before=0x1 cpu_on_cpu1=0x0 secondary_ran=0x1 \
+	secondary_context_ok=0x1 secondary_mpidr=0x80000001 \
+	affinity_cpu1_after_off=0x1 affinity_self=0x0 \
+	cpu_on_self=0xfffffffffffffffc cpu_on_nobody=0xfffffffffffffffe; do
+	bm_expect smp "${kv%%=*}" "${kv#*=}"
+done
+
+dmesg | grep -E "WARNING|BUG|Oops|Call trace" > /tmp/klog
+[ -s /tmp/klog ] && fail baremetal.host-kernel-log-clean "$(head -n 3 /tmp/klog | tr '\n' ' ')" ||
+	pass baremetal.host-kernel-log-clean

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Exit decoding: classes, data aborts, MMIO values, exception injection. */
+#include <criterion/criterion.h>
+
+#include "exit.h"
+#include "regid.h"
+
+#define ESR(ec, iss) (((uint64_t)(ec) << 26) | (1ULL << 25) | (iss))
+
+Test(exit, classes)
+{
+	struct elv_exit e;
+
+	elv_exit_decode(ESR(ELV_EC_HVC64, 0x12), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_HVC);
+	cr_assert_eq(e.imm, 0x12);
+	elv_exit_decode(ESR(ELV_EC_SMC64, 0), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_SMC);
+	elv_exit_decode(ESR(ELV_EC_WFX, 0), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_WFI);
+	elv_exit_decode(ESR(ELV_EC_WFX, 1), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_WFE);
+	elv_exit_decode(ESR(ELV_EC_SVE, 0), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_UNDEF);
+	elv_exit_decode(ESR(ELV_EC_PAC, 0), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_UNDEF);
+	elv_exit_decode(ESR(0x3f, 0), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_UNHANDLED);
+}
+
+Test(exit, sysreg)
+{
+	struct elv_exit e;
+	/* MRS x3, ID_AA64ISAR0_EL1: op0 3, op1 0, CRn 0, CRm 6, op2 0, read. */
+	uint64_t iss = (3ULL << 20) | (0ULL << 17) | (0ULL << 14) | (0ULL << 10) |
+		       (3ULL << 5) | (6ULL << 1) | 1;
+
+	elv_exit_decode(ESR(ELV_EC_SYS64, iss), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_SYSREG);
+	cr_assert_eq(e.sysreg.enc, ELV_SYSREG_ENC(3, 0, 0, 6, 0));
+	cr_assert_eq(e.sysreg.rt, 3);
+	cr_assert(e.sysreg.read);
+}
+
+Test(exit, dabt_decode_and_decide)
+{
+	struct elv_exit e;
+	/* ISV, SAS=0 (byte), SSE, SRT=9, SF, WnR=0, FSC = translation level 3. */
+	uint64_t iss = ELV_DABT_ISV | ELV_DABT_SSE | (9ULL << 16) | ELV_DABT_SF | 0x07;
+
+	elv_exit_decode(ESR(ELV_EC_DABT_LOW, iss), 0xffff000012345007ULL, 0x0a000000ULL >> 8, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_DABT);
+	cr_assert_eq(e.dabt.ipa, 0x0a000007);
+	cr_assert_eq(e.dabt.len, 1);
+	cr_assert(e.dabt.sign_extend && e.dabt.sixty_four && !e.dabt.write);
+	cr_assert_eq(e.dabt.rt, 9);
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_NONE, false), ELV_DABT_MMIO);
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_RW, false), ELV_DABT_MAP);
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_RO, false), ELV_DABT_MAP);
+	e.dabt.write = true;
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_RO, false), ELV_DABT_MMIO);
+	e.dabt.isv = false;
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_NONE, false), ELV_DABT_NISV);
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_NONE, true), ELV_DABT_INJECT);
+	e.dabt.fsc = ELV_FSC_EXTABT;
+	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_RW, false), ELV_DABT_INJECT);
+}
+
+Test(exit, mmio_values)
+{
+	struct elv_dabt d = { .len = 1, .sign_extend = true, .sixty_four = true };
+	uint8_t data[8] = { 0x80, 0x11 };
+
+	cr_assert_eq(elv_mmio_load_value(&d, data), 0xffffffffffffff80ULL);
+	d.sixty_four = false;
+	cr_assert_eq(elv_mmio_load_value(&d, data), 0xffffff80ULL);
+	d.sign_extend = false;
+	cr_assert_eq(elv_mmio_load_value(&d, data), 0x80);
+	d.len = 2;
+	cr_assert_eq(elv_mmio_load_value(&d, data), 0x1180);
+	d.len = 4;
+	elv_mmio_store_bytes(&d, 0x1122334455667788ULL, data);
+	cr_assert_eq(data[0], 0x88);
+	cr_assert_eq(data[3], 0x55);
+	cr_assert_eq(data[4], 0);
+}
+
+Test(exit, inject_undef)
+{
+	struct elv_exc_state s = {
+		.pc = 0x40001000, .pstate = ELV_PSR_MODE_EL1h, .vbar_el1 = 0x40000800,
+	};
+
+	elv_inject_sync(&s, elv_esr_undef(), 0);
+	cr_assert_eq(s.pc, 0x40000a00);
+	cr_assert_eq(s.elr_el1, 0x40001000);
+	cr_assert_eq(s.spsr_el1, ELV_PSR_MODE_EL1h);
+	cr_assert_eq(s.esr_el1, 1ULL << 25);
+	cr_assert_eq(s.pstate, ELV_PSR_MODE_EL1h | ELV_PSR_DAIF | ELV_PSR_PAN);
+	s.pstate = ELV_PSR_MODE_EL0t;
+	s.sctlr_el1 = ELV_SCTLR_SPAN;
+	elv_inject_sync(&s, elv_esr_undef(), 0);
+	cr_assert_eq(s.pc, 0x40000c00);
+	cr_assert_eq(s.pstate, ELV_PSR_MODE_EL1h | ELV_PSR_DAIF);
+	cr_assert_eq(elv_esr_abort(&s, false, true) >> 26, ELV_EC_DABT_CUR);
+}
