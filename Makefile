@@ -27,7 +27,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest api-tools host-tools unit toml-test integration test demo shell bench clean host-image
+.PHONY: all deps vmm module guest baremetal api-tools host-tools unit toml-test integration test demo shell bench clean host-image
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools host-tools
@@ -64,7 +64,15 @@ module: $(CACHE)/current-abi
 	fi
 
 # Guest side: the test init (static arm64) packed with busybox.
-guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench
+guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench baremetal
+
+# Bare-metal EL1 payloads (arm64 Image header, report over the UART).
+BM_SRCS := $(wildcard guest/baremetal/*)
+baremetal: $(BUILD)/aarch64/.baremetal-stamp
+$(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
+	@echo "  BM      guest/baremetal -> $(BUILD)/aarch64/bm-*.bin"
+	@guest/baremetal/build.sh $(BUILD)/aarch64
+	@touch $@
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress

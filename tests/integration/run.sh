@@ -23,6 +23,8 @@ default_groups=(
 	elvisor:api/run-module.sh
 	kvm:api/run-stress.sh
 	elvisor:api/run-stress.sh
+	kvm:baremetal.sh
+	elvisor:baremetal.sh
 )
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")
