@@ -8,7 +8,7 @@ CROSS := aarch64-linux-gnu-
 ABI = $(shell cut -d' ' -f1 $(CACHE)/current-abi 2>/dev/null)
 KDIR = $(CACHE)/kernel/$(ABI)/headers
 ARM_USR := $(CACHE)/arm64-userland/root
-TOML_TEST := $(TOP)/../shared/toml-test
+TOML_TEST := $(TOP)/tests/toml/suite
 
 WARN := -Wall -Wextra -Werror
 CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ifdt -Idevices

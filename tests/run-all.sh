@@ -19,7 +19,7 @@ add "$p" $((f + ${c:-0}))
 
 if [ -x tests/toml/run-toml-test.sh ]; then
 	echo "== TOML 1.0 conformance (toml-test)"
-	out=$(tests/toml/run-toml-test.sh ../shared/toml-test build/host/toml-decode 2>&1)
+	out=$(tests/toml/run-toml-test.sh tests/toml/suite build/host/toml-decode 2>&1)
 	printf '%s\n' "$out" | tail -n 15
 	line=$(printf '%s\n' "$out" | tail -n1)
 	p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
