@@ -12,3 +12,24 @@ bench() { # backend script
 }
 echo "== boot to init and peak RSS, reference KVM (5 runs, median)"
 bench kvm bench-boot.sh
+
+echo "== exit round trips (issue 5): bare-metal guest, median of 3 runs per backend"
+declare -A med
+for b in kvm elvisor; do
+	out=$("$top/scripts/host-run.sh" --backend "$b" --timeout 600 --log "$logs/$b-exits.log" \
+		"$top/tests/host/bench-exits.sh" "$top/tests/host/lib.sh")
+	printf '%s\n' "$out" | grep BENCH-ERROR
+	for k in hvc_ns mmio_ns; do
+		med[$b.$k]=$(printf '%s\n' "$out" | awk -v k=$k '$1 == "BENCH" && $2 == k { print $3 }' |
+			sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+	done
+done
+for k in hvc_ns mmio_ns; do
+	e=${med[elvisor.$k]:-} r=${med[kvm.$k]:-}
+	if [ -n "$e" ] && [ -n "$r" ] && [ "$r" -gt 0 ]; then
+		printf '%-8s elvisor.ko %6d ns   reference KVM %6d ns   ratio elvisor/KVM %s\n' \
+			"${k%_ns}" "$e" "$r" "$(awk -v e=$e -v r=$r 'BEGIN { printf "%.2f", e / r }')"
+	else
+		echo "${k%_ns}: no measurement (elvisor='$e' kvm='$r'; see $logs)"
+	fi
+done
