@@ -64,7 +64,7 @@ module: $(CACHE)/current-abi
 	fi
 
 # Guest side: the test init (static arm64) packed with busybox.
-guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench baremetal
+guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench $(BUILD)/aarch64/hoststate baremetal
 
 # Bare-metal EL1 payloads (arm64 Image header, report over the UART).
 BM_SRCS := $(wildcard guest/baremetal/*)

@@ -89,6 +89,39 @@ for r in ID_AA64ISAR0_EL1 ID_AA64MMFR0_EL1 ID_AA64PFR1_EL1; do
 		pass baremetal.idregs.$r-unchanged || fail baremetal.idregs.$r-unchanged "differs between configurations"
 done
 
+# ID narrowing from a config file, as the guest reads it: ISAR0.ATOMIC
+# (bits 23:20) becomes 0 and nothing else changes. Needs writable ID
+# registers: elvisor.ko has them, Linux 6.1 does not.
+if is_elvisor; then
+	bm_run narrow --config $E/configs/narrow-atomics.toml
+	[ "$(field narrow ID_AA64ISAR0_EL1 20)" = 0 ] && [ "$(field basic ID_AA64ISAR0_EL1 20)" != 0 ] &&
+		pass baremetal.idregs.narrowed-atomic || fail baremetal.idregs.narrowed-atomic \
+		"ATOMIC basic=$(field basic ID_AA64ISAR0_EL1 20) narrowed=$(field narrow ID_AA64ISAR0_EL1 20)"
+	others=$(( $(sed -n 's/^BM ID_AA64ISAR0_EL1=//p' /tmp/basic.out | tr -d '\r') & ~(15 << 20) ))
+	narrowed=$(( $(sed -n 's/^BM ID_AA64ISAR0_EL1=//p' /tmp/narrow.out | tr -d '\r') & ~(15 << 20) ))
+	[ "$others" = "$narrowed" ] && pass baremetal.idregs.other-fields-kept ||
+		fail baremetal.idregs.other-fields-kept "ISAR0 outside ATOMIC changed"
+else
+	skip baremetal.idregs.narrowed-atomic "this backend has no writable ID registers (Linux 6.1)"
+fi
+
+# The host's own FP/SIMD, SVE and PAC state survives guests running on the
+# same CPUs: a checker keeps it live across yields while guests come and go.
+# Both pinned to CPU 0, so that guest entries and exits interleave with the
+# checker on the same CPU.
+taskset 1 $E/hoststate 20 > /tmp/hoststate.out 2>&1 &
+hs=$!
+for i in 1 2 3; do
+	RUN_PREFIX="taskset 1" run_vm hs$i -k $E/bm-basic.bin -m 64 --irqchip=none
+	RUN_PREFIX="taskset 1" run_vm hsb$i -k $E/bm-bench.bin -m 64 --irqchip=none
+done
+wait $hs
+hs_rc=$?
+[ "$hs_rc" = 0 ] && grep -q " 0 mismatches" /tmp/hoststate.out &&
+	pass "baremetal.host-fp-sve-pac-state-intact" ||
+	fail baremetal.host-fp-sve-pac-state-intact "$(cat /tmp/hoststate.out)"
+grep -q "sve=1 pac=1" /tmp/hoststate.out || fail baremetal.hoststate-covers-sve-pac "$(cat /tmp/hoststate.out)"
+
 BM=$E/bm-smp.bin
 bm_run smp -c 2
 for kv in affinity_cpu1_before=0x1 cpu_on_cpu1=0x0 secondary_ran=0x1 \

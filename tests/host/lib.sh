@@ -5,6 +5,7 @@ E=/elvisor
 KERNEL=$E/Image
 INITRD=$E/guest-initramfs.cpio
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-180}
+RUN_PREFIX=${RUN_PREFIX:-}	# e.g. "taskset 1" to pin a run
 
 pass() { echo "ok $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -13,7 +14,7 @@ skip() { echo "SKIP $1: $2"; }
 # run_vm NAME [elvisor run args...]: output in /tmp/NAME.out, status in $rc.
 run_vm() {
 	name=$1; shift
-	timeout "$GUEST_TIMEOUT" $E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null
+	timeout "$GUEST_TIMEOUT" $RUN_PREFIX $E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null
 	rc=$?
 	echo "$rc" > /tmp/$name.rc
 	return 0
