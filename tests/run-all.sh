@@ -39,8 +39,8 @@ else
 fi
 
 echo "== integration tests (emulated arm64 host)"
-out=$(tests/integration/run.sh 2>&1 | tee /dev/stderr)
-line=$(printf '%s\n' "$out" | tail -n1)
+tests/integration/run.sh 2>&1 | tee build/integration.log
+line=$(tail -n1 build/integration.log)
 p=$(sed -n 's/^integration: \([0-9]*\) passed.*/\1/p' <<<"$line")
 f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
 s=$(sed -n 's/.* \([0-9]*\) skipped.*/\1/p' <<<"$line")
