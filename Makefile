@@ -100,8 +100,15 @@ $(BUILD)/aarch64/elv-report: $(GUEST_INIT_SRCS) | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -static -std=gnu11 -O2 $(WARN) -o $@ $(GUEST_INIT_SRCS)
 
-$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi $(CACHE)/kernel/$(ABI)/.complete
-	scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report
+# Tools that run inside guests (and in the host beside them, for ratios).
+$(BUILD)/aarch64/elv-iobench: guest/tools/iobench.c | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
+
+$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi $(CACHE)/kernel/$(ABI)/.complete
+	@echo "  GUEST   $@"
+	@scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench
 
 host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Build the guest initramfs: static busybox, /init (guest/init/init.sh) and
-# the report program.   guest-image.sh OUT.cpio ELV-REPORT-BINARY
+# the report program, plus any further tools (into /bin).
+#   guest-image.sh OUT.cpio ELV-REPORT-BINARY [TOOL...]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1 report=$2
+shift 2
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root}
 cp "$top/cache/arm64-userland/root/bin/busybox" "$stage/bin/busybox"
 cp "$top/guest/init/init.sh" "$stage/init"
 cp "$report" "$stage/bin/elv-report"
+for tool in "$@"; do cp "$tool" "$stage/bin/"; done
 # The Debian kernel's virtio drivers are modules: the guest loads them in
 # elv.mode=devices (guest/init/init.sh), in this order (dependencies first).
 read -r abi _ < "$top/cache/current-abi"

@@ -3,6 +3,8 @@
 #   elv.mode=report (default)  print the CPU report and power off
 #   elv.mode=shell             a shell on the console; power off when it exits
 #   elv.mode=reset             print the report, then reset the machine
+#   elv.mode=devices           load the virtio modules and check each device
+#   elv.mode=iobench           virtio-blk benchmark on /dev/vda (make bench)
 #   elv.mode=devices           load the virtio modules and exercise each
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
@@ -116,6 +118,12 @@ reset)
 	;;
 devices)
 	devices
+	;;
+iobench)
+	# make bench: virtio-blk throughput and IOPS on the first disk.
+	dev_modules
+	elv-iobench /dev/vda 64 5
+	echo "IOBENCH-END"
 	;;
 *)
 	/bin/elv-report

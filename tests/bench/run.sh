@@ -33,3 +33,22 @@ for k in hvc_ns mmio_ns; do
 		echo "${k%_ns}: no measurement (elvisor='$e' kvm='$r'; see $logs)"
 	fi
 done
+
+echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
+out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
+	"$top/tests/host/bench-blk.sh" "$top/tests/host/lib.sh")
+host=$(printf '%s\n' "$out" | sed -n 's/^HOST IOBENCH //p' | tr -d '\r')
+guest=$(printf '%s\n' "$out" | sed -n 's/^GUEST IOBENCH //p' | tr -d '\r')
+val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+if [ -n "$host" ] && [ -n "$guest" ]; then
+	for k in seq_write_mibps seq_read_mibps randread_4k_iops; do
+		h=$(val "$host" $k) g=$(val "$guest" $k)
+		printf '%-18s guest %8s   host file %8s   guest/host %s\n' "$k" "$g" "$h" \
+			"$(awk -v g=$g -v h=$h 'BEGIN { if (h > 0) printf "%.2f", g / h; else print "n/a" }')"
+	done
+	echo "(host: direct=$(val "$host" direct), guest: direct=$(val "$guest" direct))"
+else
+	echo "virtio-blk: no measurement (see $logs/kvm-blk.log)"
+fi
+rss=$(printf '%s\n' "$out" | sed -n 's/^BENCH all-devices .*peak_rss_kib_median=\([0-9]*\).*/\1/p')
+echo "peak RSS of elvisor with disk, tap network, rng and serial console: ${rss:-?} KiB"

@@ -2,7 +2,8 @@
 /*
  * bootbench RUNS MARKER CMD [ARGS]: run CMD RUNS times; for each, the time
  * from exec to the first output line containing MARKER, and the child's
- * peak RSS (getrusage via wait4). Prints each run and the medians.
+ * peak RSS (getrusage via wait4). Prints each run and the medians; output
+ * lines starting with $BOOTBENCH_ECHO are passed through.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ static int cmp(const void *a, const void *b)
 }
 
 /* Returns ms to the marker (-1 if never seen); *rss_kb the peak RSS. */
+static const char *echo;	/* BOOTBENCH_ECHO: output lines to pass through */
+
 static double run_once(const char *marker, char **cmd, long *rss_kb, int *status)
 {
 	int pfd[2];
@@ -50,9 +53,13 @@ static double run_once(const char *marker, char **cmd, long *rss_kb, int *status
 	}
 	close(pfd[1]);
 	f = fdopen(pfd[0], "r");
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		if (seen < 0 && strstr(line, marker))
 			seen = now_ms() - t0;
+		/* Results the workload prints itself are passed through. */
+		if (echo && !strncmp(line, echo, strlen(echo)))
+			fputs(line, stdout);
+	}
 	fclose(f);
 	wait4(pid, status, 0, &ru);
 	*rss_kb = ru.ru_maxrss;
@@ -65,6 +72,7 @@ int main(int argc, char **argv)
 	double ms[64], rss[64];
 	int ok = 0;
 
+	echo = getenv("BOOTBENCH_ECHO");
 	if (runs < 1 || runs > 64) {
 		fprintf(stderr, "usage: bootbench RUNS MARKER CMD [ARGS]\n");
 		return 2;
