@@ -61,6 +61,8 @@ static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
 	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
 	cfg->nr_cpus = 1;
+	/* The report creates no interrupt controller: do not require one. */
+	vm->kvm.no_irqchip = true;
 	if (kvm__open(&vm->kvm, cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", err, errlen))
 		return -1;
 	cpu__probe(vm);

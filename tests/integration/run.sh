@@ -15,6 +15,7 @@ default_groups=(
 	kvm:errors.sh
 	kvm:config.sh
 	kvm:config-errors.sh
+	elvisor:config-errors.sh
 	kvm:devices.sh
 	kvm:devices-errors.sh
 	kvm:api.sh
