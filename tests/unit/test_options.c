@@ -2,20 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "options.h"
-
-static int parse(struct vm_config *cfg, char *err, const char **args)
-{
-	char *argv[32];
-	int argc = 0;
-
-	argv[argc++] = "run";
-	while (*args)
-		argv[argc++] = (char *)*args++;
-	argv[argc] = NULL;
-	config__init(cfg);
-	return options__parse_run(argc, argv, cfg, err, 256);
-}
+#include "options_test.h"
 
 Test(options, lkvm_short_flags)
 {
@@ -24,7 +11,7 @@ Test(options, lkvm_short_flags)
 	const char *a[] = { "-k", "Image", "-i", "rd", "-p", "quiet", "-m", "512",
 			    "-c", "4", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
 	cr_assert_str_eq(cfg.kernel, "Image");
 	cr_assert_str_eq(cfg.initrd, "rd");
 	cr_assert_str_eq(cfg.params, "quiet");
@@ -40,7 +27,7 @@ Test(options, lkvm_long_flags_and_positional_kernel)
 			    "--nodefaults", "--network", "mode=none", "--dtb-dump",
 			    "/tmp/x.dtb", "Image.gz", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
 	cr_assert_eq(cfg.mem_mib, 1024);
 	cr_assert(cfg.nodefaults);
 	cr_assert_str_eq(cfg.dtb_dump, "/tmp/x.dtb");
@@ -53,7 +40,7 @@ Test(options, defaults)
 	char err[256];
 	const char *a[] = { NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0);
 	cr_assert_eq(cfg.mem_mib, CONFIG_DEFAULT_MEM_MIB);
 	cr_assert_eq(cfg.nr_cpus, 1);
 	cr_assert_eq(cfg.cpu.sve, -1);
@@ -72,17 +59,17 @@ Test(options, bad_values_named)
 	const char *unk[] = { "--frobnicate", NULL };
 	const char *missing[] = { "-k", NULL };
 
-	cr_assert_eq(parse(&cfg, err, mem), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, mem), -1);
 	cr_assert(strstr(err, "--mem lots"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, cpus), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, cpus), -1);
 	cr_assert(strstr(err, "--cpus 0"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, vl), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, vl), -1);
 	cr_assert(strstr(err, "multiple of 128"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, net), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, net), -1);
 	cr_assert(strstr(err, "unsupported mode 'vde' (expected tap or none)"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, unk), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, unk), -1);
 	cr_assert(strstr(err, "unknown option --frobnicate"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, missing), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, missing), -1);
 	cr_assert(strstr(err, "needs a value"), "%s", err);
 }
 
@@ -115,9 +102,9 @@ Test(options, sve_and_ptrauth_flags)
 	const char *a[] = { "--disable-ptrauth", "--sve-max-vl", "256", NULL };
 	const char *b[] = { "--disable-sve", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
 	cr_assert_eq(cfg.cpu.ptrauth, 0);
 	cr_assert_eq(cfg.cpu.sve_max_vl, 256);
-	cr_assert_eq(parse(&cfg, err, b), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, b), 0, "%s", err);
 	cr_assert_eq(cfg.cpu.sve, 0);
 }

@@ -3,20 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "options.h"
-
-static int parse(struct vm_config *cfg, char *err, const char **args)
-{
-	char *argv[32];
-	int argc = 0;
-
-	argv[argc++] = "run";
-	while (*args)
-		argv[argc++] = (char *)*args++;
-	argv[argc] = NULL;
-	config__init(cfg);
-	return options__parse_run(argc, argv, cfg, err, 256);
-}
+#include "options_test.h"
 
 Test(options_devices, disks_with_options)
 {
@@ -24,7 +11,7 @@ Test(options_devices, disks_with_options)
 	char err[256];
 	const char *a[] = { "-d", "a.img", "--disk", "b.img,ro,serial=disk-b", "Image", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
 	cr_assert_eq(cfg.nr_disks, 2);
 	cr_assert_str_eq(cfg.disks[0].path, "a.img");
 	cr_assert_not(cfg.disks[0].readonly);
@@ -41,11 +28,11 @@ Test(options_devices, bad_disk_specs)
 	const char *longid[] = { "-d", "a.img,serial=123456789012345678901", NULL };
 	const char *nopath[] = { "-d", ",ro", NULL };
 
-	cr_assert_eq(parse(&cfg, err, unknown), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, unknown), -1);
 	cr_assert(strstr(err, "unknown option 'fast'"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, longid), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, longid), -1);
 	cr_assert(strstr(err, "serial needs 1 to 20"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, nopath), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, nopath), -1);
 }
 
 Test(options_devices, too_many_disks)
@@ -55,7 +42,7 @@ Test(options_devices, too_many_disks)
 	const char *a[] = { "-d", "1", "-d", "2", "-d", "3", "-d", "4", "-d", "5",
 			    "-d", "6", "-d", "7", "-d", "8", "-d", "9", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, a), -1);
 	cr_assert(strstr(err, "at most 8 disks"), "%s", err);
 }
 
@@ -70,18 +57,18 @@ Test(options_devices, network_specs)
 	const char *bad[] = { "-n", "mode=tap,mtu=9000", NULL };
 	const char *orphan[] = { "-n", "tapif=x", NULL };
 
-	cr_assert_eq(parse(&cfg, err, tap), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, tap), 0, "%s", err);
 	cr_assert_eq(cfg.net, NET_TAP);
 	cr_assert_str_eq(cfg.tapif, "tap7");
-	cr_assert_eq(parse(&cfg, err, anon), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, anon), 0, "%s", err);
 	cr_assert_str_eq(cfg.tapif, "");
-	cr_assert_eq(parse(&cfg, err, none), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, none), 0, "%s", err);
 	cr_assert_eq(cfg.net, NET_NONE);
-	cr_assert_eq(parse(&cfg, err, user), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, user), -1);
 	cr_assert(strstr(err, "unsupported mode 'user'"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, bad), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, bad), -1);
 	cr_assert(strstr(err, "unknown option 'mtu=9000'"), "%s", err);
-	cr_assert_eq(parse(&cfg, err, orphan), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, orphan), -1);
 }
 
 Test(options_devices, rng_console_sandbox)
@@ -91,10 +78,10 @@ Test(options_devices, rng_console_sandbox)
 	const char *a[] = { "--rng", "--console", "virtio", "--sandbox=off", NULL };
 	const char *bad[] = { "--sandbox", "maybe", NULL };
 
-	cr_assert_eq(parse(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
 	cr_assert(cfg.rng);
 	cr_assert_eq(cfg.console, CONSOLE_VIRTIO);
 	cr_assert(cfg.sandbox_off);
-	cr_assert_eq(parse(&cfg, err, bad), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, bad), -1);
 	cr_assert(strstr(err, "expected on or off"), "%s", err);
 }
