@@ -228,10 +228,10 @@ int loader__plan(uint64_t ram_base, uint64_t ram_size,
 		uint64_t need = out->kernel_end - ram_base + initrd_size + 4095 +
 			MEMMAP_DTB_MAX;
 
-		fail("%llu MiB of memory is too small for the kernel (%llu MiB)%s, initrd and device tree: at least %llu MiB needed",
+		fail("%llu MiB of memory is too small for the kernel (%llu MiB), initrd (%llu MiB) and device tree: at least %llu MiB needed",
 		     (unsigned long long)(ram_size >> 20),
 		     (unsigned long long)(img->image_size >> 20),
-		     initrd_size ? "" : "",
+		     (unsigned long long)(initrd_size >> 20),
 		     (unsigned long long)((need + (1ULL << 20) - 1) >> 20));
 	}
 	return 0;
