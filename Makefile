@@ -75,7 +75,8 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 	@touch $@
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
-API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress
+API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
+	$(BUILD)/aarch64/vgic-test
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
@@ -90,6 +91,10 @@ $(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h 
 $(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
+$(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
 # Small static tools the in-host scenarios use.
 $(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi

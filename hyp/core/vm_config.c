@@ -3,6 +3,7 @@
 
 /* Capability numbers from upstream include/uapi/linux/kvm.h. */
 enum {
+	ELV_CAP_IRQCHIP = 0,		/* the vGIC's interrupts reach guests (run loop) */
 	ELV_CAP_USER_MEMORY = 3,
 	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
 	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
@@ -12,6 +13,7 @@ enum {
 	ELV_CAP_ONE_REG = 70,
 	ELV_CAP_READONLY_MEM = 81,
 	ELV_CAP_ARM_PSCI = 87,
+	ELV_CAP_DEVICE_CTRL = 89,	/* KVM_CREATE_DEVICE: the vGICv3 */
 	ELV_CAP_CHECK_EXTENSION_VM = 105,
 	ELV_CAP_ARM_PSCI_0_2 = 102,
 	ELV_CAP_MAX_VCPU_ID = 128,
@@ -70,6 +72,8 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_ARM_PSCI:
 	case ELV_CAP_ARM_PSCI_0_2:
 	case ELV_CAP_CHECK_EXTENSION_VM:
+	case ELV_CAP_DEVICE_CTRL:
+	case ELV_CAP_IRQCHIP:
 		return 1;
 	case ELV_CAP_NR_VCPUS:
 		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;

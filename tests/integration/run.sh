@@ -26,6 +26,8 @@ default_groups=(
 	elvisor:api/run-stress.sh
 	kvm:baremetal.sh
 	elvisor:baremetal.sh
+	kvm:vgic.sh
+	elvisor:vgic.sh
 )
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")

@@ -47,6 +47,7 @@ Test(vm_config, extensions)
 	cr_assert_eq(elv_check_extension(&h, true, 230), 1);	/* REG_MASK_RANGES */
 	cr_assert_eq(elv_check_extension(&h, false, 9), 2);	/* NR_VCPUS */
 	cr_assert_eq(elv_check_extension(&h, false, 10), ELV_MAX_MEMSLOTS);
-	cr_assert_eq(elv_check_extension(&h, false, 0), 0);	/* IRQCHIP: not yet */
+	cr_assert_eq(elv_check_extension(&h, false, 0), 1);	/* IRQCHIP: vGIC delivery */
+	cr_assert_eq(elv_check_extension(&h, true, 89), 1);	/* DEVICE_CTRL: vGICv3 */
 	cr_assert_eq(elv_check_extension(&h, false, 123456), 0);
 }

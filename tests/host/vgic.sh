@@ -1,0 +1,8 @@
+# The in-kernel GICv3 through the KVM device API (issue 7, item 1):
+# vgic-test drives KVM_CREATE_DEVICE, the attribute groups and KVM_IRQ_LINE
+# with the same expectations on both backends (the one intended difference,
+# no ITS on elvisor.ko, is in docs/abi.md).
+. ./lib.sh
+backend_up
+$E/vgic-test
+backend_down
