@@ -14,6 +14,7 @@
 #include <asm/sysreg.h>
 
 #include "switch.h"
+#include "vgic.h"
 
 /* Encodings, spelled out so nothing depends on which the headers name. */
 #define ELV_SYS_HCR_EL2		sys_reg(3, 4, 1, 1, 0)
@@ -104,6 +105,14 @@
 /* CNTHCTL_EL2, E2H layout. */
 #define ELV_CNTHCTL_EL1PCTEN	BIT_ULL(10)
 #define ELV_CNTHCTL_EL1PCEN	BIT_ULL(11)
+
+/* GICv3 virtual CPU interface (ICH_*_EL2). */
+#define ELV_SYS_ICH_AP0R(n)	sys_reg(3, 4, 12, 8, n)
+#define ELV_SYS_ICH_AP1R(n)	sys_reg(3, 4, 12, 9, n)
+#define ELV_SYS_ICH_HCR_EL2	sys_reg(3, 4, 12, 11, 0)
+#define ELV_SYS_ICH_VTR_EL2	sys_reg(3, 4, 12, 11, 1)
+#define ELV_SYS_ICH_VMCR_EL2	sys_reg(3, 4, 12, 11, 7)
+#define ELV_SYS_ICH_LR(n)	sys_reg(3, 4, 12, 12 + ((n) >> 3), (n) & 7)
 
 struct elv_host_save {
 	struct elv_el1_state el1;
@@ -232,6 +241,88 @@ static void fp_save(struct elv_switch *sw, u64 host_zcr)
 	write_sysreg_s(host_zcr, ELV_SYS_ZCR_EL2);
 }
 
+/* MSR/MRS need constant encodings: one case per list register / APR. */
+#define LR_CASE(n)						\
+	case n:							\
+		if (rd)						\
+			*v = read_sysreg_s(ELV_SYS_ICH_LR(n));	\
+		else						\
+			write_sysreg_s(*v, ELV_SYS_ICH_LR(n));	\
+		break
+
+static void gic_lr_access(unsigned int i, u64 *v, bool rd)
+{
+	switch (i) {
+	LR_CASE(0); LR_CASE(1); LR_CASE(2); LR_CASE(3);
+	LR_CASE(4); LR_CASE(5); LR_CASE(6); LR_CASE(7);
+	LR_CASE(8); LR_CASE(9); LR_CASE(10); LR_CASE(11);
+	LR_CASE(12); LR_CASE(13); LR_CASE(14); LR_CASE(15);
+	}
+}
+
+#define APR_CASE(n)							\
+	case n:								\
+		if (rd) {						\
+			c->ap0r[n] = read_sysreg_s(ELV_SYS_ICH_AP0R(n));	\
+			c->ap1r[n] = read_sysreg_s(ELV_SYS_ICH_AP1R(n));	\
+		} else {						\
+			write_sysreg_s(c->ap0r[n], ELV_SYS_ICH_AP0R(n));	\
+			write_sysreg_s(c->ap1r[n], ELV_SYS_ICH_AP1R(n));	\
+		}							\
+		break
+
+static void gic_apr_access(struct elv_vgic_cpuif *c, unsigned int n, bool rd)
+{
+	switch (n) {
+	APR_CASE(0); APR_CASE(1); APR_CASE(2); APR_CASE(3);
+	}
+}
+
+/* As upstream's __vgic_v3_restore_state + activate_traps (SRE=1 guests). */
+static void gic_load(struct elv_switch *sw)
+{
+	struct elv_vgic_cpuif *c = sw->gic;
+	unsigned int i;
+	u64 v;
+
+	if (!c)
+		return;
+	for (i = 0; i < sw->gic_nr_lrs; i++) {
+		v = c->lr[i];
+		gic_lr_access(i, &v, false);
+	}
+	for (i = 0; i < sw->gic_nr_apr; i++)
+		gic_apr_access(c, i, false);
+	write_sysreg_s(c->vmcr, ELV_SYS_ICH_VMCR_EL2);
+	write_sysreg_s(c->hcr, ELV_SYS_ICH_HCR_EL2);
+}
+
+/* Save and leave the interface off (ICH_HCR_EL2.En = 0, LRs empty) for the host. */
+static void gic_save(struct elv_switch *sw)
+{
+	struct elv_vgic_cpuif *c = sw->gic;
+	unsigned int i;
+	u64 v;
+
+	if (!c)
+		return;
+	for (i = 0; i < sw->gic_nr_lrs; i++) {
+		gic_lr_access(i, &v, true);
+		c->lr[i] = v;
+		v = 0;
+		gic_lr_access(i, &v, false);
+	}
+	for (i = 0; i < sw->gic_nr_apr; i++)
+		gic_apr_access(c, i, true);
+	c->vmcr = read_sysreg_s(ELV_SYS_ICH_VMCR_EL2);
+	write_sysreg_s(0, ELV_SYS_ICH_HCR_EL2);
+}
+
+u64 elv_gic_vtr(void)
+{
+	return read_sysreg_s(ELV_SYS_ICH_VTR_EL2);
+}
+
 int elv_world_switch(struct elv_switch *sw)
 {
 	struct elv_host_save host;
@@ -246,6 +337,7 @@ int elv_world_switch(struct elv_switch *sw)
 	/* Load guest. */
 	el1_load(&sw->el1);
 	el2_load(&sw->el2);
+	gic_load(sw);
 	isb();
 	if (sw->sve_state)
 		host_zcr12 = read_sysreg_s(ELV_SYS_ZCR_EL12);
@@ -272,6 +364,7 @@ int elv_world_switch(struct elv_switch *sw)
 	fp_save(sw, host_zcr);
 	if (sw->sve_state)
 		write_sysreg_s(host_zcr12, ELV_SYS_ZCR_EL12);
+	gic_save(sw);
 
 	/* Restore host, in reverse. */
 	write_sysreg_s(host.vbar, ELV_SYS_VBAR_EL2);

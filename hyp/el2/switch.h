@@ -10,6 +10,8 @@
 
 #include "ctx.h"
 
+struct elv_vgic_cpuif;
+
 /* The guest's EL1 (and EL0 thread-ID) system registers while it runs. */
 struct elv_el1_state {
 	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far;
@@ -35,6 +37,12 @@ struct elv_switch {
 	/* SVE vCPUs: Z/P/FFR at sve_vq, the vCPU's maximum vector length. */
 	void *sve_state;
 	unsigned int sve_vq;
+	/*
+	 * VMs with a vGIC: the virtual CPU interface (ICH_HCR/VMCR/APRs and
+	 * gic_nr_lrs list registers) loaded before entry and saved after.
+	 */
+	struct elv_vgic_cpuif *gic;
+	unsigned int gic_nr_lrs, gic_nr_apr;
 	/* Filled at exit. */
 	u64 esr, far, hpfar;
 };
@@ -47,6 +55,9 @@ u64 elv_guest_hcr(bool ptrauth);
 u64 elv_guest_mdcr(void);
 u64 elv_guest_cptr(bool sve);
 u64 elv_guest_cnthctl(void);
+
+/* The host's ICH_VTR_EL2 (0 without a GICv3 CPU interface). */
+u64 elv_gic_vtr(void);
 
 /* Invalidate every stage-1 and stage-2 TLB entry of @vttbr's VMID, all CPUs. */
 void elv_flush_vmid(u64 vttbr);

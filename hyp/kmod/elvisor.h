@@ -23,6 +23,7 @@
 #include "memslot.h"
 #include "vcpu_regs.h"
 #include "run.h"
+#include "vgic_dev.h"
 
 #define ELV_NAME "elvisor"
 
@@ -37,6 +38,7 @@ struct elv_vm {
 	unsigned int nr_vcpus;
 	struct elv_vm_regs regs;		/* VM-scoped register state */
 	struct elv_s2_vm *s2;			/* stage 2 (run.h), made on first KVM_RUN */
+	struct elv_vgic_dev *vgic;		/* in-kernel GICv3 (vgic_dev.h), or NULL */
 };
 
 struct elv_vcpu {

@@ -419,36 +419,55 @@ static int elv_handle_hcall(struct elv_vcpu *vcpu)
 	return -EINVAL;
 }
 
+/* Anything that ends a WFI: an interrupt for us, a timer, a kick. */
+static bool elv_wfi_wake(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+
+	return READ_ONCE(rs->kick_req) || elv_timer_wake_pending(vcpu) ||
+	       elv_vgic_wfi_pending(vcpu->vm, rs->idx);
+}
+
 /*
- * WFI: sleep until the guest's virtual timer would fire or a signal comes.
- * WFE: yield. No vGIC yet, so nothing else can wake the vCPU.
+ * WFI: sleep until an interrupt is pending for the vCPU (vGIC), one of its
+ * timers fires (hrtimers on the deadlines kick it), it is kicked, or a
+ * signal comes (the loop then returns -EINTR). WFE: yield.
  */
 static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 {
-	struct elv_switch *sw = &vcpu->rs->sw;
-	u64 ctl = sw->el1.cntv_ctl, now, freq, ns = 0;
-	long timeout = MAX_SCHEDULE_TIMEOUT;
+	struct elv_run_state *rs = vcpu->rs;
 
 	if (!wfi) {
 		cond_resched();
 		return ELV_RESUME;
 	}
-	/* ENABLE set, IMASK clear: the timer can raise its interrupt. */
-	if ((ctl & 3) == 1) {
-		isb();
-		now = read_sysreg(cntpct_el0) - sw->el2.cntvoff;
-		if (sw->el1.cntv_cval <= now)
-			return ELV_RESUME;
-		freq = read_sysreg(cntfrq_el0);
-		if (freq)
-			ns = mul_u64_u64_div_u64(sw->el1.cntv_cval - now, NSEC_PER_SEC, freq);
-		timeout = nsecs_to_jiffies(ns) + 1;
-	}
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!signal_pending(current))
-		schedule_timeout(timeout);
-	__set_current_state(TASK_RUNNING);
+	if (elv_wfi_wake(vcpu))
+		return ELV_RESUME;
+	elv_timer_block_begin(vcpu);
+	wait_event_interruptible(rs->wq, elv_wfi_wake(vcpu));
+	elv_timer_block_end(vcpu);
 	return ELV_RESUME;
+}
+
+/* GICD/GICR frames: emulated here, never seen by userspace. */
+static bool elv_handle_vgic_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	u8 data[8] = { 0 };
+	u64 val = 0;
+
+	if (d->write) {
+		elv_mmio_store_bytes(d, elv_get_x(rs, d->rt), data);
+		memcpy(&val, data, sizeof(data));
+	}
+	if (!elv_vgic_mmio(vcpu->vm, rs->idx, d->ipa, d->len, d->write, &val))
+		return false;
+	if (!d->write) {
+		memcpy(data, &val, sizeof(data));
+		elv_set_x(rs, d->rt, elv_mmio_load_value(d, data));
+	}
+	elv_skip_insn(rs);
+	return true;
 }
 
 static int elv_handle_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d)
@@ -483,6 +502,8 @@ static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 	case ELV_DABT_RETRY:
 		return ELV_RESUME;
 	case ELV_DABT_MMIO:
+		if (elv_handle_vgic_mmio(vcpu, &e->dabt))
+			return ELV_RESUME;
 		return elv_handle_mmio(vcpu, &e->dabt);
 	case ELV_DABT_NISV:
 		pr_info_ratelimited(ELV_NAME ": vCPU %u: MMIO at %#llx without a valid syndrome\n",
@@ -493,6 +514,40 @@ static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 		return ELV_RESUME;
 	}
 	return -EINVAL;
+}
+
+#define ENC_ICC_SGI1R	ELV_SYSREG_ENC(3, 0, 12, 11, 5)
+#define ENC_ICC_ASGI1R	ELV_SYSREG_ENC(3, 0, 12, 11, 6)
+#define ENC_ICC_SGI0R	ELV_SYSREG_ENC(3, 0, 12, 11, 7)
+
+/*
+ * Registers emulated outside the sysreg table: the SGI generation
+ * registers (they trap whenever HCR_EL2.IMO is set; write-only, as
+ * upstream's access_gic_sgi) and the emulated physical timer. True if
+ * handled; *@undef when the access must UNDEF.
+ */
+static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sysreg_trap *t,
+				      bool *undef)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	u64 val = t->read ? 0 : elv_get_x(rs, t->rt);
+
+	*undef = false;
+	if (t->enc == ENC_ICC_SGI1R || t->enc == ENC_ICC_ASGI1R || t->enc == ENC_ICC_SGI0R) {
+		if (!smp_load_acquire(&vcpu->vm->vgic))
+			return false;
+		if (t->read)
+			*undef = true;
+		else if (t->enc != ENC_ICC_SGI0R)	/* Group 0 SGIs: none for a NS guest */
+			elv_vgic_trap_sgi1r(vcpu->vm, rs->idx, val);
+		return true;
+	}
+	if (elv_timer_ptimer_trap(vcpu, t->enc, t->read, &val)) {
+		if (t->read)
+			elv_set_x(rs, t->rt, val);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -510,8 +565,17 @@ static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e, u64 esr)
 		.host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs,
 		.vm = &vcpu->vm->regs, .vcpu_id = vcpu->id,
 	};
+	bool undef;
 	u64 val;
 
+	if (elv_handle_special_sysreg(vcpu, t, &undef)) {
+		if (undef) {
+			elv_inject_undef(vcpu, "read of a write-only register", esr);
+			return ELV_RESUME;
+		}
+		elv_skip_insn(rs);
+		return ELV_RESUME;
+	}
 	if (ELV_SYSREG_ENC_OP0(t->enc) == 1 && !t->read) {
 		elv_skip_insn(rs);
 		return ELV_RESUME;
@@ -581,6 +645,22 @@ static int elv_handle_sync(struct elv_vcpu *vcpu)
 
 /* --- the loop ------------------------------------------------------------ */
 
+/* The vGIC's list registers for this entry (IRQs off), or none. */
+static void elv_gic_flush(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_vgic_dev *d = smp_load_acquire(&vcpu->vm->vgic);
+
+	rs->sw.gic = NULL;
+	if (!d)
+		return;
+	memset(&rs->gic, 0, sizeof(rs->gic));
+	elv_vgic_flush_lrs(vcpu->vm, rs->idx, &rs->gic);
+	rs->sw.gic = &rs->gic;
+	rs->sw.gic_nr_lrs = min_t(unsigned int, d->nr_lrs, ELV_VGIC_MAX_LRS);
+	rs->sw.gic_nr_apr = 1;		/* AP0R0/AP1R0: 5 priority bits (vgic_dev.h) */
+}
+
 static int elv_enter_once(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
@@ -590,11 +670,21 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 	kernel_neon_begin();	/* host FP/SVE state saved; preemption off */
 	local_irq_save(flags);
 	cpu = smp_processor_id();
+	if (!elv_kick_enter(rs, cpu)) {
+		/* New work since the loop looked: look again. */
+		local_irq_restore(flags);
+		kernel_neon_end();
+		return ELV_RESUME;
+	}
 	if (rs->last_cpu != cpu) {
 		rs->sw.flush_local_tlb = true;
 		rs->last_cpu = cpu;
 	}
+	elv_gic_flush(vcpu);
 	code = elv_world_switch(&rs->sw);
+	elv_kick_exit(rs);
+	if (rs->sw.gic)
+		elv_vgic_sync_lrs(vcpu->vm, rs->idx, &rs->gic);
 	local_irq_restore(flags);	/* a pending host IRQ is taken here */
 	kernel_neon_end();
 
@@ -612,6 +702,17 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 	}
 }
 
+/* The vCPU's index in vm->vcpus (creation order); vm->lock held. */
+static unsigned int elv_vcpu_index(struct elv_vcpu *vcpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcpu->vm->nr_vcpus; i++)
+		if (vcpu->vm->vcpus[i] == vcpu)
+			return i;
+	return 0;
+}
+
 /* At vCPU creation: 0 or -ENOMEM. */
 int elv_run_alloc(struct elv_vcpu *vcpu)
 {
@@ -622,7 +723,10 @@ int elv_run_alloc(struct elv_vcpu *vcpu)
 	spin_lock_init(&rs->power_lock);
 	init_waitqueue_head(&rs->wq);
 	rs->last_cpu = -1;
+	rs->guest_cpu = -1;
+	rs->vcpu = vcpu;
 	vcpu->rs = rs;
+	elv_timer_vcpu_init(vcpu);
 	return 0;
 }
 
@@ -651,10 +755,14 @@ int elv_run(struct elv_vcpu *vcpu)
 	ret = elv_s2_vm_get(vcpu->vm);
 	if (ret)
 		return ret;
+	ret = elv_vgic_first_run(vcpu->vm);
+	if (ret)
+		return ret;
 	rs = vcpu->rs;
 	mutex_lock(&vcpu->vm->lock);
 	if (!vcpu->vm->regs.has_run)
 		elv_vm_regs_mark_run(&vcpu->vm->regs);
+	rs->idx = elv_vcpu_index(vcpu);
 	mutex_unlock(&vcpu->vm->lock);
 	if (!rs->started) {
 		rs->started = true;
@@ -678,6 +786,8 @@ int elv_run(struct elv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		elv_kick_clear(rs);
+		elv_timer_update_levels(vcpu);
 		ret = elv_enter_once(vcpu);
 		/* CPU_OFF: block before the next entry. */
 	} while (ret == ELV_RESUME);
@@ -689,6 +799,8 @@ int elv_run(struct elv_vcpu *vcpu)
 
 void elv_run_free(struct elv_vcpu *vcpu)
 {
+	if (vcpu->rs)
+		elv_timer_vcpu_destroy(vcpu);
 	kfree(vcpu->rs);
 	vcpu->rs = NULL;
 }

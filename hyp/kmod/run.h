@@ -6,12 +6,15 @@
 #ifndef ELV_KMOD_RUN_H
 #define ELV_KMOD_RUN_H
 
+#include <linux/hrtimer.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
 #include "stage2.h"
 #include "exit.h"
+#include "timer.h"
+#include "vgic.h"
 #include "../el2/switch.h"
 
 struct elv_vm;
@@ -38,13 +41,43 @@ struct elv_run_state {
 	bool powered_off;
 	bool on_pending;
 	u64 on_entry, on_context;
-	wait_queue_head_t wq;
+	wait_queue_head_t wq;		/* power-on, WFI wake-ups, kicks */
+	/* Kicks (kick.c): new work for this vCPU since the loop last looked. */
+	struct elv_vcpu *vcpu;
+	unsigned int idx;		/* index in vm->vcpus: the vGIC's vCPU number */
+	int guest_cpu;			/* physical CPU while in the guest, else -1 */
+	bool kick_req;
+	/* Timers (timer.c). */
+	struct elv_timer ptimer;	/* emulated EL1 physical timer */
+	bool vtimer_level, ptimer_level;	/* last line levels given to the vGIC */
+	struct hrtimer vt_hrt;		/* virtual timer deadline while blocked */
+	struct hrtimer pt_hrt;		/* physical timer deadline */
+	/* The vGIC CPU interface as the hardware holds it (vgic_dev.h contract). */
+	struct elv_vgic_cpuif gic;
 };
 
 /* run.c */
 int elv_run(struct elv_vcpu *vcpu);
 int elv_run_alloc(struct elv_vcpu *vcpu);
 void elv_run_free(struct elv_vcpu *vcpu);
+
+/* kick.c: make the vCPU re-evaluate its state (wake it, or IPI its CPU). */
+void elv_vcpu_kick(struct elv_vcpu *vcpu);
+/* The loop: before looking at new work, and around the guest entry (IRQs off). */
+void elv_kick_clear(struct elv_run_state *rs);
+bool elv_kick_enter(struct elv_run_state *rs, int cpu);
+void elv_kick_exit(struct elv_run_state *rs);
+
+/* timer.c */
+void elv_timer_vcpu_init(struct elv_vcpu *vcpu);
+void elv_timer_vcpu_destroy(struct elv_vcpu *vcpu);
+u64 elv_timer_vcount(struct elv_vcpu *vcpu);
+void elv_timer_update_levels(struct elv_vcpu *vcpu);
+bool elv_timer_wake_pending(struct elv_vcpu *vcpu);
+void elv_timer_block_begin(struct elv_vcpu *vcpu);
+void elv_timer_block_end(struct elv_vcpu *vcpu);
+/* A trapped CNTP_* access: true if handled (the PC is then stepped). */
+bool elv_timer_ptimer_trap(struct elv_vcpu *vcpu, u16 enc, bool read, u64 *val);
 
 /* stage2.c */
 int elv_s2_vm_get(struct elv_vm *vm);			/* create on first use */

@@ -268,6 +268,9 @@ int elv_vcpu_create(struct elv_vm *vm, unsigned long id)
 	fd = elv_vm_vcpu_id_check(id, vm->nr_vcpus);
 	if (fd)
 		goto out;
+	fd = elv_vgic_vcpu_precreate(vm);
+	if (fd)
+		goto out;
 	fd = -EEXIST;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i]->id == id)

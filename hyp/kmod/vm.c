@@ -29,6 +29,7 @@ static void elv_vm_release_ref(struct kref *ref)
 		elv_vcpu_free(vm->vcpus[i]);
 	kvfree(vm->memslots.slots);
 	elv_s2_vm_free(vm);
+	elv_vgic_destroy(vm);
 	kfree(vm);
 }
 
@@ -106,6 +107,10 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return elv_check_extension(&elv_caps, true, (long)arg);
 	case KVM_SET_USER_MEMORY_REGION:
 		return elv_vm_set_memory(vm, argp);
+	case KVM_CREATE_DEVICE:
+		return elv_vgic_create_device(vm, argp);
+	case KVM_IRQ_LINE:
+		return elv_vgic_irq_line(vm, argp);
 	case KVM_CREATE_VCPU:
 		return elv_vcpu_create(vm, arg);
 	case KVM_ARM_PREFERRED_TARGET: {
