@@ -84,7 +84,7 @@ $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
-$(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
@@ -92,7 +92,7 @@ $(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
-$(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c | $(CACHE)/current-abi
+$(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 

@@ -22,8 +22,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "kvm_compat.h"
+#include "../tools/check_report.h"
 
-static int passed, failed, skipped;
 static int kvm;
 static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
 
@@ -40,29 +40,6 @@ static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
 #define SVE_Z(n, s)	(KVM_REG_ARM64 | KVM_REG_ARM64_SVE | KVM_REG_SIZE_U2048 | ((n) << 5) | (s))
 #define SVE_P(n, s)	(KVM_REG_ARM64 | KVM_REG_ARM64_SVE | KVM_REG_SIZE_U256 | 0x400 | ((n) << 5) | (s))
 #define CCSIDR(c)	(KVM_REG_ARM64 | KVM_REG_SIZE_U32 | KVM_REG_ARM_DEMUX | (c))
-
-static void report(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("ok %s\n", name);
-		passed++;
-		return;
-	}
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed++;
-}
-
-static void skip(const char *name, const char *reason)
-{
-	printf("SKIP %s: %s\n", name, reason);
-	skipped++;
-}
 
 /* Run an ioctl; 0 or -errno. */
 static int xioctl(int fd, unsigned long req, void *arg)

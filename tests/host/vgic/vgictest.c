@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+#include "../tools/check_report.h"
 
 #define DIST		0x08000000ULL
 #define REDIST		0x080a0000ULL
@@ -39,26 +40,8 @@
 #define SPI_LINE(n)	(KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | (n))
 #define PPI_LINE(v, n)	(KVM_ARM_IRQ_TYPE_PPI << KVM_ARM_IRQ_TYPE_SHIFT | (v) << 16 | (n))
 
-static int passed, failed;
 static bool is_elvisor;
 static const char *dev = "/dev/kvm";
-
-static void report(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("ok %s\n", name);
-		passed++;
-		return;
-	}
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed++;
-}
 
 /* An ioctl's result as 0 / -errno (or the non-negative return value). */
 static long xioctl(int fd, unsigned long req, void *arg)
@@ -370,6 +353,6 @@ int main(int argc, char **argv)
 	expect("create.after_close", create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V3, 0), -EEXIST);
 out:
 	close(vm);
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
