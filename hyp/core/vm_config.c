@@ -4,6 +4,12 @@
 /* Capability numbers from upstream include/uapi/linux/kvm.h. */
 enum {
 	ELV_CAP_IRQCHIP = 0,		/* the vGIC's interrupts reach guests (run loop) */
+	ELV_CAP_IRQ_ROUTING = 25,	/* KVM_SET_GSI_ROUTING, irqchip entries */
+	ELV_CAP_IRQFD = 32,
+	ELV_CAP_IOEVENTFD = 36,
+	ELV_CAP_IRQFD_RESAMPLE = 82,
+	ELV_CAP_IOEVENTFD_ANY_LENGTH = 122,
+	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
 	ELV_CAP_USER_MEMORY = 3,
 	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
 	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
@@ -74,6 +80,11 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_CHECK_EXTENSION_VM:
 	case ELV_CAP_DEVICE_CTRL:
 	case ELV_CAP_IRQCHIP:
+	case ELV_CAP_IRQFD:
+	case ELV_CAP_IRQFD_RESAMPLE:
+	case ELV_CAP_IOEVENTFD:
+	case ELV_CAP_IOEVENTFD_ANY_LENGTH:
+	case ELV_CAP_IMMEDIATE_EXIT:
 		return 1;
 	case ELV_CAP_NR_VCPUS:
 		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;
@@ -89,6 +100,8 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_ARM_PTRAUTH_ADDRESS:
 	case ELV_CAP_ARM_PTRAUTH_GENERIC:
 		return host->ptrauth;
+	case ELV_CAP_IRQ_ROUTING:
+		return ELV_MAX_IRQ_ROUTES;
 	case ELV_CAP_ARM_HVC_FW_REG_BMAP:
 		return host->nr_fw_bmap_regs;
 	case ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES:

@@ -17,6 +17,7 @@
 #define ELV_MAX_VCPUS			512	/* GICv3 limit, as the reference */
 #define ELV_MAX_MEMSLOTS		512	/* KVM_CAP_NR_MEMSLOTS */
 #define ELV_API_VERSION			12
+#define ELV_MAX_IRQ_ROUTES		4096	/* KVM_CAP_IRQ_ROUTING (arm64) */
 
 /* Host facts the answers depend on, filled by the glue at load time. */
 struct elv_host_caps {

@@ -39,6 +39,7 @@ struct elv_vm {
 	struct elv_vm_regs regs;		/* VM-scoped register state */
 	struct elv_s2_vm *s2;			/* stage 2 (run.h), made on first KVM_RUN */
 	struct elv_vgic_dev *vgic;		/* in-kernel GICv3 (vgic_dev.h), or NULL */
+	struct elv_eventfds eventfds;		/* KVM_IRQFD / KVM_IOEVENTFD (irqfd.c) */
 };
 
 struct elv_vcpu {

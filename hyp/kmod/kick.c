@@ -45,20 +45,46 @@ static void elv_kick_cpu(int cpu)
 	put_cpu();
 }
 
-/* Any context, IRQs on or off. */
-void elv_vcpu_kick(struct elv_vcpu *vcpu)
+/*
+ * Every wake-up of the vCPU's wait queue is a kick: while KVM_RUN runs, an
+ * entry of ours sits on rs->wq, so whoever wakes the queue (the vGIC after
+ * making an IRQ pending, a timer, CPU_ON) also reaches a vCPU that is
+ * inside the guest. Called with the queue's lock held, IRQs off.
+ */
+static int elv_kick_wake(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
-	struct elv_run_state *rs = vcpu ? vcpu->rs : NULL;
+	struct elv_run_state *rs = container_of(wait, struct elv_run_state, kick_wait);
 	int cpu;
 
-	if (!rs)
-		return;
 	WRITE_ONCE(rs->kick_req, true);
 	smp_mb();
 	cpu = READ_ONCE(rs->guest_cpu);
 	if (cpu >= 0)
 		elv_kick_cpu(cpu);
-	wake_up_interruptible(&rs->wq);
+	return 0;
+}
+
+void elv_kick_attach(struct elv_run_state *rs)
+{
+	init_waitqueue_func_entry(&rs->kick_wait, elv_kick_wake);
+	add_wait_queue(&rs->wq, &rs->kick_wait);
+}
+
+void elv_kick_detach(struct elv_run_state *rs)
+{
+	remove_wait_queue(&rs->wq, &rs->kick_wait);
+}
+
+/* Any context, IRQs on or off. */
+void elv_vcpu_kick(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu ? vcpu->rs : NULL;
+
+	if (!rs)
+		return;
+	WRITE_ONCE(rs->kick_req, true);
+	smp_mb();
+	wake_up_interruptible(&rs->wq);		/* elv_kick_wake sends the IPI */
 }
 
 void elv_kick_clear(struct elv_run_state *rs)

@@ -490,6 +490,23 @@ static int elv_handle_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d)
 	return 0;
 }
 
+/* A write an ioeventfd matches: signalled, never seen by userspace. */
+static bool elv_handle_ioeventfd(struct elv_vcpu *vcpu, struct elv_dabt *d)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	u8 data[8] = { 0 };
+	u64 val = 0;
+
+	if (!d->write || list_empty(&vcpu->vm->eventfds.ioeventfds))
+		return false;
+	elv_mmio_store_bytes(d, elv_get_x(rs, d->rt), data);
+	memcpy(&val, data, sizeof(data));
+	if (!elv_ioeventfd_write(vcpu->vm, d->ipa, d->len, val))
+		return false;
+	elv_skip_insn(rs);
+	return true;
+}
+
 static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 {
 	bool insn = e->kind == ELV_EXIT_IABT;
@@ -502,7 +519,7 @@ static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 	case ELV_DABT_RETRY:
 		return ELV_RESUME;
 	case ELV_DABT_MMIO:
-		if (elv_handle_vgic_mmio(vcpu, &e->dabt))
+		if (elv_handle_vgic_mmio(vcpu, &e->dabt) || elv_handle_ioeventfd(vcpu, &e->dabt))
 			return ELV_RESUME;
 		return elv_handle_mmio(vcpu, &e->dabt);
 	case ELV_DABT_NISV:
@@ -661,6 +678,28 @@ static void elv_gic_flush(struct elv_vcpu *vcpu)
 	rs->sw.gic_nr_apr = 1;		/* AP0R0/AP1R0: 5 priority bits (vgic_dev.h) */
 }
 
+/*
+ * Level SPIs the guest EOI'd during this run (an LR with the EOI bit back to
+ * invalid): tell the resampling irqfds. The vGIC's sync folds the same LRs
+ * into its state; this only reads them.
+ */
+static void elv_gic_resample(struct elv_vcpu *vcpu)
+{
+	struct elv_vgic_cpuif *c = &vcpu->rs->gic;
+	unsigned int i;
+
+	if (list_empty(&vcpu->vm->eventfds.irqfds))
+		return;
+	for (i = 0; i < c->used_lrs && i < ELV_VGIC_MAX_LRS; i++) {
+		u64 lr = c->lr[i];
+		u32 intid = lr & ELV_ICH_LR_VINTID_MASK;
+
+		if ((lr & ELV_ICH_LR_EOI) && !(lr & (ELV_ICH_LR_STATE | ELV_ICH_LR_HW)) &&
+		    intid >= ELV_VGIC_NR_PRIVATE)
+			elv_irqfd_resample(vcpu->vm, intid);
+	}
+}
+
 static int elv_enter_once(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
@@ -681,12 +720,15 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 		rs->last_cpu = cpu;
 	}
 	elv_gic_flush(vcpu);
+	elv_timer_entry(vcpu);
 	code = elv_world_switch(&rs->sw);
 	elv_kick_exit(rs);
 	if (rs->sw.gic)
 		elv_vgic_sync_lrs(vcpu->vm, rs->idx, &rs->gic);
 	local_irq_restore(flags);	/* a pending host IRQ is taken here */
 	kernel_neon_end();
+	if (rs->sw.gic)
+		elv_gic_resample(vcpu);
 
 	switch (code) {
 	case ELV_EXIT_CODE_SYNC:
@@ -758,6 +800,7 @@ int elv_run(struct elv_vcpu *vcpu)
 	ret = elv_vgic_first_run(vcpu->vm);
 	if (ret)
 		return ret;
+	elv_timer_host_get(vcpu->vm);
 	rs = vcpu->rs;
 	mutex_lock(&vcpu->vm->lock);
 	if (!vcpu->vm->regs.has_run)
@@ -771,12 +814,12 @@ int elv_run(struct elv_vcpu *vcpu)
 	if (rs->mmio_pending && run->mmio.phys_addr == rs->mmio.ipa)
 		elv_mmio_complete(vcpu);
 	rs->mmio_pending = false;
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
+	/* As upstream: exit_reason stays what the last exit said (a ucall re-reads it). */
+	if (READ_ONCE(run->immediate_exit))
 		return -EINTR;
-	}
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	elv_state_load(vcpu);
+	elv_kick_attach(rs);
 	do {
 		ret = elv_wait_power_on(vcpu);
 		if (ret)
@@ -791,6 +834,7 @@ int elv_run(struct elv_vcpu *vcpu)
 		ret = elv_enter_once(vcpu);
 		/* CPU_OFF: block before the next entry. */
 	} while (ret == ELV_RESUME);
+	elv_kick_detach(rs);
 	if (ret == -EINTR)
 		run->exit_reason = KVM_EXIT_INTR;
 	elv_state_store(vcpu);

@@ -20,10 +20,20 @@
 struct elv_vm;
 struct elv_vcpu;
 
+/* irqfd.c: KVM_IRQFD / KVM_IOEVENTFD registrations of a VM. */
+struct elv_irq_routes;
+struct elv_eventfds {
+	spinlock_t lock;
+	struct list_head irqfds;
+	struct list_head ioeventfds;
+	struct elv_irq_routes __rcu *routes;	/* KVM_SET_GSI_ROUTING; NULL: GSI n -> SPI n + 32 */
+};
+
 struct elv_s2_vm {
 	struct mutex lock;		/* the tables and the pins below them */
 	struct elv_s2 pt;
 	u16 vmid;
+	bool host_irqs;			/* holds a reference on timer.c's host IRQs */
 };
 
 /* struct user_fpsimd_state: V0..V31 then FPSR, FPCR. */
@@ -47,9 +57,11 @@ struct elv_run_state {
 	unsigned int idx;		/* index in vm->vcpus: the vGIC's vCPU number */
 	int guest_cpu;			/* physical CPU while in the guest, else -1 */
 	bool kick_req;
+	wait_queue_entry_t kick_wait;	/* on wq during KVM_RUN: wake-ups become kicks */
 	/* Timers (timer.c). */
 	struct elv_timer ptimer;	/* emulated EL1 physical timer */
 	bool vtimer_level, ptimer_level;	/* last line levels given to the vGIC */
+	u32 vtimer_ppi, ptimer_ppi;	/* KVM_ARM_VCPU_TIMER_CTRL: 27 and 30 */
 	struct hrtimer vt_hrt;		/* virtual timer deadline while blocked */
 	struct hrtimer pt_hrt;		/* physical timer deadline */
 	/* The vGIC CPU interface as the hardware holds it (vgic_dev.h contract). */
@@ -64,9 +76,20 @@ void elv_run_free(struct elv_vcpu *vcpu);
 /* kick.c: make the vCPU re-evaluate its state (wake it, or IPI its CPU). */
 void elv_vcpu_kick(struct elv_vcpu *vcpu);
 /* The loop: before looking at new work, and around the guest entry (IRQs off). */
+void elv_kick_attach(struct elv_run_state *rs);	/* for the length of KVM_RUN */
+void elv_kick_detach(struct elv_run_state *rs);
 void elv_kick_clear(struct elv_run_state *rs);
 bool elv_kick_enter(struct elv_run_state *rs, int cpu);
 void elv_kick_exit(struct elv_run_state *rs);
+
+/* irqfd.c */
+void elv_eventfds_init(struct elv_vm *vm);
+void elv_eventfds_destroy(struct elv_vm *vm);
+int elv_irqfd_ioctl(struct elv_vm *vm, void __user *argp);
+int elv_ioeventfd_ioctl(struct elv_vm *vm, void __user *argp);
+void elv_irqfd_resample(struct elv_vm *vm, u32 intid);
+int elv_irq_routing_ioctl(struct elv_vm *vm, void __user *argp);
+bool elv_ioeventfd_write(struct elv_vm *vm, u64 addr, u32 len, u64 val);
 
 /* timer.c */
 void elv_timer_vcpu_init(struct elv_vcpu *vcpu);
@@ -76,6 +99,12 @@ void elv_timer_update_levels(struct elv_vcpu *vcpu);
 bool elv_timer_wake_pending(struct elv_vcpu *vcpu);
 void elv_timer_block_begin(struct elv_vcpu *vcpu);
 void elv_timer_block_end(struct elv_vcpu *vcpu);
+/* Host vtimer/maintenance IRQs, held from a VM's first run until it goes. */
+void elv_timer_host_get(struct elv_vm *vm);
+void elv_timer_host_put(struct elv_vm *vm);
+void elv_timer_entry(struct elv_vcpu *vcpu);		/* IRQs off */
+/* KVM_{GET,SET,HAS}_DEVICE_ATTR on the vCPU fd (the timer's PPI numbers). */
+int elv_timer_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd, void __user *argp);
 /* A trapped CNTP_* access: true if handled (the PC is then stepped). */
 bool elv_timer_ptimer_trap(struct elv_vcpu *vcpu, u16 enc, bool read, u64 *val);
 

@@ -117,6 +117,7 @@ void elv_s2_vm_free(struct elv_vm *vm)
 
 	if (!s2)
 		return;
+	elv_timer_host_put(vm);
 	elv_s2_destroy(&s2->pt);
 	elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
 	elv_vmid_free(s2->vmid);

@@ -207,6 +207,11 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case KVM_ARM_VCPU_FINALIZE:
 		ret = elv_vcpu_ioctl_finalize(vcpu, argp);
 		break;
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		ret = elv_timer_vcpu_attr(vcpu, cmd, argp);
+		break;
 	default:
 		ret = -EINVAL;
 	}

@@ -25,6 +25,7 @@ static void elv_vm_release_ref(struct kref *ref)
 	struct elv_vm *vm = container_of(ref, struct elv_vm, ref);
 	unsigned int i;
 
+	elv_eventfds_destroy(vm);	/* first: an irqfd may still inject and kick */
 	for (i = 0; i < vm->nr_vcpus; i++)
 		elv_vcpu_free(vm->vcpus[i]);
 	kvfree(vm->memslots.slots);
@@ -107,6 +108,12 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return elv_check_extension(&elv_caps, true, (long)arg);
 	case KVM_SET_USER_MEMORY_REGION:
 		return elv_vm_set_memory(vm, argp);
+	case KVM_IRQFD:
+		return elv_irqfd_ioctl(vm, argp);
+	case KVM_IOEVENTFD:
+		return elv_ioeventfd_ioctl(vm, argp);
+	case KVM_SET_GSI_ROUTING:
+		return elv_irq_routing_ioctl(vm, argp);
 	case KVM_CREATE_DEVICE:
 		return elv_vgic_create_device(vm, argp);
 	case KVM_IRQ_LINE:
@@ -152,6 +159,7 @@ long elv_create_vm(unsigned long type)
 	}
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	elv_eventfds_init(vm);
 	vm->ipa_bits = bits;
 	elv_vm_regs_init(&vm->regs, &elv_host);
 	fd = anon_inode_getfd("kvm-vm", &elv_vm_fops, vm, O_RDWR | O_CLOEXEC);

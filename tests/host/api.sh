@@ -4,9 +4,4 @@
 . ./lib.sh
 backend_up
 $E/api-test
-# The VMM on a backend without a capability it needs says which one.
-if is_elvisor; then
-	run_vm nocap -k $KERNEL -i $INITRD
-	expect_error nocap "lacks the required capability KVM_CAP_" api.vmm-names-missing-capability
-fi
 backend_down

@@ -3,6 +3,7 @@
 # which Debian's 6.1 KVM lacks: there the refusal itself is checked and the
 # guest-visible part is a SKIP with that reason.
 . ./lib.sh
+backend_up
 C=$E/configs
 cfg() { name=$1; shift; boot_guest "$name" --config $C/$name.toml "$@"; }
 
@@ -68,3 +69,4 @@ else
 	expect_error baseline "cannot narrow ID registers" config.baseline.refused-clearly
 	skip config.baseline.guest-view "this backend has no writable ID registers (Linux 6.1)"
 fi
+backend_down

@@ -12,8 +12,10 @@ mkdir -p "$logs"
 # groups are added as the hypervisor grows (docs/testing.md).
 default_groups=(
 	kvm:boot.sh
+	elvisor:boot.sh
 	kvm:errors.sh
 	kvm:config.sh
+	elvisor:config.sh
 	kvm:config-errors.sh
 	elvisor:config-errors.sh
 	kvm:devices.sh

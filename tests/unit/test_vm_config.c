@@ -48,6 +48,13 @@ Test(vm_config, extensions)
 	cr_assert_eq(elv_check_extension(&h, false, 9), 2);	/* NR_VCPUS */
 	cr_assert_eq(elv_check_extension(&h, false, 10), ELV_MAX_MEMSLOTS);
 	cr_assert_eq(elv_check_extension(&h, false, 0), 1);	/* IRQCHIP: vGIC delivery */
+	cr_assert_eq(elv_check_extension(&h, true, 32), 1);	/* IRQFD */
+	cr_assert_eq(elv_check_extension(&h, true, 36), 1);	/* IOEVENTFD */
+	cr_assert_eq(elv_check_extension(&h, true, 82), 1);	/* IRQFD_RESAMPLE */
+	cr_assert_eq(elv_check_extension(&h, true, 122), 1);	/* IOEVENTFD_ANY_LENGTH */
+	cr_assert_eq(elv_check_extension(&h, true, 25), 4096);	/* IRQ_ROUTING */
+	cr_assert_eq(elv_check_extension(&h, true, 63), 0);	/* KVM_CAP_PPC_RTAS: not arm64 */
+	cr_assert_eq(elv_check_extension(&h, false, 136), 1);	/* IMMEDIATE_EXIT */
 	cr_assert_eq(elv_check_extension(&h, true, 89), 1);	/* DEVICE_CTRL: vGICv3 */
 	cr_assert_eq(elv_check_extension(&h, false, 123456), 0);
 }

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_IRQFD, KVM_IOEVENTFD and KVM_SET_GSI_ROUTING on the VM fd, as
+ * upstream's virt/kvm/eventfd.c and irqchip.c serve them on arm64 (default
+ * routing: GSI n is SPI n + 32).
+ *
+ * irqfd: GSIs route to SPIs through the VM's GSI routing (below). Our
+ * wait-queue entry sits on the eventfd; a write wakes it, with
+ * the eventfd's lock held and possibly in IRQ context, and the SPI is
+ * injected right there (the vGIC's lock is an IRQ-safe spinlock). Without
+ * resample the line pulses (1, then 0: an edge); with resample it stays
+ * high until the guest EOIs the SPI, then drops and the resamplefd is
+ * signalled so the device can re-assert it.
+ *
+ * ioeventfd: a guest MMIO write that matches (address, length or any
+ * length, value or any value) signals the eventfd and never reaches
+ * userspace. PIO and virtio-ccw registrations are accepted and validated as
+ * upstream, and never match (arm64 has no port I/O exits).
+ *
+ * Both lists live in struct elv_eventfds (run.h), under one spinlock; an
+ * entry holds a reference on its eventfd context until it is deassigned or
+ * the VM goes.
+ */
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/kvm.h>
+#include <linux/list.h>
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "elvisor.h"
+
+struct elv_irqfd {
+	struct list_head link;
+	struct elv_vm *vm;
+	struct eventfd_ctx *eventfd;
+	struct eventfd_ctx *resamplefd;		/* NULL: no resample */
+	u32 gsi;
+	wait_queue_entry_t wait;
+	wait_queue_head_t *wqh;
+	poll_table pt;
+};
+
+struct elv_ioeventfd {
+	struct list_head link;
+	struct eventfd_ctx *eventfd;
+	u64 addr, datamatch;
+	u32 len;			/* 0: any length */
+	u32 bus;			/* the registration's bus flag: 0 (MMIO), PIO or CCW */
+	bool wildcard;			/* no DATAMATCH */
+};
+
+#define ELV_IOEVENTFD_BUS_FLAGS	(KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY)
+#define ELV_IOEVENTFD_FLAGS	(KVM_IOEVENTFD_FLAG_DATAMATCH | ELV_IOEVENTFD_BUS_FLAGS | \
+				 KVM_IOEVENTFD_FLAG_DEASSIGN)
+
+/*
+ * GSI routing (KVM_SET_GSI_ROUTING), irqchip entries only (MSIs need an
+ * ITS): one pin per GSI, looked up at each injection under RCU. Until the
+ * first KVM_SET_GSI_ROUTING every GSI n routes to pin n (SPI n + 32), as
+ * upstream's default routing.
+ */
+#define ELV_IRQCHIP_NUM_PINS	988	/* KVM_IRQCHIP_NUM_PINS: SPIs 32..1019 */
+#define ELV_ROUTE_NONE		0xffff
+
+struct elv_irq_routes {
+	u16 pin[ELV_MAX_IRQ_ROUTES];
+};
+
+/* The SPI @gsi routes to, or 0 when it routes nowhere. */
+static u32 elv_gsi_intid(struct elv_vm *vm, u32 gsi)
+{
+	struct elv_irq_routes *r;
+	u32 pin = gsi;
+
+	rcu_read_lock();
+	r = rcu_dereference(vm->eventfds.routes);
+	if (r)
+		pin = gsi < ELV_MAX_IRQ_ROUTES ? r->pin[gsi] : ELV_ROUTE_NONE;
+	rcu_read_unlock();
+	return pin < ELV_IRQCHIP_NUM_PINS ? pin + ELV_VGIC_NR_PRIVATE : 0;
+}
+
+static void elv_gsi_inject(struct elv_vm *vm, u32 gsi, bool level)
+{
+	u32 intid = elv_gsi_intid(vm, gsi);
+
+	if (intid)
+		elv_vgic_inject_irq(vm, 0, intid, level);
+}
+
+/* Upstream's checks (virt/kvm/irqchip.c, arm64 kvm_set_routing_entry): all EINVAL. */
+int elv_irq_routing_ioctl(struct elv_vm *vm, void __user *argp)
+{
+	struct kvm_irq_routing __user *uarg = argp;
+	struct kvm_irq_routing_entry e;
+	struct elv_irq_routes *new, *old;
+	struct kvm_irq_routing hdr;
+	unsigned int i;
+	int err = -EINVAL;
+
+	if (copy_from_user(&hdr, uarg, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nr > ELV_MAX_IRQ_ROUTES || hdr.flags)
+		return -EINVAL;
+	new = kvmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	memset(new->pin, 0xff, sizeof(new->pin));
+	for (i = 0; i < hdr.nr; i++) {
+		if (copy_from_user(&e, &uarg->entries[i], sizeof(e))) {
+			err = -EFAULT;
+			goto fail;
+		}
+		if (e.gsi >= ELV_MAX_IRQ_ROUTES || e.flags || e.type != KVM_IRQ_ROUTING_IRQCHIP ||
+		    e.u.irqchip.irqchip != 0 || e.u.irqchip.pin >= ELV_IRQCHIP_NUM_PINS ||
+		    new->pin[e.gsi] != ELV_ROUTE_NONE)
+			goto fail;
+		new->pin[e.gsi] = e.u.irqchip.pin;
+	}
+	spin_lock(&vm->eventfds.lock);
+	old = rcu_dereference_protected(vm->eventfds.routes, lockdep_is_held(&vm->eventfds.lock));
+	rcu_assign_pointer(vm->eventfds.routes, new);
+	spin_unlock(&vm->eventfds.lock);
+	synchronize_rcu();
+	kvfree(old);
+	return 0;
+fail:
+	kvfree(new);
+	return err;
+}
+
+void elv_eventfds_init(struct elv_vm *vm)
+{
+	spin_lock_init(&vm->eventfds.lock);
+	INIT_LIST_HEAD(&vm->eventfds.irqfds);
+	INIT_LIST_HEAD(&vm->eventfds.ioeventfds);
+}
+
+/* ---- irqfd ---------------------------------------------------------------- */
+
+/* Is SPI @intid edge-triggered (GICD_ICFGR)? Read under the vGIC's lock. */
+static bool elv_spi_is_edge(struct elv_vm *vm, u32 intid)
+{
+	struct elv_vgic_dev *d = smp_load_acquire(&vm->vgic);
+	struct elv_vgic_irq *irq;
+	unsigned long flags;
+	bool edge = true;
+
+	if (!d)
+		return true;
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->core.initialized) {
+		irq = elv_vgic_irq(&d->core, 0, intid);
+		if (irq)
+			edge = irq->edge;
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	return edge;
+}
+
+/*
+ * As upstream arm64 (kvm_arch_set_irq_inatomic): an irqfd raises the line.
+ * A level SPI stays asserted (until KVM_IRQ_LINE or, with resample, the
+ * guest's EOI lowers it); an edge SPI latches on every signal, which the
+ * vGIC here sees as a rising edge, so the line drops again at once.
+ */
+static void elv_irqfd_fire(struct elv_irqfd *f)
+{
+	u32 intid = elv_gsi_intid(f->vm, f->gsi);
+
+	if (!intid)
+		return;
+	elv_vgic_inject_irq(f->vm, 0, intid, true);
+	if (!f->resamplefd && elv_spi_is_edge(f->vm, intid))
+		elv_vgic_inject_irq(f->vm, 0, intid, false);
+}
+
+static int elv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
+{
+	struct elv_irqfd *f = container_of(wait, struct elv_irqfd, wait);
+	__poll_t flags = key_to_poll(key);
+	u64 cnt;
+
+	if (flags & EPOLLIN) {
+		eventfd_ctx_do_read(f->eventfd, &cnt);
+		elv_irqfd_fire(f);
+	}
+	/* EPOLLHUP: the context stays alive (our reference) until deassign. */
+	return 0;
+}
+
+static void elv_irqfd_queue(struct file *file, wait_queue_head_t *wqh, poll_table *pt)
+{
+	struct elv_irqfd *f = container_of(pt, struct elv_irqfd, pt);
+
+	f->wqh = wqh;
+	add_wait_queue(wqh, &f->wait);
+}
+
+static void elv_irqfd_free(struct elv_irqfd *f)
+{
+	u64 cnt;
+
+	if (f->wqh)
+		eventfd_ctx_remove_wait_queue(f->eventfd, &f->wait, &cnt);
+	if (f->resamplefd) {
+		elv_gsi_inject(f->vm, f->gsi, false);
+		eventfd_ctx_put(f->resamplefd);
+	}
+	eventfd_ctx_put(f->eventfd);
+	kfree(f);
+}
+
+static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
+{
+	struct elv_irqfd *f, *o;
+	struct fd file;
+	__poll_t events;
+	int err = 0;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return -ENOMEM;
+	f->vm = vm;
+	f->gsi = a->gsi;
+	file = fdget(a->fd);
+	if (!file.file) {
+		kfree(f);
+		return -EBADF;
+	}
+	f->eventfd = eventfd_ctx_fileget(file.file);
+	if (IS_ERR(f->eventfd)) {
+		err = PTR_ERR(f->eventfd);
+		goto fail_put_file;
+	}
+	if (a->flags & KVM_IRQFD_FLAG_RESAMPLE) {
+		f->resamplefd = eventfd_ctx_fdget(a->resamplefd);
+		if (IS_ERR(f->resamplefd)) {
+			err = PTR_ERR(f->resamplefd);
+			f->resamplefd = NULL;
+			goto fail_put_ctx;
+		}
+	}
+	init_waitqueue_func_entry(&f->wait, elv_irqfd_wakeup);
+	init_poll_funcptr(&f->pt, elv_irqfd_queue);
+
+	spin_lock(&vm->eventfds.lock);
+	list_for_each_entry(o, &vm->eventfds.irqfds, link) {
+		if (o->eventfd == f->eventfd) {
+			spin_unlock(&vm->eventfds.lock);
+			err = -EBUSY;
+			goto fail_put_resample;
+		}
+	}
+	list_add_tail(&f->link, &vm->eventfds.irqfds);
+	spin_unlock(&vm->eventfds.lock);
+
+	/* Registers the wait entry; an eventfd already signalled fires now. */
+	events = vfs_poll(file.file, &f->pt);
+	if (events & EPOLLIN)
+		elv_irqfd_fire(f);
+	fdput(file);
+	return 0;
+
+fail_put_resample:
+	if (f->resamplefd)
+		eventfd_ctx_put(f->resamplefd);
+fail_put_ctx:
+	eventfd_ctx_put(f->eventfd);
+fail_put_file:
+	fdput(file);
+	kfree(f);
+	return err;
+}
+
+static int elv_irqfd_deassign(struct elv_vm *vm, const struct kvm_irqfd *a)
+{
+	struct eventfd_ctx *ctx = eventfd_ctx_fdget(a->fd);
+	struct elv_irqfd *f, *found = NULL;
+
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	spin_lock(&vm->eventfds.lock);
+	list_for_each_entry(f, &vm->eventfds.irqfds, link) {
+		if (f->eventfd == ctx && f->gsi == a->gsi) {
+			list_del(&f->link);
+			found = f;
+			break;
+		}
+	}
+	spin_unlock(&vm->eventfds.lock);
+	eventfd_ctx_put(ctx);
+	if (found)
+		elv_irqfd_free(found);
+	return 0;	/* as upstream: deassigning an unknown irqfd is not an error */
+}
+
+int elv_irqfd_ioctl(struct elv_vm *vm, void __user *argp)
+{
+	struct kvm_irqfd a;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (a.flags & ~(KVM_IRQFD_FLAG_DEASSIGN | KVM_IRQFD_FLAG_RESAMPLE))
+		return -EINVAL;
+	if (a.flags & KVM_IRQFD_FLAG_DEASSIGN)
+		return elv_irqfd_deassign(vm, &a);
+	return elv_irqfd_assign(vm, &a);
+}
+
+/*
+ * The guest EOI'd level SPI @intid: lower the lines of the resampling
+ * irqfds on it and tell their devices (upstream's irqfd_resampler_ack).
+ */
+void elv_irqfd_resample(struct elv_vm *vm, u32 intid)
+{
+	struct elv_irqfd *f;
+
+	spin_lock(&vm->eventfds.lock);
+	list_for_each_entry(f, &vm->eventfds.irqfds, link) {
+		if (f->resamplefd && elv_gsi_intid(vm, f->gsi) == intid) {
+			elv_vgic_inject_irq(vm, 0, intid, false);
+			eventfd_signal(f->resamplefd, 1);
+		}
+	}
+	spin_unlock(&vm->eventfds.lock);
+}
+
+/* ---- ioeventfd ------------------------------------------------------------ */
+
+static bool elv_ioeventfd_collides(const struct elv_ioeventfd *a, const struct elv_ioeventfd *b)
+{
+	return a->bus == b->bus && a->addr == b->addr &&
+	       (!a->len || !b->len ||
+		(a->len == b->len && (a->wildcard || b->wildcard || a->datamatch == b->datamatch)));
+}
+
+static bool elv_ioeventfd_same(const struct elv_ioeventfd *a, const struct elv_ioeventfd *b)
+{
+	return a->eventfd == b->eventfd && a->bus == b->bus && a->addr == b->addr &&
+	       a->len == b->len && a->wildcard == b->wildcard &&
+	       (a->wildcard || a->datamatch == b->datamatch);
+}
+
+static int elv_ioeventfd_check(const struct kvm_ioeventfd *a)
+{
+	if (a->flags & ~ELV_IOEVENTFD_FLAGS)
+		return -EINVAL;
+	if ((a->flags & ELV_IOEVENTFD_BUS_FLAGS) == ELV_IOEVENTFD_BUS_FLAGS)
+		return -EINVAL;
+	switch (a->len) {
+	case 0: case 1: case 2: case 4: case 8:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (a->addr + a->len < a->addr)
+		return -EINVAL;
+	if (!a->len && (a->flags & KVM_IOEVENTFD_FLAG_DATAMATCH))
+		return -EINVAL;
+	return 0;
+}
+
+int elv_ioeventfd_ioctl(struct elv_vm *vm, void __user *argp)
+{
+	struct elv_ioeventfd key, *p, *n;
+	struct kvm_ioeventfd a;
+	struct eventfd_ctx *ctx;
+	int err;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	err = elv_ioeventfd_check(&a);
+	if (err)
+		return err;
+	ctx = eventfd_ctx_fdget(a.fd);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	key = (struct elv_ioeventfd){
+		.eventfd = ctx, .addr = a.addr, .len = a.len,
+		.bus = a.flags & ELV_IOEVENTFD_BUS_FLAGS,
+		.wildcard = !(a.flags & KVM_IOEVENTFD_FLAG_DATAMATCH),
+		.datamatch = (a.flags & KVM_IOEVENTFD_FLAG_DATAMATCH) ? a.datamatch : 0,
+	};
+	if (a.flags & KVM_IOEVENTFD_FLAG_DEASSIGN) {
+		err = -ENOENT;
+		spin_lock(&vm->eventfds.lock);
+		list_for_each_entry_safe(p, n, &vm->eventfds.ioeventfds, link) {
+			if (elv_ioeventfd_same(p, &key)) {
+				list_del(&p->link);
+				eventfd_ctx_put(p->eventfd);
+				kfree(p);
+				err = 0;
+				break;
+			}
+		}
+		spin_unlock(&vm->eventfds.lock);
+		eventfd_ctx_put(ctx);
+		return err;
+	}
+	n = kmalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (!n) {
+		eventfd_ctx_put(ctx);
+		return -ENOMEM;
+	}
+	*n = key;
+	spin_lock(&vm->eventfds.lock);
+	list_for_each_entry(p, &vm->eventfds.ioeventfds, link) {
+		if (elv_ioeventfd_collides(p, n)) {
+			spin_unlock(&vm->eventfds.lock);
+			eventfd_ctx_put(ctx);
+			kfree(n);
+			return -EEXIST;
+		}
+	}
+	list_add_tail(&n->link, &vm->eventfds.ioeventfds);
+	spin_unlock(&vm->eventfds.lock);
+	return 0;
+}
+
+/* A guest MMIO write of @len bytes (@val, zero-extended): true if an eventfd took it. */
+bool elv_ioeventfd_write(struct elv_vm *vm, u64 addr, u32 len, u64 val)
+{
+	struct elv_ioeventfd *p;
+	bool hit = false;
+
+	if (len < 8)
+		val &= (1ULL << (len * 8)) - 1;
+	spin_lock(&vm->eventfds.lock);
+	list_for_each_entry(p, &vm->eventfds.ioeventfds, link) {
+		if (p->bus || p->addr != addr || (p->len && p->len != len) ||
+		    (!p->wildcard && p->len && p->datamatch != val))
+			continue;
+		eventfd_signal(p->eventfd, 1);
+		hit = true;
+		break;
+	}
+	spin_unlock(&vm->eventfds.lock);
+	return hit;
+}
+
+void elv_eventfds_destroy(struct elv_vm *vm)
+{
+	struct elv_ioeventfd *p, *pn;
+	struct elv_irqfd *f, *fn;
+	LIST_HEAD(irqfds);
+
+	spin_lock(&vm->eventfds.lock);
+	list_splice_init(&vm->eventfds.irqfds, &irqfds);
+	spin_unlock(&vm->eventfds.lock);
+	list_for_each_entry_safe(f, fn, &irqfds, link)
+		elv_irqfd_free(f);
+	list_for_each_entry_safe(p, pn, &vm->eventfds.ioeventfds, link) {
+		eventfd_ctx_put(p->eventfd);
+		kfree(p);
+	}
+	INIT_LIST_HEAD(&vm->eventfds.ioeventfds);
+	kvfree(rcu_dereference_protected(vm->eventfds.routes, 1));
+	RCU_INIT_POINTER(vm->eventfds.routes, NULL);
+}
