@@ -27,10 +27,10 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools host-tools unit toml-test integration test demo shell bench clean host-image
+.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test demo shell bench clean host-image
 .DEFAULT_GOAL := all
 
-all: vmm module guest api-tools host-tools
+all: vmm module guest api-tools selftests host-tools
 
 deps:
 	@scripts/deps.sh
@@ -95,6 +95,21 @@ $(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h
 $(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+
+# Linux's own KVM selftests (6.1, from Debian's linux-source of the host
+# kernel's version), cross-built statically into build/aarch64/kvm-selftests.
+selftests: $(CACHE)/current-abi
+	@scripts/selftests.sh build
+
+# Every selftest on both backends (make test runs the quick subset).
+selftests-full: deps
+	@$(MAKE) --no-print-directory host-image
+	@mkdir -p $(BUILD)/test-logs && echo SELFTESTS=all > $(BUILD)/selftests.env
+	@for b in kvm elvisor; do \
+		scripts/host-run.sh --backend $$b --timeout 3600 --log $(BUILD)/test-logs/$$b-selftests.log \
+			tests/host/selftests.sh tests/host/lib.sh $(BUILD)/selftests.env | grep -E '^(ok|FAIL|SKIP) '; \
+	done
+	@tests/selftests/compare.sh
 
 # Small static tools the in-host scenarios use.
 $(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi

@@ -30,6 +30,8 @@ default_groups=(
 	elvisor:baremetal.sh
 	kvm:vgic.sh
 	elvisor:vgic.sh
+	kvm:selftests.sh
+	elvisor:selftests.sh
 )
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")

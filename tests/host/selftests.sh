@@ -1,0 +1,149 @@
+# Linux 6.1's own KVM selftests (aarch64), run on this host's backend.
+# Built by scripts/selftests.sh into /elvisor/kvm-selftests. Each test runs
+# under a timeout, with the reduced sizes software emulation needs, and
+# prints "SELFTEST <name> PASS|FAIL|SKIP <seconds> [args]" (tests/selftests/
+# compare.sh reads those from the console log). The result is then checked
+# against tests/selftests/expected.txt for this backend:
+#   expected and got PASS          -> ok
+#   expected and got FAIL or SKIP  -> SKIP, with the documented reason
+#   anything else                  -> FAIL (update expected.txt and its reason)
+# The quick subset by default (make test); SELFTESTS=all in /test/selftests.env
+# (make selftests-full) runs every test.
+. ./lib.sh
+
+D=$E/kvm-selftests
+[ -d "$D" ] || D=/test/kvm-selftests
+EXP=/test/expected.txt
+[ -f "$EXP" ] || EXP=$D/expected.txt
+[ -f /test/selftests.env ] && . /test/selftests.env
+SELFTESTS=${SELFTESTS:-quick}
+if is_elvisor; then backend=elvisor; else backend=kvm; fi
+
+if [ ! -d "$D" ]; then
+	fail selftest.$backend.present "no $E/kvm-selftests (run scripts/selftests.sh build, then make host-image)"
+	exit 1
+fi
+[ -f "$EXP" ] || fail selftest.$backend.expectations "no expected.txt: every result is unchecked"
+
+backend_up
+
+# name, timeout (s), arguments. Sizes are cut for software emulation
+# (docs/selftests.md); the defaults touch 1 GiB per vCPU.
+TESTS_ALL="
+aarch64/aarch32_id_regs		60
+aarch64/arch_timer		180
+aarch64/debug-exceptions	240
+aarch64/get-reg-list		60
+aarch64/hypercalls		60
+aarch64/psci_test		60
+aarch64/vcpu_width_config	60
+aarch64/vgic_init		60
+aarch64/vgic_irq		180
+demand_paging_test		180	-b 128M
+dirty_log_test			240	-m 5 -i 3
+dirty_log_perf_test		180	-b 64M
+kvm_create_max_vcpus		120
+kvm_page_table_test		180	-b 64M
+memslot_modification_stress_test 180	-b 128M
+memslot_perf_test		360	-s 1024 -l 1
+rseq_test			300
+set_memory_region_test		360
+steal_time			60
+kvm_binary_stats_test		60
+"
+# The quick subset (about a minute): the tests that finish in seconds under
+# emulation. The slow ones (debug-exceptions, dirty_log*, kvm_page_table,
+# memslot_perf, rseq, set_memory_region: 30 s to 2 min each) only run in full.
+TESTS_QUICK="aarch64/aarch32_id_regs aarch64/arch_timer aarch64/get-reg-list aarch64/hypercalls
+aarch64/psci_test aarch64/vcpu_width_config aarch64/vgic_init aarch64/vgic_irq demand_paging_test
+kvm_create_max_vcpus memslot_modification_stress_test steal_time kvm_binary_stats_test"
+
+# expect NAME: "PASS|FAIL|SKIP reason..." for this backend, or empty.
+expect() {
+	awk -v n="$1" -v b="$backend" '
+		$1 == n {
+			r = ""; reason = ""
+			for (i = 2; i <= NF; i++) {
+				if ($i ~ /^[a-z]+=(PASS|FAIL|SKIP)(\/(PASS|FAIL|SKIP))*$/) {
+					split($i, kv, "=")
+					if (kv[1] == b) r = kv[2]
+				} else { reason = reason (reason == "" ? "" : " ") $i }
+			}
+			print r, reason_for(b, reason); exit
+		}
+	# The reason for one backend: "; "-separated parts, each for both
+	# backends or prefixed "kvm:" / "elvisor:".
+	function reason_for(b, reason,   parts, np, i, p, out) {
+		np = split(reason, parts, /; /); out = ""
+		for (i = 1; i <= np; i++) {
+			p = parts[i]
+			if (p ~ /^(kvm|elvisor): /) {
+				if (index(p, b ": ") != 1) continue
+				p = substr(p, length(b) + 3)
+			}
+			out = out (out == "" ? "" : "; ") p
+		}
+		return out
+	}
+	' "$EXP" 2>/dev/null
+}
+
+run_one() { # NAME TIMEOUT ARGS...
+	name=$1 limit=$2; shift 2
+	case " $(echo $TESTS_QUICK) " in
+	*" $name "*) ;;
+	*) if [ "$SELFTESTS" = quick ]; then
+		skip "selftest.$name.$backend" "not in the quick subset (SELFTESTS=quick)"
+		return 0
+	fi ;;
+	esac
+	id=selftest-$(echo "$name" | tr '/' '_')
+	if [ ! -x "$D/$name" ]; then
+		got=FAIL secs=0; echo "not built: $D/$name" > /tmp/$id.out
+	else
+		t0=$(date +%s)
+		# memslot_perf_test arms a hard-coded 2 s alarm() around each
+		# host/guest sync, too short under software emulation: an ignored
+		# SIGALRM stays ignored across exec, and the timeout bounds it.
+		if [ "$name" = memslot_perf_test ]; then
+			(cd "$D" && trap '' ALRM && exec timeout "$limit" "./$name" "$@") > /tmp/$id.out 2>&1 < /dev/null
+		else
+			(cd "$D" && exec timeout "$limit" "./$name" "$@") > /tmp/$id.out 2>&1 < /dev/null
+		fi
+		rc=$?
+		secs=$(( $(date +%s) - t0 ))
+		case $rc in
+		0) got=PASS ;;
+		4) got=SKIP ;;
+		*) got=FAIL ;;
+		esac
+		[ $rc = 143 ] || [ $rc = 124 ] && echo "timed out after ${limit}s" >> /tmp/$id.out
+	fi
+	echo "SELFTEST $name $got $secs${*:+ $*}"
+	# Why, in the console log only (run.sh reads ok/FAIL/SKIP lines).
+	if [ "$got" != PASS ]; then
+		{ grep -A8 -m1 "Test Assertion Failure" /tmp/$id.out || tail -n 3 /tmp/$id.out; } |
+			grep -v "addr2line\|Test Assertion Failure" | tr -d '\r' | sed 's/^/#   /'
+	fi
+	set -f; set -- $(expect "$name"); set +f
+	want=${1:-}; [ $# -gt 0 ] && shift
+	reason="$*"
+	check=selftest.$name.$backend
+	if [ -z "$want" ]; then
+		fail "$check" "got $got, no expectation in expected.txt"
+		[ "$got" = PASS ] || show_output "$id"
+	elif case "/$want/" in */$got/*) true ;; *) false ;; esac; then
+		# PASS/FAIL: timing-dependent under emulation, either is accepted.
+		if [ "$got" = PASS ]; then pass "$check"; else skip "$check" "$got as expected: $reason"; fi
+	else
+		fail "$check" "got $got, expected $want${reason:+ ($reason)}"
+		[ "$got" = PASS ] || show_output "$id"
+	fi
+}
+
+echo "$TESTS_ALL" | while read -r name limit args; do
+	[ -n "$name" ] || continue
+	run_one "$name" "$limit" $args
+done
+
+backend_down
