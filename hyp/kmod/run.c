@@ -305,6 +305,25 @@ static void elv_power_on(struct elv_vcpu *vcpu, u64 entry, u64 context)
 	elv_state_load(vcpu);
 }
 
+/*
+ * KVM_ARM_VCPU_INIT resets the vCPU: as upstream, its power state comes
+ * from the INIT features again (POWER_OFF: off until a PSCI CPU_ON), and a
+ * CPU_ON still pending from before the reset is dropped. A VMM rebooting
+ * its guest relies on this to bring the secondaries back.
+ */
+void elv_run_reset_power(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+
+	if (!rs)
+		return;
+	spin_lock(&rs->power_lock);
+	rs->started = false;
+	rs->on_pending = false;
+	rs->powered_off = false;
+	spin_unlock(&rs->power_lock);
+}
+
 /* Block while powered off: 0 once on, -EINTR on a signal. */
 static int elv_wait_power_on(struct elv_vcpu *vcpu)
 {

@@ -71,6 +71,7 @@ struct elv_run_state {
 /* run.c */
 int elv_run(struct elv_vcpu *vcpu);
 int elv_run_alloc(struct elv_vcpu *vcpu);
+void elv_run_reset_power(struct elv_vcpu *vcpu);
 void elv_run_free(struct elv_vcpu *vcpu);
 
 /* kick.c: make the vCPU re-evaluate its state (wake it, or IPI its CPU). */

@@ -67,6 +67,7 @@ static int elv_vcpu_ioctl_init(struct elv_vcpu *vcpu, void __user *argp)
 	mutex_lock(&vcpu->vm->lock);
 	elv_vcpu_regs_reset(&ctx);
 	mutex_unlock(&vcpu->vm->lock);
+	elv_run_reset_power(vcpu);
 	return 0;
 }
 
