@@ -6,11 +6,12 @@
  *
  * Rules and errors follow the reference (6.1 __kvm_set_memory_region):
  * unknown flags, unaligned size/GPA/HVA, slot id out of range, GPA
- * wrap-around or an unaddressable user range -> -EINVAL; deleting (size 0)
+ * wrap-around or an unaddressable user range -> -EINVAL (ids run from 0
+ * to KVM_CAP_NR_MEMSLOTS - 1, so a set never overflows); deleting (size 0)
  * a slot that does not exist -> -EINVAL; changing an existing slot's size,
  * HVA or READONLY flag -> -EINVAL; a new or moved range overlapping another
- * slot -> -EEXIST; a range beyond the VM's IPA space -> -EFAULT; no room
- * for another slot -> -ENOSPC. Re-setting an unchanged slot succeeds.
+ * slot -> -EEXIST; a range beyond the VM's IPA space -> -EFAULT.
+ * Re-setting an unchanged slot succeeds.
  */
 #ifndef ELV_MEMSLOT_H
 #define ELV_MEMSLOT_H
@@ -21,7 +22,8 @@
 #define ELV_MEM_LOG_DIRTY_PAGES	(1U << 0)	/* KVM_MEM_LOG_DIRTY_PAGES */
 #define ELV_MEM_READONLY	(1U << 1)	/* KVM_MEM_READONLY */
 #define ELV_MEM_VALID_FLAGS	(ELV_MEM_LOG_DIRTY_PAGES | ELV_MEM_READONLY)
-#define ELV_MEM_SLOT_ID_LIMIT	32767		/* KVM_MEM_SLOTS_NUM: ids 0..32766 */
+/* Slot ids run from 0 to KVM_CAP_NR_MEMSLOTS - 1, as upstream's user slots. */
+#define ELV_MEM_SLOT_ID_LIMIT	ELV_MAX_MEMSLOTS
 #define ELV_MEM_MAX_PAGES	((1ULL << 31) - 1)
 
 /* struct kvm_userspace_memory_region, as the glue copied it in. */

@@ -319,7 +319,8 @@ static uint64_t read_rd_iidr(struct elv_vgic_access *a, uint32_t rel, unsigned i
 
 /*
  * GICR_TYPER.Last: the vCPU is the last one placed in its region, and no
- * region starting where a full one ends holds a redistributor.
+ * region starting where this one ends holds a redistributor (of any vCPU:
+ * regions are filled in index order, not address order).
  */
 static bool rd_is_last(const struct elv_vgic *g, unsigned int vcpu)
 {
@@ -337,7 +338,7 @@ static bool rd_is_last(const struct elv_vgic *g, unsigned int vcpu)
 
 		if (g->rdregs[i].base != end)
 			continue;
-		for (v = vcpu + 1; v < g->nr_vcpus; v++)
+		for (v = 0; v < g->nr_vcpus; v++)
 			if (elv_vgic_rd_base(g, v) == end)
 				return false;
 	}

@@ -215,3 +215,38 @@ Test(vgic_mmio, has_attr)
 	cr_assert_eq(elv_vgic_reg_has_attr(g, ELV_VGIC_FRAME_REDIST, 0x1ULL << 32), -ENXIO);
 	vgic_free(g);
 }
+
+/*
+ * GICR_TYPER.Last with three discrete regions filled in index order, the
+ * third ending where the second starts (as Linux 6.1's vgic_init selftest):
+ * the last frame of region 2 is not Last, because region 1 follows it.
+ */
+Test(vgic_mmio, typer_last_across_regions)
+{
+	static const uint32_t ids[6] = { 0, 3, 5, 4, 1, 2 };
+	static const uint64_t want_last[6] = { 0, 0x10, 0, 0x10, 0, 0 };
+	struct elv_vgic *g = calloc(1, sizeof(*g));
+	uint64_t mpidrs[6];
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		mpidrs[i] = ids[i];
+	elv_vgic_create(g, 1ULL << 40, 0x90b80003U);
+	elv_vgic_init_sizes(g, 6);
+	elv_vgic_init_state(g, calloc(6, sizeof(struct elv_vgic_cpu)),
+			    calloc(g->nr_spis, sizeof(struct elv_vgic_irq)), mpidrs, ids);
+	cr_assert_eq(elv_vgic_addr_set(g, ELV_VGIC_ADDR_TYPE_REDIST_REGION,
+				       2ULL << 52 | 0x100000 | 0, 6), 0);
+	cr_assert_eq(elv_vgic_addr_set(g, ELV_VGIC_ADDR_TYPE_REDIST_REGION,
+				       2ULL << 52 | 0x240000 | 1, 6), 0);
+	cr_assert_eq(elv_vgic_addr_set(g, ELV_VGIC_ADDR_TYPE_REDIST_REGION,
+				       2ULL << 52 | 0x200000 | 2, 6), 0);
+	for (i = 0; i < 6; i++) {
+		uint64_t typer = rd(g, 0, elv_vgic_rd_base(g, i) + 0x8, 8);
+
+		cr_assert_eq(typer & 0xffff10, (uint64_t)ids[i] << 8 | want_last[i],
+			     "vCPU %u (id %u): GICR_TYPER %#llx", i, ids[i],
+			     (unsigned long long)typer);
+	}
+	vgic_free(g);
+}
