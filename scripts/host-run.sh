@@ -6,6 +6,7 @@
 # --backend kvm (default): the host kernel's own KVM, the reference.
 # --backend elvisor: host booted with kvm-arm.mode=none, where elvisor.ko
 # can own EL2; the script loads the module itself.
+# A script may add host kernel arguments with a line "# host-cmdline: ARGS".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 backend=kvm timeout=600 log=/dev/null interactive=
@@ -22,6 +23,7 @@ done
 read -r abi _ < "$top/cache/current-abi"
 base=$top/build/host-image/$abi/base.cpio
 [ -f "$base" ] || { echo "host-run: $base missing (run make host-image)" >&2; exit 2; }
+script_args=$(sed -n 's/^# host-cmdline: //p' "$1" | tr '\n' ' ')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/test"
@@ -32,6 +34,7 @@ for f in "$@"; do cp -a "$f" "$work/root/test/"; done
 cat "$base" "$work/extra.cpio" > "$work/initrd.cpio"
 append="console=ttyAMA0 panic=-1 rdinit=/init loglevel=4"
 [ "$backend" = elvisor ] && append="$append kvm-arm.mode=none"
+[ -n "$script_args" ] && append="$append ${script_args% }"
 qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
 	-accel tcg,thread=multi -smp 2 -m 3072 -nographic -no-reboot
 	-kernel "$top/cache/kernel/$abi/Image" -initrd "$work/initrd.cpio" -append "$append")

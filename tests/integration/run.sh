@@ -42,6 +42,7 @@ for g in "${groups[@]}"; do
 	backend=${g%%:*} script=${g#*:}
 	log=$logs/$backend-${script%.sh}.log
 	echo "== [$backend] $script"
+	start=$(date +%s)
 	extra=("$top/tests/host/lib.sh")
 	[ -d "$top/tests/host/files" ] && extra+=("$top/tests/host/files")
 	out=$("$top/scripts/host-run.sh" --backend "$backend" --timeout 1200 --log "$log" \
@@ -60,6 +61,7 @@ for g in "${groups[@]}"; do
 		f=$((f + 1))
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	echo "   [$backend] $script: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s"
 done
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
