@@ -109,7 +109,7 @@ selftests-full: deps
 		scripts/host-run.sh --backend $$b --timeout 3600 --log $(BUILD)/test-logs/$$b-selftests.log \
 			tests/host/selftests.sh tests/host/lib.sh $(BUILD)/selftests.env | grep -E '^(ok|FAIL|SKIP) '; \
 	done
-	@tests/selftests/compare.sh
+	@tests/selftests/compare.sh --doc docs/testing.md
 
 # Small static tools the in-host scenarios use.
 $(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi
