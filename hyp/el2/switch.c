@@ -61,6 +61,7 @@
 #define ELV_SYS_CSSELR_EL1	sys_reg(3, 2, 0, 0, 0)
 #define ELV_SYS_TPIDR_EL0	sys_reg(3, 3, 13, 0, 2)
 #define ELV_SYS_TPIDRRO_EL0	sys_reg(3, 3, 13, 0, 3)
+#define ELV_SYS_SP_EL1		sys_reg(3, 4, 4, 1, 0)
 
 /* HCR_EL2 bits. */
 #define ELV_HCR_VM	BIT_ULL(0)
@@ -120,89 +121,71 @@ struct elv_host_save {
 	u64 vbar;
 };
 
+/*
+ * Each register group is listed once; save and load both walk the list in
+ * its order. Two orders matter on load: CNTV_CVAL before CNTV_CTL (a timer
+ * enabled against the previous owner's compare value could fire spuriously)
+ * and HCR_EL2 last (TGE=0 only once every other control is the guest's).
+ */
+#define ELV_EL1_REGS(X)					\
+	X(sctlr, ELV_SYS_SCTLR_EL12)			\
+	X(actlr, ELV_SYS_ACTLR_EL1)			\
+	X(cpacr, ELV_SYS_CPACR_EL12)			\
+	X(ttbr0, ELV_SYS_TTBR0_EL12)			\
+	X(ttbr1, ELV_SYS_TTBR1_EL12)			\
+	X(tcr, ELV_SYS_TCR_EL12)			\
+	X(esr, ELV_SYS_ESR_EL12)			\
+	X(afsr0, ELV_SYS_AFSR0_EL12)			\
+	X(afsr1, ELV_SYS_AFSR1_EL12)			\
+	X(far, ELV_SYS_FAR_EL12)			\
+	X(par, ELV_SYS_PAR_EL1)				\
+	X(mair, ELV_SYS_MAIR_EL12)			\
+	X(amair, ELV_SYS_AMAIR_EL12)			\
+	X(vbar, ELV_SYS_VBAR_EL12)			\
+	X(contextidr, ELV_SYS_CONTEXTIDR_EL12)		\
+	X(tpidr, ELV_SYS_TPIDR_EL1)			\
+	X(cntkctl, ELV_SYS_CNTKCTL_EL12)		\
+	X(csselr, ELV_SYS_CSSELR_EL1)			\
+	X(tpidr_el0, ELV_SYS_TPIDR_EL0)			\
+	X(tpidrro_el0, ELV_SYS_TPIDRRO_EL0)		\
+	X(sp_el1, ELV_SYS_SP_EL1)			\
+	X(elr, ELV_SYS_ELR_EL12)			\
+	X(spsr, ELV_SYS_SPSR_EL12)			\
+	X(cntv_cval, ELV_SYS_CNTV_CVAL_EL02)		\
+	X(cntv_ctl, ELV_SYS_CNTV_CTL_EL02)
+
+#define ELV_EL2_REGS(X)					\
+	X(vtcr, ELV_SYS_VTCR_EL2)			\
+	X(vttbr, ELV_SYS_VTTBR_EL2)			\
+	X(cptr, ELV_SYS_CPTR_E2H)			\
+	X(mdcr, ELV_SYS_MDCR_EL2)			\
+	X(cnthctl, ELV_SYS_CNTHCTL_EL2)			\
+	X(cntvoff, ELV_SYS_CNTVOFF_EL2)			\
+	X(vpidr, ELV_SYS_VPIDR_EL2)			\
+	X(vmpidr, ELV_SYS_VMPIDR_EL2)			\
+	X(hcr, ELV_SYS_HCR_EL2)
+
+#define ELV_REG_SAVE(field, enc)	s->field = read_sysreg_s(enc);
+#define ELV_REG_LOAD(field, enc)	write_sysreg_s(s->field, enc);
+
 static void el1_save(struct elv_el1_state *s)
 {
-	s->sctlr = read_sysreg_s(ELV_SYS_SCTLR_EL12);
-	s->actlr = read_sysreg_s(ELV_SYS_ACTLR_EL1);
-	s->cpacr = read_sysreg_s(ELV_SYS_CPACR_EL12);
-	s->ttbr0 = read_sysreg_s(ELV_SYS_TTBR0_EL12);
-	s->ttbr1 = read_sysreg_s(ELV_SYS_TTBR1_EL12);
-	s->tcr = read_sysreg_s(ELV_SYS_TCR_EL12);
-	s->esr = read_sysreg_s(ELV_SYS_ESR_EL12);
-	s->afsr0 = read_sysreg_s(ELV_SYS_AFSR0_EL12);
-	s->afsr1 = read_sysreg_s(ELV_SYS_AFSR1_EL12);
-	s->far = read_sysreg_s(ELV_SYS_FAR_EL12);
-	s->par = read_sysreg_s(ELV_SYS_PAR_EL1);
-	s->mair = read_sysreg_s(ELV_SYS_MAIR_EL12);
-	s->amair = read_sysreg_s(ELV_SYS_AMAIR_EL12);
-	s->vbar = read_sysreg_s(ELV_SYS_VBAR_EL12);
-	s->contextidr = read_sysreg_s(ELV_SYS_CONTEXTIDR_EL12);
-	s->tpidr = read_sysreg_s(ELV_SYS_TPIDR_EL1);
-	s->cntkctl = read_sysreg_s(ELV_SYS_CNTKCTL_EL12);
-	s->csselr = read_sysreg_s(ELV_SYS_CSSELR_EL1);
-	s->tpidr_el0 = read_sysreg_s(ELV_SYS_TPIDR_EL0);
-	s->tpidrro_el0 = read_sysreg_s(ELV_SYS_TPIDRRO_EL0);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr = read_sysreg_s(ELV_SYS_ELR_EL12);
-	s->spsr = read_sysreg_s(ELV_SYS_SPSR_EL12);
-	s->cntv_ctl = read_sysreg_s(ELV_SYS_CNTV_CTL_EL02);
-	s->cntv_cval = read_sysreg_s(ELV_SYS_CNTV_CVAL_EL02);
+	ELV_EL1_REGS(ELV_REG_SAVE)
 }
 
 static void el1_load(const struct elv_el1_state *s)
 {
-	write_sysreg_s(s->sctlr, ELV_SYS_SCTLR_EL12);
-	write_sysreg_s(s->actlr, ELV_SYS_ACTLR_EL1);
-	write_sysreg_s(s->cpacr, ELV_SYS_CPACR_EL12);
-	write_sysreg_s(s->ttbr0, ELV_SYS_TTBR0_EL12);
-	write_sysreg_s(s->ttbr1, ELV_SYS_TTBR1_EL12);
-	write_sysreg_s(s->tcr, ELV_SYS_TCR_EL12);
-	write_sysreg_s(s->esr, ELV_SYS_ESR_EL12);
-	write_sysreg_s(s->afsr0, ELV_SYS_AFSR0_EL12);
-	write_sysreg_s(s->afsr1, ELV_SYS_AFSR1_EL12);
-	write_sysreg_s(s->far, ELV_SYS_FAR_EL12);
-	write_sysreg_s(s->par, ELV_SYS_PAR_EL1);
-	write_sysreg_s(s->mair, ELV_SYS_MAIR_EL12);
-	write_sysreg_s(s->amair, ELV_SYS_AMAIR_EL12);
-	write_sysreg_s(s->vbar, ELV_SYS_VBAR_EL12);
-	write_sysreg_s(s->contextidr, ELV_SYS_CONTEXTIDR_EL12);
-	write_sysreg_s(s->tpidr, ELV_SYS_TPIDR_EL1);
-	write_sysreg_s(s->cntkctl, ELV_SYS_CNTKCTL_EL12);
-	write_sysreg_s(s->csselr, ELV_SYS_CSSELR_EL1);
-	write_sysreg_s(s->tpidr_el0, ELV_SYS_TPIDR_EL0);
-	write_sysreg_s(s->tpidrro_el0, ELV_SYS_TPIDRRO_EL0);
-	write_sysreg(s->sp_el1, sp_el1);
-	write_sysreg_s(s->elr, ELV_SYS_ELR_EL12);
-	write_sysreg_s(s->spsr, ELV_SYS_SPSR_EL12);
-	write_sysreg_s(s->cntv_cval, ELV_SYS_CNTV_CVAL_EL02);
-	write_sysreg_s(s->cntv_ctl, ELV_SYS_CNTV_CTL_EL02);
+	ELV_EL1_REGS(ELV_REG_LOAD)
 }
 
 static void el2_save(struct elv_el2_guest *s)
 {
-	s->hcr = read_sysreg_s(ELV_SYS_HCR_EL2);
-	s->vttbr = read_sysreg_s(ELV_SYS_VTTBR_EL2);
-	s->vtcr = read_sysreg_s(ELV_SYS_VTCR_EL2);
-	s->cptr = read_sysreg_s(ELV_SYS_CPTR_E2H);
-	s->mdcr = read_sysreg_s(ELV_SYS_MDCR_EL2);
-	s->cnthctl = read_sysreg_s(ELV_SYS_CNTHCTL_EL2);
-	s->cntvoff = read_sysreg_s(ELV_SYS_CNTVOFF_EL2);
-	s->vpidr = read_sysreg_s(ELV_SYS_VPIDR_EL2);
-	s->vmpidr = read_sysreg_s(ELV_SYS_VMPIDR_EL2);
+	ELV_EL2_REGS(ELV_REG_SAVE)
 }
 
-/* HCR_EL2 last: TGE=0 only once everything else is the guest's. */
 static void el2_load(const struct elv_el2_guest *s)
 {
-	write_sysreg_s(s->vtcr, ELV_SYS_VTCR_EL2);
-	write_sysreg_s(s->vttbr, ELV_SYS_VTTBR_EL2);
-	write_sysreg_s(s->cptr, ELV_SYS_CPTR_E2H);
-	write_sysreg_s(s->mdcr, ELV_SYS_MDCR_EL2);
-	write_sysreg_s(s->cnthctl, ELV_SYS_CNTHCTL_EL2);
-	write_sysreg_s(s->cntvoff, ELV_SYS_CNTVOFF_EL2);
-	write_sysreg_s(s->vpidr, ELV_SYS_VPIDR_EL2);
-	write_sysreg_s(s->vmpidr, ELV_SYS_VMPIDR_EL2);
-	write_sysreg_s(s->hcr, ELV_SYS_HCR_EL2);
+	ELV_EL2_REGS(ELV_REG_LOAD)
 }
 
 /*

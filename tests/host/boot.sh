@@ -16,10 +16,10 @@ for n in 1 2 4; do
 		pass "boot.cpus$n.guest-log-clean"
 	fi
 done
-boot_guest reset -p "quiet elv.mode=reset"
+boot_guest reset -p "$GUEST_CMDLINE elv.mode=reset"
 expect_exit reset 3 "boot.reset-exits-3"
 # lkvm-style positional kernel and the long options
-run_vm lkvm --mem 128 --cpus 1 --initrd $INITRD --params "quiet" --console serial \
+run_vm lkvm --mem 128 --cpus 1 --initrd $INITRD --params "$GUEST_CMDLINE" --console serial \
 	--network mode=none --loglevel warning $KERNEL
 expect_exit lkvm 0 "boot.lkvm-style-flags"
 # --dtb-dump writes a device tree blob (magic d00dfeed)
@@ -28,7 +28,7 @@ magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
 [ "$magic" = d00dfeed ] && pass boot.dtb-dump || fail boot.dtb-dump "magic '$magic'"
 # --on-reset reboot: the guest comes back (all vCPUs online again); SIGTERM
 # then stops elvisor with status 130.
-timeout 45 $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c 2 -p "quiet elv.mode=reset" \
+timeout 45 $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c 2 -p "$GUEST_CMDLINE elv.mode=reset" \
 	--on-reset reboot > /tmp/reboot.out 2>&1 < /dev/null
 echo $? > /tmp/reboot.rc
 boots=$(grep -c ELV-GUEST-INIT /tmp/reboot.out)

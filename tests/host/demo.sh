@@ -3,7 +3,7 @@
 . ./lib.sh
 echo "== emulated arm64 host: $(uname -r), KVM at /dev/kvm"
 echo "== elvisor run -k Image -i guest-initramfs.cpio -m 256 -c 2"
-{ $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c 2 -p "quiet" < /dev/null 2>&1
+{ $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c 2 -p "$GUEST_CMDLINE" < /dev/null 2>&1
   echo $? > /tmp/demo.rc; } | tee /tmp/demo.out
 rc=$(cat /tmp/demo.rc)
 echo "== guest summary"

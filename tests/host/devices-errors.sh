@@ -39,7 +39,7 @@ echo $? > /tmp/notap.rc
 expect_error notap "cannot create or attach tap elvx0: Operation not permitted" devices-errors.tap-cannot-be-created
 chmod 600 /dev/kvm
 # Read-write images are locked: a second VMM on the same image is refused.
-$E/elvisor run -k $KERNEL -i $INITRD -m 256 -d /tmp/d.img -p "quiet elv.mode=devices elv.dev.hang=1" > /tmp/first.out 2>&1 < /dev/null &
+$E/elvisor run -k $KERNEL -i $INITRD -m 256 -d /tmp/d.img -p "$GUEST_CMDLINE elv.mode=devices elv.dev.hang=1" > /tmp/first.out 2>&1 < /dev/null &
 first=$!
 sleep 2
 run_vm locked -k $KERNEL -i $INITRD -d /tmp/d.img

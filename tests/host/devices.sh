@@ -56,7 +56,7 @@ cp /tmp/ro.img /tmp/ro.orig
 # 1. Everything at once.
 bg_vm full -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img,serial=elvrw \
 	-d /tmp/ro.img,ro,serial=elvro --rng -n mode=tap,tapif=elvt0 \
-	-p "quiet elv.mode=devices elv.dev.write=vda elv.dev.ro=vdb elv.dev.net=192.168.77.2,192.168.77.1"
+	-p "$GUEST_CMDLINE elv.mode=devices elv.dev.write=vda elv.dev.ro=vdb elv.dev.net=192.168.77.2,192.168.77.1"
 i=0
 while ! ip link show elvt0 >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
 ip addr add 192.168.77.1/24 dev elvt0 && ip link set elvt0 up
@@ -85,7 +85,7 @@ fi
 
 # 1b. The fallback without KVM_IOEVENTFD/KVM_IRQFD: MMIO exits, KVM_IRQ_LINE.
 run_vm fallback -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img --rng --virtio-no-eventfd \
-	--loglevel info -p "quiet elv.mode=devices elv.dev.write=vda elv.dev.pattern=FALLBACK"
+	--loglevel info -p "$GUEST_CMDLINE elv.mode=devices elv.dev.write=vda elv.dev.pattern=FALLBACK"
 expect_exit fallback 0 devices.fallback.poweroff-exit-0
 check devices.fallback.uses-irq-line grep -q "interrupts through KVM_IRQ_LINE" /tmp/fallback.out
 expect_dev fallback readback.vda "$(pattern_md5 FALLBACK)" devices.fallback.blk-write-read
@@ -93,7 +93,7 @@ expect_dev fallback rng.bytes 64 devices.fallback.rng-reads
 
 # 2. SIGKILL after the guest flushed: nothing flushed is lost.
 bg_vm kill -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img \
-	-p "quiet elv.mode=devices elv.dev.write=vda elv.dev.pattern=KILLTEST elv.dev.hang=1"
+	-p "$GUEST_CMDLINE elv.mode=devices elv.dev.write=vda elv.dev.pattern=KILLTEST elv.dev.hang=1"
 if wait_for kill "ELV-DEV done=1" $GUEST_TIMEOUT; then
 	kill -9 $pid; wait $pid
 	check devices.blk.sigkill-after-flush-loses-nothing \
@@ -108,7 +108,7 @@ fi
 # Typing starts once the guest has its console (its first line on hvc0).
 mkfifo /tmp/hvc.in
 $E/elvisor run -k $KERNEL -i $INITRD -m 256 --console virtio -n mode=tap --loglevel info \
-	-p "quiet elv.mode=devices" > /tmp/hvc.out 2>&1 < /tmp/hvc.in &
+	-p "$GUEST_CMDLINE elv.mode=devices" > /tmp/hvc.out 2>&1 < /tmp/hvc.in &
 pid=$!
 exec 3> /tmp/hvc.in
 wait_for hvc "hvc0=output" $GUEST_TIMEOUT && echo hello-hvc0 >&3

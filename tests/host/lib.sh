@@ -5,6 +5,10 @@ E=/elvisor
 KERNEL=$E/Image
 INITRD=$E/guest-initramfs.cpio
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-180}
+# The guest kernel's command line in every scenario. cryptomgr.notests skips
+# the crypto self-tests (the Debian kernel runs them at boot): about a quarter
+# of a guest's boot under software emulation, and not what we test.
+GUEST_CMDLINE="quiet cryptomgr.notests"
 RUN_PREFIX=${RUN_PREFIX:-}	# e.g. "taskset 1" to pin a run
 
 pass() { echo "ok $1"; }
@@ -23,7 +27,7 @@ run_vm() {
 # boot_guest NAME [extra args]: the standard guest, report mode.
 boot_guest() {
 	name=$1; shift
-	run_vm "$name" -k $KERNEL -i $INITRD -m 256 -p "quiet" "$@"
+	run_vm "$name" -k $KERNEL -i $INITRD -m 256 -p "$GUEST_CMDLINE" "$@"
 }
 
 # report NAME KEY: a value from the guest's ELV-REPORT lines.
@@ -75,6 +79,32 @@ expect_error() {
 	else
 		pass "$3"
 	fi
+}
+
+# Leak accounting for elvisor.ko (needs "# host-cmdline: slub_debug=U" in
+# the scenario, so each live slab object records its allocation stack):
+# module_objects prints the live objects allocated from elvisor.ko code, one
+# "cache function count" line per cache and first elvisor.ko frame, and its
+# vmalloc areas as "vmalloc function count". vmap_area is left out: vfree()
+# frees those lazily, in batches (the areas are counted from vmallocinfo).
+module_objects() {
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	for f in /sys/kernel/debug/slab/*/alloc_traces; do
+		c=${f%/alloc_traces}
+		[ "${c##*/}" = vmap_area ] && continue
+		awk -v c="${c##*/}" '
+			/^ *[0-9]+ [^ ]/ { n = $1; seen = 0; next }
+			/\[elvisor\]/ && !seen { sub(/\+.*/, "", $1); k[c " " $1] += n; seen = 1 }
+			END { for (s in k) print s, k[s] }' "$f"
+	done | sort
+	grep '\[elvisor\]' /proc/vmallocinfo | awk '{ sub(/\+.*/, "", $3); k["vmalloc " $3]++ }
+		END { for (s in k) print s, k[s] }' | sort
+}
+# module_objects_changed BEFORE AFTER: "cache function: n -> m" per change.
+module_objects_changed() {
+	awk 'FNR == NR { b[$1 " " $2] = $3; next }
+		{ k = $1 " " $2; if (b[k] != $3) print k ": " (b[k] + 0) " -> " $3; delete b[k] }
+		END { for (k in b) print k ": " b[k] " -> 0" }' "$1" "$2"
 }
 
 # The backend this host was booted for: elvisor.ko under kvm-arm.mode=none,

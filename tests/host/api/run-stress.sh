@@ -1,8 +1,12 @@
+# host-cmdline: slub_debug=U
 # In-host script (busybox sh) for scripts/host-run.sh: api-stress against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
 # host's KVM), then checks the kernel log, slab/free memory before and after,
 # and (elvisor) that the module unloads once every fd is closed.
-# Prints ok/FAIL lines and "N passed, N failed".
+# Prints ok/FAIL lines and "N passed, N failed". On elvisor.ko the live
+# objects allocated by the module are counted exactly before and after
+# (module_objects in lib.sh; slub_debug=U records each object's stack).
+. ./lib.sh
 pass=0 fail=0
 check() { if [ "$2" = 0 ]; then echo "ok $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
 mem() { sync; echo 3 > /proc/sys/vm/drop_caches; awk '/^'"$1"':/ { print $2 }' /proc/meminfo; }
@@ -13,10 +17,21 @@ if grep -q kvm-arm.mode=none /proc/cmdline; then
 fi
 # Warm-up so that first-use allocations (caches, page tables) are not leaks.
 /elvisor/api-stress -n 20 -r 200 > /dev/null
+if [ $elv = 1 ]; then
+	module_objects > /tmp/objects.before
+	# Without slub_debug=U there is nothing to count: say so, never pass.
+	[ -d /sys/kernel/debug/slab ]; check stress.alloc_traces_available $?
+fi
 slab0=$(mem Slab) free0=$(mem MemFree)
 timeout 600 /elvisor/api-stress ${STRESS_ARGS:--n 1000 -r 20000}; check stress.run $?
 slab1=$(mem Slab) free1=$(mem MemFree)
 echo "# Slab ${slab0} -> ${slab1} kB, MemFree ${free0} -> ${free1} kB"
+if [ $elv = 1 ]; then
+	module_objects > /tmp/objects.after
+	changed=$(module_objects_changed /tmp/objects.before /tmp/objects.after)
+	[ -n "$changed" ] && echo "# live elvisor.ko objects changed: $(echo "$changed" | head -n 6 | tr '\n' ';')"
+	[ -z "$changed" ]; check stress.no_module_objects_leaked $?
+fi
 # 1000 leaked VMs would be tens of MB; allow a little allocator noise.
 [ $((slab1 - slab0)) -lt 2048 ]; check stress.no_slab_growth $?
 [ $((free0 - free1)) -lt 8192 ]; check stress.no_memory_loss $?
