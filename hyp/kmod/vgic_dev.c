@@ -373,8 +373,14 @@ static long elv_vgic_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 
 static int elv_vgic_release(struct inode *inode, struct file *filp)
 {
+	struct elv_vm *vm = filp->private_data;
+
 	/* The vGIC itself lives until the VM goes, as upstream's devices do. */
-	elv_vm_put(filp->private_data);
+	mutex_lock(&vm->lock);
+	if (vm->vgic)
+		vm->vgic->fd_open = false;
+	mutex_unlock(&vm->lock);
+	elv_vm_put(vm);
 	return 0;
 }
 
@@ -387,6 +393,19 @@ static const struct file_operations elv_vgic_fops = {
 };
 
 /* ---- VM ioctls ------------------------------------------------------- */
+
+/*
+ * Upstream refuses a second KVM_DEV_TYPE_ARM_VGIC_V3 with EEXIST, always.
+ * elvisor lets one replace a vGIC nobody can use any more: its fd closed,
+ * no vCPU created, not initialised, nothing run (vm->lock held). kvmtool's
+ * default --irqchip creates a GICv3, then its ITS; the ITS fails here
+ * (ENODEV), kvmtool closes the GICv3's fd and tries a plain GICv3, which
+ * upstream never has to do because its GICv3 always comes with an ITS.
+ */
+static bool elv_vgic_recreatable(struct elv_vm *vm, struct elv_vgic_dev *d)
+{
+	return !d->fd_open && !d->core.initialized && !vm->nr_vcpus && !vm->regs.has_run;
+}
 
 int elv_vgic_create_device(struct elv_vm *vm, void __user *argp)
 {
@@ -411,22 +430,40 @@ int elv_vgic_create_device(struct elv_vm *vm, void __user *argp)
 	elv_vgic_create(&d->core, 1ULL << vm->ipa_bits, vtr);
 
 	mutex_lock(&vm->lock);
-	fd = vm->vgic ? -EEXIST : vm->regs.has_run ? -EBUSY : 0;
-	if (fd) {
-		mutex_unlock(&vm->lock);
+	if (vm->vgic && elv_vgic_recreatable(vm, vm->vgic)) {
+		/*
+		 * docs/abi.md: a vGIC abandoned before any vCPU or INIT (its
+		 * fd closed) starts over, so that kvmtool's GICv3+ITS probe
+		 * can fall back to a plain GICv3. Reset in place: no vCPU
+		 * exists, and an irqfd injection sees an uninitialised vGIC
+		 * either way.
+		 */
+		spin_lock_irq(&vm->vgic->lock);
+		elv_vgic_create(&vm->vgic->core, 1ULL << vm->ipa_bits, vtr);
+		spin_unlock_irq(&vm->vgic->lock);
 		kfree(d);
-		return fd;
+		d = vm->vgic;
+	} else {
+		fd = vm->vgic ? -EEXIST : vm->regs.has_run ? -EBUSY : 0;
+		if (fd) {
+			mutex_unlock(&vm->lock);
+			kfree(d);
+			return fd;
+		}
+		/*
+		 * Published for good: like upstream's in-kernel irqchip, the
+		 * vGIC stays with the VM even if its fd cannot be made or is
+		 * closed (but see elv_vgic_recreatable()).
+		 */
+		smp_store_release(&vm->vgic, d);
 	}
-	/*
-	 * Published for good: like upstream's in-kernel irqchip, the vGIC
-	 * stays with the VM even if its fd cannot be made or is closed.
-	 */
-	smp_store_release(&vm->vgic, d);
 	/* The device fd's reference on the VM; dropped by its release. */
 	kref_get(&vm->ref);
 	fd = anon_inode_getfd("kvm-arm-vgic-v3", &elv_vgic_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		elv_vm_put(vm);	/* the VM fd is open (we are in its ioctl): never the last */
+	else
+		d->fd_open = true;
 	mutex_unlock(&vm->lock);
 	if (fd < 0)
 		return fd;

@@ -39,6 +39,7 @@ struct elv_vgic_dev {
 	spinlock_t lock;		/* everything in core */
 	struct elv_vgic core;
 	unsigned int nr_lrs;		/* ICH_VTR_EL2.ListRegs + 1 */
+	bool fd_open;			/* its device fd exists (vm->lock) */
 };
 
 /* VM ioctls (vm.c). */
