@@ -26,6 +26,7 @@ default_groups=(
 	elvisor:api/run-module.sh
 	kvm:api/run-stress.sh
 	elvisor:api/run-stress.sh
+	elvisor:cycles.sh
 	kvm:baremetal.sh
 	elvisor:baremetal.sh
 	kvm:vgic.sh
