@@ -6,33 +6,69 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 logs=$top/build/bench-logs
 mkdir -p "$logs"
-bench() { # backend script
-	"$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-$2.log" \
-		"$top/tests/host/$2" "$top/tests/host/lib.sh" | grep -E '^(run|BENCH|SKIP)'
+declare -A med
+
+host() { # backend script: run a tests/host script in the emulated host
+	"$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-${2%.sh}.log" \
+		"$top/tests/host/$2" "$top/tests/host/lib.sh"
 }
-echo "== boot to init and peak RSS, reference KVM (5 runs, median)"
-bench kvm bench-boot.sh
+
+# median KEY < "BENCH KEY value" lines: the median of the runs' values.
+median() {
+	awk -v k="$1" '$1 == "BENCH" && $2 == k { print $3 }' | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# compare LABEL KEY UNIT: one line, elvisor.ko beside the reference and the ratio.
+compare() {
+	local e=${med[elvisor.$2]:-} r=${med[kvm.$2]:-}
+
+	if [ -n "$e" ] && [ -n "$r" ] && [ "$r" -gt 0 ]; then
+		printf '%-9s elvisor.ko %9d %-3s   reference KVM %9d %-3s   ratio elvisor/KVM %s\n' \
+			"$1" "$e" "$3" "$r" "$3" "$(awk -v e=$e -v r=$r 'BEGIN { printf "%.2f", e / r }')"
+	else
+		echo "$1: no measurement (elvisor='$e' kvm='$r'; see $logs)"
+	fi
+}
+
+echo "== boot to init and peak RSS (issues 2, 7): Linux guest, 2 vCPUs, 256 MiB; 5 runs per backend, median"
+for b in kvm elvisor; do
+	out=$(host $b bench-boot.sh)
+	printf '%s\n' "$out" | grep -E '^(run|BENCH-ERROR)' | sed "s/^/$b /"
+	n=$(printf '%s\n' "$out" | grep -c '^ELV-REPORT nprocs=2')
+	[ "$n" = 5 ] || echo "$b: only $n of 5 boots reported 2 vCPUs online"
+	line=$(printf '%s\n' "$out" | grep '^BENCH boot_to_init')
+	med[$b.boot]=$(printf '%s\n' "$line" | sed -n 's/.*boot_to_init_ms_median=\([0-9]*\).*/\1/p')
+	med[$b.rss]=$(printf '%s\n' "$line" | sed -n 's/.*peak_rss_kib_median=\([0-9]*\).*/\1/p')
+done
+compare boot boot ms
+compare "peak RSS" rss KiB
 
 echo "== exit round trips (issue 5): bare-metal guest, median of 3 runs per backend"
-declare -A med
 for b in kvm elvisor; do
-	out=$("$top/scripts/host-run.sh" --backend "$b" --timeout 600 --log "$logs/$b-exits.log" \
-		"$top/tests/host/bench-exits.sh" "$top/tests/host/lib.sh")
+	out=$(host $b bench-exits.sh)
 	printf '%s\n' "$out" | grep BENCH-ERROR
 	for k in hvc_ns mmio_ns; do
-		med[$b.$k]=$(printf '%s\n' "$out" | awk -v k=$k '$1 == "BENCH" && $2 == k { print $3 }' |
-			sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+		med[$b.$k]=$(printf '%s\n' "$out" | median $k)
 	done
 done
-for k in hvc_ns mmio_ns; do
-	e=${med[elvisor.$k]:-} r=${med[kvm.$k]:-}
-	if [ -n "$e" ] && [ -n "$r" ] && [ "$r" -gt 0 ]; then
-		printf '%-8s elvisor.ko %6d ns   reference KVM %6d ns   ratio elvisor/KVM %s\n' \
-			"${k%_ns}" "$e" "$r" "$(awk -v e=$e -v r=$r 'BEGIN { printf "%.2f", e / r }')"
-	else
-		echo "${k%_ns}: no measurement (elvisor='$e' kvm='$r'; see $logs)"
-	fi
+compare hvc hvc_ns ns
+compare mmio mmio_ns ns
+
+echo "== interrupts, in-kernel GICv3 (issue 7): bm-irqbench on 2 vCPUs; median of 3 runs per backend, each run's value its own median"
+echo "   ipi: SGI round trip vCPU 0 -> 1 -> 0, both waiting in WFI (500 per run); ipi 1cpu: the same, all VMM threads on host CPU 0 (taskset 1);"
+echo "   vtimer/ptimer: virtual (PPI 27) / physical (PPI 30) timer due 2 ms ahead while in WFI, counter at acknowledge - CVAL (200 per run)"
+for b in kvm elvisor; do
+	out=$(host $b bench-irq.sh)
+	printf '%s\n' "$out" | grep -E '^BENCH-(ERROR|INFO)' | sed "s/^/$b /"
+	for k in ipi_ns ipi_1cpu_ns vtimer_ns ptimer_ns; do
+		med[$b.$k]=$(printf '%s\n' "$out" | median $k)
+	done
 done
+compare ipi ipi_ns ns
+compare "ipi 1cpu" ipi_1cpu_ns ns
+compare vtimer vtimer_ns ns
+compare ptimer ptimer_ns ns
 
 echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
 out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
