@@ -286,20 +286,28 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 	return 0;
 }
 
-static void drain_console(struct vm *vm, int fd)
+/*
+ * Console input to the guest. Returns false once @fd is at end of file (or
+ * broken): a file or /dev/null stays readable forever, so the caller must
+ * stop polling it or spin.
+ */
+static bool drain_console(struct vm *vm, int fd)
 {
 	uint8_t buf[256];
 	ssize_t n = read(fd, buf, sizeof(buf));
 
-	if (n <= 0)
-		return;
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
 	if (term__escape(buf, n)) {
 		pr_info("stopped from the console (Ctrl-A x)");
 		vm__stop(vm, VM_EXIT_INTERRUPTED);
-		return;
+		return true;
 	}
 	if (vm->console_in)
 		vm->console_in(vm->console_opaque, buf, n);
+	return true;
 }
 
 /* The main thread: serial input and signals until the VM stops. */
@@ -320,7 +328,7 @@ static void main_loop(struct vm *vm)
 			vm__stop(vm, VM_EXIT_INTERRUPTED);
 		}
 		if (stdin_open && (fds[2].revents & POLLIN))
-			drain_console(vm, STDIN_FILENO);
+			stdin_open = drain_console(vm, STDIN_FILENO);
 		else if (stdin_open && (fds[2].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			stdin_open = false;
 	}

@@ -36,4 +36,22 @@ online=$(grep -c "ELV-REPORT nprocs=2" /tmp/reboot.out)
 [ "$boots" -ge 2 ] && [ "$online" = "$boots" -o "$online" = $((boots - 1)) ] &&
 	pass boot.reboot-restarts-guest || fail boot.reboot-restarts-guest "boots=$boots reports-with-2-cpus=$online"
 expect_exit reboot 130 boot.sigterm-exits-130
+# With stdin at end of file (< /dev/null) the VMM's main thread must stop
+# polling it rather than spin: its CPU time over 3 s of an idle guest (a
+# shell waiting for input) stays near zero.
+$E/elvisor run -k $KERNEL -i $INITRD -m 256 -p "$GUEST_CMDLINE elv.mode=shell" > /tmp/idle.out 2>&1 < /dev/null &
+idle=$!
+i=0
+while [ $i -lt 120 ] && ! grep -q "guest shell" /tmp/idle.out; do sleep 1; i=$((i + 1)); done
+ticks() { awk '{ print $14 + $15 }' /proc/$idle/task/$idle/stat; }
+t0=$(ticks); sleep 3; t1=$(ticks)
+kill $idle; wait $idle 2>/dev/null
+if ! grep -q "guest shell" /tmp/idle.out; then
+	fail boot.stdin-eof-no-spin "the guest shell never came up"
+	show_output idle
+elif [ $((t1 - t0)) -lt 30 ]; then
+	pass boot.stdin-eof-no-spin
+else
+	fail boot.stdin-eof-no-spin "main thread used $((t1 - t0)) ticks in 3 s with stdin at EOF"
+fi
 backend_down
