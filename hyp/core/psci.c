@@ -32,9 +32,10 @@ static uint64_t affinity_mask(uint64_t level)
 	return level < 4 ? masks[level] : 0;
 }
 
-static bool psci_fn_known(uint32_t fn, uint32_t version)
+/* What PSCI_FEATURES reports as implemented at the VM's version. */
+static bool psci_fn_known(const struct elv_hcall_ctx *ctx, uint32_t fn)
 {
-	uint32_t minor = ELV_PSCI_VERSION_MINOR(version);
+	uint32_t version = ctx->fw->psci_version;
 
 	switch (fn) {
 	case ELV_PSCI_VERSION_FN:
@@ -51,12 +52,32 @@ static bool psci_fn_known(uint32_t fn, uint32_t version)
 	case ELV_PSCI_FEATURES:
 	case ELV_SMCCC_VERSION_FN:
 		return true;
+	case ELV_PSCI_SYSTEM_SUSPEND:
+	case ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64:
+		/* Only once userspace has opted in to the SUSPEND exit. */
+		return version >= ELV_PSCI_1_0 && ctx->system_suspend;
 	case ELV_PSCI_SYSTEM_RESET2:
 	case ELV_PSCI_SYSTEM_RESET2 | ELV_SMC64:
-		return minor >= 1;
+		return version >= ELV_PSCI_1_1;
 	default:
 		return false;
 	}
+}
+
+/*
+ * SYSTEM_SUSPEND (PSCI 1.0+, opted in): userspace implements the call, so
+ * the guest's registers stay as they are, except that an SMC32 call's
+ * arguments lose their upper halves, as for any SMC32 call.
+ */
+static void system_suspend(uint32_t fn, const uint64_t x[4], struct elv_hcall_res *r)
+{
+	unsigned int i;
+
+	r->action = ELV_HC_SYSTEM_SUSPEND;
+	r->event = ELV_SYSTEM_EVENT_SUSPEND;
+	r->x[0] = x[0];
+	for (i = 1; i < 4; i++)
+		r->x[i] = arg(fn, x, i);
 }
 
 static void psci_0_2(const struct elv_hcall_ctx *ctx, uint32_t fn, const uint64_t x[4],
@@ -104,8 +125,13 @@ static void psci_0_2(const struct elv_hcall_ctx *ctx, uint32_t fn, const uint64_
 		r->event = ELV_SYSTEM_EVENT_RESET;
 		r->x[0] = ELV_PSCI_RET_INTERNAL_FAILURE;
 		return;
+	case ELV_PSCI_SYSTEM_SUSPEND:
+		if (!psci_fn_known(ctx, fn))
+			break;
+		system_suspend(fn, x, r);
+		return;
 	case ELV_PSCI_SYSTEM_RESET2:
-		if (!psci_fn_known(fn, version))
+		if (!psci_fn_known(ctx, fn))
 			break;
 		/* Warm reset (0) or a vendor reset (bit 31); the rest is invalid. */
 		if (arg(fn, x, 1) != 0 && !(arg(fn, x, 1) & ELV_BIT(31))) {
@@ -120,11 +146,25 @@ static void psci_0_2(const struct elv_hcall_ctx *ctx, uint32_t fn, const uint64_
 	case ELV_PSCI_FEATURES:
 		if (version < ELV_PSCI_1_0)
 			break;
-		ret1(r, psci_fn_known((uint32_t)arg(fn, x, 1), version) ?
+		ret1(r, psci_fn_known(ctx, (uint32_t)arg(fn, x, 1)) ?
 			ELV_PSCI_RET_SUCCESS : ELV_PSCI_RET_NOT_SUPPORTED);
 		return;
 	}
 	ret1(r, ELV_PSCI_RET_NOT_SUPPORTED);
+}
+
+uint64_t elv_psci_cpu_on_answer(uint32_t target, bool psci_0_2)
+{
+	if (target == ELV_MP_STATE_STOPPED)
+		return ELV_PSCI_RET_SUCCESS;
+	return psci_0_2 ? ELV_PSCI_RET_ALREADY_ON : ELV_PSCI_RET_INVALID_PARAMS;
+}
+
+uint64_t elv_psci_affinity_answer(unsigned int matching, unsigned int on)
+{
+	if (!matching)
+		return ELV_PSCI_RET_INVALID_PARAMS;
+	return on ? ELV_PSCI_AFFINITY_ON : ELV_PSCI_AFFINITY_OFF;
 }
 
 static void psci_0_1(uint32_t fn, const uint64_t x[4], struct elv_hcall_res *r)

@@ -8,12 +8,16 @@
  *
  * API
  *   elv_hcall_decide(&ctx, x[4], &res)   one call; res.action says what to do
+ *   elv_psci_cpu_on_answer(), elv_psci_affinity_answer()
+ *                                        what CPU_ON / AFFINITY_INFO return,
+ *                                        from the targets' power states
  */
 #ifndef ELV_PSCI_H
 #define ELV_PSCI_H
 
 #include "elv_base.h"
 #include "fwregs.h"
+#include "vcpu_state.h"
 
 /* Return codes (SMCCC / PSCI), as the guest sees them in x0. */
 #define ELV_SMCCC_SUCCESS		0ULL
@@ -25,6 +29,8 @@
 #define ELV_PSCI_RET_INVALID_PARAMS	((uint64_t)-2LL)
 #define ELV_PSCI_RET_DENIED		((uint64_t)-3LL)
 #define ELV_PSCI_RET_ALREADY_ON		((uint64_t)-4LL)
+#define ELV_PSCI_AFFINITY_ON		0ULL	/* AFFINITY_INFO answers */
+#define ELV_PSCI_AFFINITY_OFF		1ULL
 #define ELV_PSCI_RET_INTERNAL_FAILURE	((uint64_t)-6LL)
 
 /* Function IDs (SMC32 forms; | 0x40000000 gives SMC64). */
@@ -74,6 +80,8 @@
 enum elv_hcall_action {
 	ELV_HC_RETURN,		/* write res.x[0..3] to x0..x3 and resume */
 	ELV_HC_SYSTEM_EVENT,	/* exit with KVM_EXIT_SYSTEM_EVENT res.event / res.flags */
+	ELV_HC_SYSTEM_SUSPEND,	/* x0..x3 = res.x[0..3] (the call itself, SMC32 arguments
+				 * narrowed), exit with KVM_SYSTEM_EVENT_SUSPEND, ndata 0 */
 	ELV_HC_CPU_ON,		/* power on res.target at res.entry with x0 = res.context */
 	ELV_HC_CPU_OFF,		/* power this vCPU off */
 	ELV_HC_SUSPEND,		/* behave as WFI, then return res.x[0] */
@@ -84,12 +92,15 @@ enum elv_hcall_action {
 
 #define ELV_SYSTEM_EVENT_SHUTDOWN	1	/* KVM_SYSTEM_EVENT_* */
 #define ELV_SYSTEM_EVENT_RESET		2
+#define ELV_SYSTEM_EVENT_WAKEUP		4
+#define ELV_SYSTEM_EVENT_SUSPEND	5
 #define ELV_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2	ELV_BIT(0)
 
 struct elv_hcall_ctx {
 	const struct elv_fw_state *fw;
 	const struct elv_fw_host *host;
 	bool psci_0_2;		/* the vCPU has KVM_ARM_VCPU_PSCI_0_2 */
+	bool system_suspend;	/* the VM enabled KVM_CAP_ARM_SYSTEM_SUSPEND */
 };
 
 struct elv_hcall_res {
@@ -104,6 +115,20 @@ struct elv_hcall_res {
 
 void elv_hcall_decide(const struct elv_hcall_ctx *ctx, const uint64_t x[4],
 		      struct elv_hcall_res *res);
+
+/*
+ * CPU_ON against a target in power state @target (ELV_MP_STATE_*), from a
+ * caller with PSCI 0.2+ (@psci_0_2) or 0.1: SUCCESS when the target is
+ * stopped (the caller then powers it on), else ALREADY_ON (0.2+) or
+ * INVALID_PARAMS (0.1).
+ */
+uint64_t elv_psci_cpu_on_answer(uint32_t target, bool psci_0_2);
+
+/*
+ * AFFINITY_INFO once the glue has looked at every vCPU that matches:
+ * @matching of them, @on not stopped. None: INVALID_PARAMS.
+ */
+uint64_t elv_psci_affinity_answer(unsigned int matching, unsigned int on);
 
 /* UUIDs returned in w0..w3. */
 extern const uint32_t elv_kvm_vendor_uid[4];

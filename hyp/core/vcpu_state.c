@@ -53,6 +53,23 @@ int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
 	return 0;
 }
 
+uint32_t elv_vcpu_init_mp_state(const struct elv_vcpu_cfg *cfg)
+{
+	return elv_vcpu_has(cfg, ELV_FEAT_POWER_OFF) ? ELV_MP_STATE_STOPPED : ELV_MP_STATE_RUNNABLE;
+}
+
+int elv_mp_state_set_check(uint32_t state)
+{
+	switch (state) {
+	case ELV_MP_STATE_RUNNABLE:
+	case ELV_MP_STATE_STOPPED:
+	case ELV_MP_STATE_SUSPENDED:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 int elv_vcpu_finalize_check(const struct elv_vcpu_cfg *cfg, int feature)
 {
 	if (feature != ELV_FEAT_SVE)

@@ -35,6 +35,16 @@
 
 #define ELV_TARGET_GENERIC_V8		5	/* KVM_ARM_TARGET_GENERIC_V8 */
 
+/*
+ * vCPU power states, numbered as KVM_{GET,SET}_MP_STATE's mp_state (UAPI).
+ * RUNNABLE: on. STOPPED: off until a PSCI CPU_ON (or userspace) turns it
+ * on. SUSPENDED: KVM_RUN waits for a wake-up event (as WFI) and then exits
+ * with KVM_SYSTEM_EVENT_WAKEUP, until userspace makes it RUNNABLE again.
+ */
+#define ELV_MP_STATE_RUNNABLE		0
+#define ELV_MP_STATE_STOPPED		5
+#define ELV_MP_STATE_SUSPENDED		10
+
 /* What this host, with elvisor, can give a vCPU. */
 struct elv_vcpu_host {
 	bool sve;
@@ -69,6 +79,12 @@ static inline bool elv_vcpu_has_ptrauth(const struct elv_vcpu_cfg *c)
  */
 int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
 		  uint32_t target, const uint32_t features[ELV_FEAT_WORDS]);
+
+/* The power state KVM_ARM_VCPU_INIT leaves: STOPPED with POWER_OFF, else RUNNABLE. */
+uint32_t elv_vcpu_init_mp_state(const struct elv_vcpu_cfg *cfg);
+
+/* KVM_SET_MP_STATE: 0 for the three states above, else -EINVAL. */
+int elv_mp_state_set_check(uint32_t state);
 
 /* KVM_ARM_VCPU_FINALIZE(feature): 0 means "finalise SVE now". */
 int elv_vcpu_finalize_check(const struct elv_vcpu_cfg *cfg, int feature);

@@ -11,6 +11,7 @@ enum {
 	ELV_CAP_IOEVENTFD_ANY_LENGTH = 122,
 	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
 	ELV_CAP_USER_MEMORY = 3,
+	ELV_CAP_MP_STATE = 14,		/* KVM_{GET,SET}_MP_STATE on vCPU fds */
 	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
 	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
 	ELV_CAP_NR_VCPUS = 9,
@@ -85,6 +86,8 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_IOEVENTFD:
 	case ELV_CAP_IOEVENTFD_ANY_LENGTH:
 	case ELV_CAP_IMMEDIATE_EXIT:
+	case ELV_CAP_MP_STATE:
+	case ELV_CAP_ARM_SYSTEM_SUSPEND:
 		return 1;
 	case ELV_CAP_NR_VCPUS:
 		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;
@@ -111,4 +114,11 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 		(void)vm;
 		return 0;
 	}
+}
+
+int elv_vm_enable_cap_check(uint32_t cap, uint32_t flags)
+{
+	if (flags)
+		return -EINVAL;
+	return cap == ELV_CAP_ARM_SYSTEM_SUSPEND ? 0 : -EINVAL;
 }

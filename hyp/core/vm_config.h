@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VM-level API rules: the KVM_CREATE_VM type argument (IPA size), vCPU id
- * limits, and the KVM_CHECK_EXTENSION answers, as one table.
+ * limits, the KVM_CHECK_EXTENSION answers, as one table, and which
+ * capabilities KVM_ENABLE_CAP on a VM fd accepts.
  *
  * Only what elvisor implements answers non-zero. Capability numbers are
  * upstream's.
@@ -18,6 +19,7 @@
 #define ELV_MAX_MEMSLOTS		512	/* KVM_CAP_NR_MEMSLOTS */
 #define ELV_API_VERSION			12
 #define ELV_MAX_IRQ_ROUTES		4096	/* KVM_CAP_IRQ_ROUTING (arm64) */
+#define ELV_CAP_ARM_SYSTEM_SUSPEND	216	/* KVM_ENABLE_CAP: PSCI SYSTEM_SUSPEND exits */
 
 /* Host facts the answers depend on, filled by the glue at load time. */
 struct elv_host_caps {
@@ -45,5 +47,12 @@ int elv_vm_vcpu_id_check(uint64_t id, unsigned int nr_created);
  * unimplemented capabilities answer 0.
  */
 long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap);
+
+/*
+ * KVM_ENABLE_CAP on a VM fd: 0 if @cap may be enabled (the caller then
+ * enables it; its args are ignored, as upstream), -EINVAL for nonzero
+ * @flags or any other capability (arm64 6.1's checks, flags first).
+ */
+int elv_vm_enable_cap_check(uint32_t cap, uint32_t flags);
 
 #endif /* ELV_VM_CONFIG_H */

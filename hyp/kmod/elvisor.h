@@ -40,6 +40,7 @@ struct elv_vm {
 	struct elv_s2_vm *s2;			/* stage 2 (run.h), made on first KVM_RUN */
 	struct elv_vgic_dev *vgic;		/* in-kernel GICv3 (vgic_dev.h), or NULL */
 	struct elv_eventfds eventfds;		/* KVM_IRQFD / KVM_IOEVENTFD (irqfd.c) */
+	bool system_suspend;			/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 };
 
 struct elv_vcpu {

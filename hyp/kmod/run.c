@@ -232,6 +232,14 @@ static struct elv_vcpu *elv_vcpu_by_mpidr(struct elv_vm *vm, u64 mpidr)
 	return NULL;
 }
 
+/* Set the power state; the caller wakes the vCPU if it may be waiting. */
+static void elv_set_power(struct elv_run_state *rs, u32 state)
+{
+	spin_lock(&rs->power_lock);
+	WRITE_ONCE(rs->mp_state, state);
+	spin_unlock(&rs->power_lock);
+}
+
 static u64 elv_psci_cpu_on(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
 {
 	struct elv_vm *vm = vcpu->vm;
@@ -247,50 +255,62 @@ static u64 elv_psci_cpu_on(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
 		return ELV_PSCI_RET_INVALID_PARAMS;
 	}
 	spin_lock(&trs->power_lock);
-	if (trs->on_pending) {
-		ret = (u64)-5LL;	/* ON_PENDING */
-	} else if (trs->started ? !trs->powered_off
-				: !elv_vcpu_has(&t->cfg, ELV_FEAT_POWER_OFF)) {
-		ret = vcpu->cfg.features & BIT(ELV_FEAT_PSCI_0_2) ?
-		      ELV_PSCI_RET_ALREADY_ON : ELV_PSCI_RET_INVALID_PARAMS;
-	} else {
+	ret = elv_psci_cpu_on_answer(trs->mp_state,
+				     elv_vcpu_has(&vcpu->cfg, ELV_FEAT_PSCI_0_2));
+	if (ret == ELV_PSCI_RET_SUCCESS) {
+		/* On at once (AFFINITY_INFO says so); the target resets itself. */
 		trs->on_pending = true;
 		trs->on_entry = r->entry;
 		trs->on_context = r->context;
-		ret = ELV_PSCI_RET_SUCCESS;
+		WRITE_ONCE(trs->mp_state, ELV_MP_STATE_RUNNABLE);
 	}
 	spin_unlock(&trs->power_lock);
 	mutex_unlock(&vm->lock);
-	wake_up_interruptible(&trs->wq);
+	if (ret == ELV_PSCI_RET_SUCCESS)
+		wake_up_interruptible(&trs->wq);
 	return ret;
 }
 
 static u64 elv_psci_affinity_info(struct elv_vcpu *vcpu, const struct elv_hcall_res *r)
 {
 	struct elv_vm *vm = vcpu->vm;
-	unsigned int i;
-	u64 ret = 1;	/* OFF */
+	unsigned int i, matching = 0, on = 0;
 
 	mutex_lock(&vm->lock);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct elv_vcpu *t = vm->vcpus[i];
-		struct elv_run_state *trs = t->rs;
 		u64 m = *elv_sysreg_slot(t, ENC_MPIDR);
 
 		if ((m & r->mask) != r->target)
 			continue;
-		/* A vCPU that never ran is on unless it was created powered off. */
-		if (READ_ONCE(trs->on_pending) ||
-		    (trs->started ? !READ_ONCE(trs->powered_off)
-				  : !elv_vcpu_has(&t->cfg, ELV_FEAT_POWER_OFF)))
-			ret = 0;
+		matching++;
+		if (READ_ONCE(t->rs->mp_state) != ELV_MP_STATE_STOPPED)
+			on++;
 	}
 	mutex_unlock(&vm->lock);
-	return ret;
+	return elv_psci_affinity_answer(matching, on);
 }
 
-/* Reset into the CPU_ON entry point, as a warm boot. */
-static void elv_power_on(struct elv_vcpu *vcpu, u64 entry, u64 context)
+/*
+ * SYSTEM_OFF / RESET: as upstream, every vCPU of the VM stops until
+ * userspace re-initialises it, so none runs on after the event.
+ */
+static void elv_stop_all(struct elv_vm *vm)
+{
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct elv_run_state *trs = vm->vcpus[i]->rs;
+
+		elv_set_power(trs, ELV_MP_STATE_STOPPED);
+		wake_up_interruptible(&trs->wq);
+	}
+	mutex_unlock(&vm->lock);
+}
+
+/* Reset the register file into the CPU_ON entry point, as a warm boot. */
+static void elv_power_on_reset(struct elv_vcpu *vcpu, u64 entry, u64 context)
 {
 	struct elv_reg_ctx ctx = {
 		.host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs,
@@ -302,7 +322,35 @@ static void elv_power_on(struct elv_vcpu *vcpu, u64 entry, u64 context)
 	mutex_unlock(&vcpu->vm->lock);
 	vcpu->regs.core[ELV_CORE_U64(ELV_CORE_PC)] = entry;
 	vcpu->regs.core[0] = context;
-	elv_state_load(vcpu);
+}
+
+/* A CPU_ON reset owed to this vCPU: apply it to the register file. True if one was. */
+static bool elv_take_cpu_on(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	u64 entry, context;
+	bool on;
+
+	spin_lock(&rs->power_lock);
+	on = rs->on_pending;
+	entry = rs->on_entry;
+	context = rs->on_context;
+	rs->on_pending = false;
+	spin_unlock(&rs->power_lock);
+	if (on)
+		elv_power_on_reset(vcpu, entry, context);
+	return on;
+}
+
+/*
+ * Outside KVM_RUN (vcpu->lock held): ONE_REG applies a pending CPU_ON
+ * reset first, as upstream, so userspace never reads the registers from
+ * before the reset of a vCPU another vCPU powered on.
+ */
+void elv_run_apply_cpu_on(struct elv_vcpu *vcpu)
+{
+	if (vcpu->rs)
+		elv_take_cpu_on(vcpu);
 }
 
 /*
@@ -318,33 +366,93 @@ void elv_run_reset_power(struct elv_vcpu *vcpu)
 	if (!rs)
 		return;
 	spin_lock(&rs->power_lock);
-	rs->started = false;
 	rs->on_pending = false;
-	rs->powered_off = false;
+	WRITE_ONCE(rs->mp_state, elv_vcpu_init_mp_state(&vcpu->cfg));
 	spin_unlock(&rs->power_lock);
 }
 
-/* Block while powered off: 0 once on, -EINTR on a signal. */
-static int elv_wait_power_on(struct elv_vcpu *vcpu)
+/* KVM_GET_MP_STATE (vcpu->lock held). */
+u32 elv_run_get_mp_state(struct elv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->rs->mp_state);
+}
+
+/*
+ * KVM_SET_MP_STATE (vcpu->lock held, so the vCPU is not in KVM_RUN):
+ * RUNNABLE, STOPPED or SUSPENDED, else -EINVAL. A pending CPU_ON reset
+ * stays pending.
+ */
+int elv_run_set_mp_state(struct elv_vcpu *vcpu, u32 state)
+{
+	int err = elv_mp_state_set_check(state);
+
+	if (err)
+		return err;
+	elv_set_power(vcpu->rs, state);
+	return 0;
+}
+
+/* A suspended vCPU wakes for what ends a WFI, but a kick alone is not it. */
+static bool elv_suspend_wake(struct elv_vcpu *vcpu)
+{
+	return elv_timer_wake_pending(vcpu) || elv_vgic_wfi_pending(vcpu->vm, vcpu->rs->idx) ||
+	       READ_ONCE(vcpu->rs->mp_state) != ELV_MP_STATE_SUSPENDED;
+}
+
+/*
+ * SUSPENDED (KVM_SET_MP_STATE): wait as WFI, then exit to userspace with
+ * KVM_SYSTEM_EVENT_WAKEUP; the state stays SUSPENDED until userspace
+ * changes it. -EINTR on a signal; ELV_RESUME if the state changed meanwhile.
+ */
+static int elv_suspended(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
-	u64 entry, context;
-	bool on;
+	struct kvm_run *run = vcpu->run;
+	int err = 0;
 
-	if (!READ_ONCE(rs->powered_off))
-		return 0;
-	if (wait_event_interruptible(rs->wq, READ_ONCE(rs->on_pending)))
+	if (!elv_suspend_wake(vcpu)) {
+		elv_timer_block_begin(vcpu);
+		err = wait_event_interruptible(rs->wq, elv_suspend_wake(vcpu));
+		elv_timer_block_end(vcpu);
+	}
+	if (err)
 		return -EINTR;
-	spin_lock(&rs->power_lock);
-	on = rs->on_pending;
-	entry = rs->on_entry;
-	context = rs->on_context;
-	rs->on_pending = false;
-	rs->powered_off = false;
-	spin_unlock(&rs->power_lock);
-	if (on)
-		elv_power_on(vcpu, entry, context);
+	if (READ_ONCE(rs->mp_state) != ELV_MP_STATE_SUSPENDED)
+		return ELV_RESUME;
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = ELV_SYSTEM_EVENT_WAKEUP;
 	return 0;
+}
+
+/*
+ * Before each entry: apply a pending CPU_ON reset, block while stopped
+ * (a CPU_ON from another vCPU wakes us), handle SUSPENDED. ELV_RESUME when
+ * the vCPU may enter the guest; 0 to exit to userspace; -EINTR on a signal.
+ */
+static int elv_power_gate(struct elv_vcpu *vcpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+
+	for (;;) {
+		if (elv_take_cpu_on(vcpu))
+			elv_state_load(vcpu);
+		switch (READ_ONCE(rs->mp_state)) {
+		case ELV_MP_STATE_RUNNABLE:
+			return ELV_RESUME;
+		case ELV_MP_STATE_SUSPENDED: {
+			int ret = elv_suspended(vcpu);
+
+			if (ret != ELV_RESUME)
+				return ret;
+			continue;
+		}
+		default:	/* STOPPED */
+			if (wait_event_interruptible(rs->wq,
+						     READ_ONCE(rs->mp_state) != ELV_MP_STATE_STOPPED))
+				return -EINTR;
+		}
+	}
 }
 
 /* --- exits ------------------------------------------------------------------- */
@@ -358,6 +466,17 @@ static int elv_system_event(struct elv_vcpu *vcpu, const struct elv_hcall_res *r
 	run->system_event.type = r->event;
 	run->system_event.ndata = 1;
 	run->system_event.data[0] = r->flags;
+	return 0;
+}
+
+/* PSCI SYSTEM_SUSPEND: userspace carries it out and reads the call from x0..x3. */
+static int elv_system_suspend(struct elv_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = ELV_SYSTEM_EVENT_SUSPEND;
 	return 0;
 }
 
@@ -405,6 +524,7 @@ static int elv_handle_hcall(struct elv_vcpu *vcpu)
 	struct elv_hcall_ctx ctx = {
 		.fw = &vm->regs.fw, .host = &elv_host.fw,
 		.psci_0_2 = elv_vcpu_has(&vcpu->cfg, ELV_FEAT_PSCI_0_2),
+		.system_suspend = READ_ONCE(vm->system_suspend),
 	};
 	struct elv_hcall_res r;
 
@@ -415,12 +535,20 @@ static int elv_handle_hcall(struct elv_vcpu *vcpu)
 		return ELV_RESUME;
 	case ELV_HC_SYSTEM_EVENT:
 		rs->sw.ctx.x[0] = r.x[0];
+		elv_stop_all(vm);
 		return elv_system_event(vcpu, &r);
+	case ELV_HC_SYSTEM_SUSPEND:
+		if (!READ_ONCE(vm->system_suspend)) {	/* cannot happen: ctx said enabled */
+			rs->sw.ctx.x[0] = ELV_PSCI_RET_NOT_SUPPORTED;
+			return ELV_RESUME;
+		}
+		memcpy(rs->sw.ctx.x, r.x, sizeof(r.x));
+		return elv_system_suspend(vcpu);
 	case ELV_HC_CPU_ON:
 		rs->sw.ctx.x[0] = elv_psci_cpu_on(vcpu, &r);
 		return ELV_RESUME;
 	case ELV_HC_CPU_OFF:
-		WRITE_ONCE(rs->powered_off, true);
+		elv_set_power(rs, ELV_MP_STATE_STOPPED);
 		return ELV_RESUME;
 	case ELV_HC_SUSPEND:
 		rs->sw.ctx.x[0] = r.x[0];
@@ -826,10 +954,6 @@ int elv_run(struct elv_vcpu *vcpu)
 		elv_vm_regs_mark_run(&vcpu->vm->regs);
 	rs->idx = elv_vcpu_index(vcpu);
 	mutex_unlock(&vcpu->vm->lock);
-	if (!rs->started) {
-		rs->started = true;
-		WRITE_ONCE(rs->powered_off, elv_vcpu_has(&vcpu->cfg, ELV_FEAT_POWER_OFF));
-	}
 	if (rs->mmio_pending && run->mmio.phys_addr == rs->mmio.ipa)
 		elv_mmio_complete(vcpu);
 	rs->mmio_pending = false;
@@ -840,8 +964,8 @@ int elv_run(struct elv_vcpu *vcpu)
 	elv_state_load(vcpu);
 	elv_kick_attach(rs);
 	do {
-		ret = elv_wait_power_on(vcpu);
-		if (ret)
+		ret = elv_power_gate(vcpu);
+		if (ret != ELV_RESUME)
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -851,7 +975,7 @@ int elv_run(struct elv_vcpu *vcpu)
 		elv_kick_clear(rs);
 		elv_timer_update_levels(vcpu);
 		ret = elv_enter_once(vcpu);
-		/* CPU_OFF: block before the next entry. */
+		/* CPU_OFF, a system event elsewhere: the gate blocks before the next entry. */
 	} while (ret == ELV_RESUME);
 	elv_kick_detach(rs);
 	if (ret == -EINTR)

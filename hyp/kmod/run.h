@@ -42,13 +42,18 @@ struct elv_s2_vm {
 struct elv_run_state {
 	u8 fp[ELV_FP_BYTES] __aligned(16);
 	struct elv_switch sw;
-	bool started;			/* power state taken from the INIT features */
 	bool mmio_pending;		/* a load waits for userspace's data */
 	struct elv_dabt mmio;
 	int last_cpu;
-	/* Power state, changed by other vCPUs' PSCI calls. */
+	/*
+	 * Power state (ELV_MP_STATE_*), written under power_lock: by INIT and
+	 * KVM_SET_MP_STATE (vcpu->lock held), by the vCPU's own PSCI calls,
+	 * and by other vCPUs' CPU_ON and system events. on_pending: a CPU_ON
+	 * reset to on_entry/on_context is owed, applied by the vCPU itself
+	 * (its next KVM_RUN or ONE_REG access).
+	 */
 	spinlock_t power_lock;
-	bool powered_off;
+	u32 mp_state;
 	bool on_pending;
 	u64 on_entry, on_context;
 	wait_queue_head_t wq;		/* power-on, WFI wake-ups, kicks */
@@ -72,6 +77,9 @@ struct elv_run_state {
 int elv_run(struct elv_vcpu *vcpu);
 int elv_run_alloc(struct elv_vcpu *vcpu);
 void elv_run_reset_power(struct elv_vcpu *vcpu);
+u32 elv_run_get_mp_state(struct elv_vcpu *vcpu);
+int elv_run_set_mp_state(struct elv_vcpu *vcpu, u32 state);
+void elv_run_apply_cpu_on(struct elv_vcpu *vcpu);
 void elv_run_free(struct elv_vcpu *vcpu);
 
 /* kick.c: make the vCPU re-evaluate its state (wake it, or IPI its CPU). */

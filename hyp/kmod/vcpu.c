@@ -140,6 +140,8 @@ static int elv_vcpu_one_reg(struct elv_vcpu *vcpu, unsigned int cmd, void __user
 		return err;
 	if (copy_from_user(&reg, argp, sizeof(reg)))
 		return -EFAULT;
+	/* A CPU_ON reset another vCPU left us comes before any register access. */
+	elv_run_apply_cpu_on(vcpu);
 	if (cmd == KVM_SET_ONE_REG)
 		return elv_vcpu_set_reg(vcpu, &reg);
 	return elv_vcpu_get_reg(vcpu, &reg);
@@ -169,6 +171,23 @@ static int elv_vcpu_reg_list(struct elv_vcpu *vcpu, struct kvm_reg_list __user *
 	err = copy_to_user(user->reg, ids, count * sizeof(*ids)) ? -EFAULT : 0;
 	kvfree(ids);
 	return err;
+}
+
+/*
+ * KVM_GET_MP_STATE / KVM_SET_MP_STATE: the power state PSCI and INIT use
+ * (run.c). As upstream, neither needs INIT; INIT sets the state again.
+ */
+static int elv_vcpu_mp_state(struct elv_vcpu *vcpu, unsigned int cmd, void __user *argp)
+{
+	struct kvm_mp_state mp;
+
+	if (cmd == KVM_GET_MP_STATE) {
+		mp.mp_state = elv_run_get_mp_state(vcpu);
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return elv_run_set_mp_state(vcpu, mp.mp_state);
 }
 
 static int elv_vcpu_run(struct elv_vcpu *vcpu, unsigned long arg)
@@ -207,6 +226,10 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 		break;
 	case KVM_ARM_VCPU_FINALIZE:
 		ret = elv_vcpu_ioctl_finalize(vcpu, argp);
+		break;
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		ret = elv_vcpu_mp_state(vcpu, cmd, argp);
 		break;
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:

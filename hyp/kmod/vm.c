@@ -98,6 +98,21 @@ static int elv_vm_get_writable_masks(struct elv_vm *vm, void __user *argp)
 	return ret;
 }
 
+/* KVM_ENABLE_CAP: only KVM_CAP_ARM_SYSTEM_SUSPEND (args ignored, as upstream). */
+static int elv_vm_enable_cap(struct elv_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+	int err;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	err = elv_vm_enable_cap_check(cap.cap, cap.flags);
+	if (err)
+		return err;
+	WRITE_ONCE(vm->system_suspend, true);
+	return 0;
+}
+
 static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct elv_vm *vm = filp->private_data;
@@ -106,6 +121,8 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case KVM_CHECK_EXTENSION:
 		return elv_check_extension(&elv_caps, true, (long)arg);
+	case KVM_ENABLE_CAP:
+		return elv_vm_enable_cap(vm, argp);
 	case KVM_SET_USER_MEMORY_REGION:
 		return elv_vm_set_memory(vm, argp);
 	case KVM_IRQFD:

@@ -18,10 +18,16 @@ static struct elv_hcall_res call(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t
 	return r;
 }
 
+static uint64_t features(uint32_t fn)
+{
+	return call(ELV_PSCI_FEATURES, fn, 0, 0).x[0];
+}
+
 static void setup(void)
 {
 	elv_fw_state_init(&fw);
 	ctx.psci_0_2 = true;
+	ctx.system_suspend = false;
 }
 
 TestSuite(psci, .init = setup);
@@ -102,4 +108,64 @@ Test(psci, services_follow_bitmaps)
 	cr_assert_eq(call(ELV_TRNG_VERSION, 0, 0, 0).x[0], ELV_SMCCC_NOT_SUPPORTED);
 	cr_assert_eq(call(ELV_VENDOR_HYP_KVM_FEATURES, 0, 0, 0).x[0], 1);
 	cr_assert_eq(call(ELV_VENDOR_HYP_KVM_PTP, 1, 0, 0).x[0], ELV_SMCCC_NOT_SUPPORTED);
+}
+
+Test(psci, system_suspend_needs_the_cap)
+{
+	cr_assert_eq(features(ELV_PSCI_SYSTEM_SUSPEND), ELV_PSCI_RET_NOT_SUPPORTED);
+	cr_assert_eq(features(ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64), ELV_PSCI_RET_NOT_SUPPORTED);
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64, 0x40001000, 7, 0).action, ELV_HC_RETURN);
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64, 0x40001000, 7, 0).x[0],
+		     ELV_PSCI_RET_NOT_SUPPORTED);
+	ctx.system_suspend = true;
+	cr_assert_eq(features(ELV_PSCI_SYSTEM_SUSPEND), ELV_PSCI_RET_SUCCESS);
+	cr_assert_eq(features(ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64), ELV_PSCI_RET_SUCCESS);
+}
+
+Test(psci, system_suspend_exits_with_registers_unchanged)
+{
+	struct elv_hcall_res r;
+
+	ctx.system_suspend = true;
+	r = call(ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64, 0x1140001000ULL, 0x2200000007ULL, 0x33ULL << 40);
+	cr_assert_eq(r.action, ELV_HC_SYSTEM_SUSPEND);
+	cr_assert_eq(r.event, ELV_SYSTEM_EVENT_SUSPEND);
+	cr_assert_eq(r.x[0], ELV_PSCI_SYSTEM_SUSPEND | ELV_SMC64);
+	cr_assert_eq(r.x[1], 0x1140001000ULL);
+	cr_assert_eq(r.x[2], 0x2200000007ULL);
+	cr_assert_eq(r.x[3], 0x33ULL << 40);
+	/* SMC32: the arguments are narrowed to 32 bits, in place. */
+	r = call(ELV_PSCI_SYSTEM_SUSPEND, 0x1140001000ULL, 0x2200000007ULL, 0x33ULL << 40);
+	cr_assert_eq(r.action, ELV_HC_SYSTEM_SUSPEND);
+	cr_assert_eq(r.x[0], ELV_PSCI_SYSTEM_SUSPEND);
+	cr_assert_eq(r.x[1], 0x40001000ULL);
+	cr_assert_eq(r.x[2], 7);
+	cr_assert_eq(r.x[3], 0);
+}
+
+Test(psci, system_suspend_needs_psci_1_0)
+{
+	ctx.system_suspend = true;
+	fw.psci_version = ELV_PSCI_1_0;
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND, 0, 0, 0).action, ELV_HC_SYSTEM_SUSPEND);
+	fw.psci_version = ELV_PSCI_0_2;
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND, 0, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND, 0, 0, 0).action, ELV_HC_RETURN);
+	/* SYSTEM_RESET2 is PSCI 1.1's: not a reset at 0.2 (whose minor is 2). */
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_RESET2, 0, 0, 0).action, ELV_HC_RETURN);
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_RESET2, 0, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
+	ctx.psci_0_2 = false;
+	cr_assert_eq(call(ELV_PSCI_SYSTEM_SUSPEND, 0, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
+}
+
+Test(psci, cpu_on_and_affinity_follow_power_states)
+{
+	cr_assert_eq(elv_psci_cpu_on_answer(ELV_MP_STATE_STOPPED, true), ELV_PSCI_RET_SUCCESS);
+	cr_assert_eq(elv_psci_cpu_on_answer(ELV_MP_STATE_STOPPED, false), ELV_PSCI_RET_SUCCESS);
+	cr_assert_eq(elv_psci_cpu_on_answer(ELV_MP_STATE_RUNNABLE, true), ELV_PSCI_RET_ALREADY_ON);
+	cr_assert_eq(elv_psci_cpu_on_answer(ELV_MP_STATE_SUSPENDED, true), ELV_PSCI_RET_ALREADY_ON);
+	cr_assert_eq(elv_psci_cpu_on_answer(ELV_MP_STATE_RUNNABLE, false), ELV_PSCI_RET_INVALID_PARAMS);
+	cr_assert_eq(elv_psci_affinity_answer(0, 0), ELV_PSCI_RET_INVALID_PARAMS);
+	cr_assert_eq(elv_psci_affinity_answer(2, 0), ELV_PSCI_AFFINITY_OFF);
+	cr_assert_eq(elv_psci_affinity_answer(2, 1), ELV_PSCI_AFFINITY_ON);
 }

@@ -116,3 +116,27 @@ Test(vcpu_state, frozen_after_first_run)
 	cr_assert_eq(elv_vm_frozen_write(true, 1, 1), 0);
 	cr_assert_eq(elv_vm_frozen_write(true, 1, 2), -EBUSY);
 }
+
+Test(vcpu_state, mp_state_from_init_features)
+{
+	struct elv_vcpu_cfg cfg = { 0 };
+	uint32_t f[ELV_FEAT_WORDS] = { 1U << ELV_FEAT_POWER_OFF };
+
+	cr_assert_eq(elv_vcpu_init_mp_state(&cfg), ELV_MP_STATE_RUNNABLE);
+	cr_assert_eq(elv_vcpu_init(&cfg, &host, ELV_TARGET_GENERIC_V8, f), 0);
+	cr_assert_eq(elv_vcpu_init_mp_state(&cfg), ELV_MP_STATE_STOPPED);
+	cfg = (struct elv_vcpu_cfg){ 0 };
+	f[0] = 1U << ELV_FEAT_PSCI_0_2;
+	cr_assert_eq(elv_vcpu_init(&cfg, &host, ELV_TARGET_GENERIC_V8, f), 0);
+	cr_assert_eq(elv_vcpu_init_mp_state(&cfg), ELV_MP_STATE_RUNNABLE);
+}
+
+Test(vcpu_state, set_mp_state_accepts_three_states)
+{
+	cr_assert_eq(elv_mp_state_set_check(ELV_MP_STATE_RUNNABLE), 0);
+	cr_assert_eq(elv_mp_state_set_check(ELV_MP_STATE_STOPPED), 0);
+	cr_assert_eq(elv_mp_state_set_check(ELV_MP_STATE_SUSPENDED), 0);
+	cr_assert_eq(elv_mp_state_set_check(3), -EINVAL);	/* HALTED: x86's */
+	cr_assert_eq(elv_mp_state_set_check(9), -EINVAL);	/* AP_RESET_HOLD */
+	cr_assert_eq(elv_mp_state_set_check(0xffffffffU), -EINVAL);
+}

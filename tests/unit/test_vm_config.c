@@ -57,4 +57,14 @@ Test(vm_config, extensions)
 	cr_assert_eq(elv_check_extension(&h, false, 136), 1);	/* IMMEDIATE_EXIT */
 	cr_assert_eq(elv_check_extension(&h, true, 89), 1);	/* DEVICE_CTRL: vGICv3 */
 	cr_assert_eq(elv_check_extension(&h, false, 123456), 0);
+	cr_assert_eq(elv_check_extension(&h, true, 14), 1);	/* MP_STATE */
+	cr_assert_eq(elv_check_extension(&h, true, 216), 1);	/* ARM_SYSTEM_SUSPEND */
+}
+
+Test(vm_config, enable_cap)
+{
+	cr_assert_eq(elv_vm_enable_cap_check(216, 0), 0);		/* ARM_SYSTEM_SUSPEND */
+	cr_assert_eq(elv_vm_enable_cap_check(216, 1), -EINVAL);		/* flags */
+	cr_assert_eq(elv_vm_enable_cap_check(14, 0), -EINVAL);		/* MP_STATE: not enableable */
+	cr_assert_eq(elv_vm_enable_cap_check(123456, 0), -EINVAL);
 }

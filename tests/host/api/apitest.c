@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "kvm_compat.h"
 #include "../tools/check_report.h"
@@ -40,6 +42,30 @@ static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
 #define SVE_Z(n, s)	(KVM_REG_ARM64 | KVM_REG_ARM64_SVE | KVM_REG_SIZE_U2048 | ((n) << 5) | (s))
 #define SVE_P(n, s)	(KVM_REG_ARM64 | KVM_REG_ARM64_SVE | KVM_REG_SIZE_U256 | 0x400 | ((n) << 5) | (s))
 #define CCSIDR(c)	(KVM_REG_ARM64 | KVM_REG_SIZE_U32 | KVM_REG_ARM_DEMUX | (c))
+#define MPIDR		SYSREG(3, 0, 0, 0, 5)
+#define X(n)		CORE_ID(KVM_REG_SIZE_U64, 2 * (n))
+#define PC		CORE_ID(KVM_REG_SIZE_U64, 0x40)
+
+/* UAPI numbers (Linux 6.1 <linux/kvm.h>), in case the toolchain's headers lack them. */
+#ifndef KVM_CAP_ARM_SYSTEM_SUSPEND
+#define KVM_CAP_ARM_SYSTEM_SUSPEND 216
+#endif
+#ifndef KVM_SYSTEM_EVENT_SUSPEND
+#define KVM_SYSTEM_EVENT_SUSPEND 5
+#endif
+#ifndef KVM_MP_STATE_SUSPENDED
+#define KVM_MP_STATE_SUSPENDED 10
+#endif
+
+/* PSCI function IDs and answers. */
+#define PSCI_CPU_ON64		0xc4000003U
+#define PSCI_AFFINITY_INFO64	0xc4000004U
+#define PSCI_SYSTEM_OFF		0x84000008U
+#define PSCI_FEATURES		0x8400000aU
+#define PSCI_SYSTEM_SUSPEND	0x8400000eU
+#define PSCI_SYSTEM_SUSPEND64	0xc400000eU
+#define PSCI_NOT_SUPPORTED	((uint64_t)-1)
+#define PSCI_ALREADY_ON		((uint64_t)-4)
 
 /* Run an ioctl; 0 or -errno. */
 static int xioctl(int fd, unsigned long req, void *arg)
@@ -530,6 +556,272 @@ static void test_sve(void)
 	close(vm);
 }
 
+/* --- vCPU power states (MP_STATE) and PSCI SYSTEM_SUSPEND ------------------- */
+
+/*
+ * A guest of three instructions at GUEST_BASE: "hvc #0; str x0, [x5]; b .".
+ * guest_call() loads x0..x3 and x5 = GUEST_MMIO, runs, and reads the
+ * call's x0 back from the MMIO write that follows it.
+ */
+#define GUEST_BASE	0x40000000ULL
+#define GUEST_MMIO	0x10000000ULL
+
+enum { GUEST_MMIO_EXIT = 1, GUEST_EVENT_EXIT = 2, GUEST_OTHER_EXIT = 3 };
+
+struct guest {
+	int vm, vcpu[2];
+	struct kvm_run *run[2];
+	void *mem;
+	long run_size;
+};
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* KVM_RUN, interrupted by SIGALRM every half second if it blocks. */
+static int run_alarmed(int vcpu)
+{
+	struct itimerval it = { { 0, 500000 }, { 0, 500000 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	int r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = xioctl_val(vcpu, KVM_RUN, 0);
+	setitimer(ITIMER_REAL, &off, NULL);
+	return r;
+}
+
+/* Finish an MMIO exit (the PC steps past the store) without entering the guest. */
+static void complete_mmio(int vcpu, struct kvm_run *run)
+{
+	run->immediate_exit = 1;
+	ioctl(vcpu, KVM_RUN, 0);
+	run->immediate_exit = 0;
+}
+
+/* One run from GUEST_BASE: GUEST_*_EXIT (x0 after the call in *ret for MMIO) or -errno. */
+static int guest_call(struct guest *g, int i, uint64_t x0, uint64_t x1, uint64_t x2,
+		      uint64_t x3, uint64_t *ret)
+{
+	struct kvm_run *run = g->run[i];
+	int r;
+
+	set_u64(g->vcpu[i], PC, GUEST_BASE);
+	set_u64(g->vcpu[i], X(0), x0);
+	set_u64(g->vcpu[i], X(1), x1);
+	set_u64(g->vcpu[i], X(2), x2);
+	set_u64(g->vcpu[i], X(3), x3);
+	set_u64(g->vcpu[i], X(5), GUEST_MMIO);
+	r = run_alarmed(g->vcpu[i]);
+	if (r < 0)
+		return r;
+	if (run->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+		return GUEST_EVENT_EXIT;
+	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr != GUEST_MMIO)
+		return GUEST_OTHER_EXIT;
+	memcpy(ret, run->mmio.data, sizeof(*ret));
+	complete_mmio(g->vcpu[i], run);
+	return GUEST_MMIO_EXIT;
+}
+
+/* x0 of a PSCI call from vCPU @i, or a recognisable junk value on another exit. */
+static uint64_t psci(struct guest *g, int i, uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	uint64_t x0 = 0xdead;
+
+	if (guest_call(g, i, fn, a1, a2, a3, &x0) != GUEST_MMIO_EXIT)
+		return 0xbad;
+	return x0;
+}
+
+static bool guest_create(struct guest *g)
+{
+	static const uint32_t code[] = { 0xd4000002, 0xf90000a0, 0x14000000 };
+	size_t len = 64 * 1024;
+	int i;
+
+	memset(g, 0, sizeof(*g));
+	g->run_size = xioctl_val(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	g->vm = create_vm();
+	g->mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->mem == MAP_FAILED || set_mem(g->vm, 0, 0, GUEST_BASE, len, g->mem))
+		return false;
+	memcpy(g->mem, code, sizeof(code));
+	for (i = 0; i < 2; i++) {
+		g->vcpu[i] = new_vcpu(g->vm, i, F(PSCI_0_2), false);
+		if (g->vcpu[i] < 0)
+			return false;
+		g->run[i] = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu[i], 0);
+		if (g->run[i] == MAP_FAILED)
+			return false;
+	}
+	return true;
+}
+
+static void guest_destroy(struct guest *g)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		munmap(g->run[i], g->run_size);
+		close(g->vcpu[i]);
+	}
+	close(g->vm);
+	munmap(g->mem, 64 * 1024);
+}
+
+static int get_mp(int vcpu)
+{
+	struct kvm_mp_state mp = { .mp_state = 0xeeee };
+
+	if (ioctl(vcpu, KVM_GET_MP_STATE, &mp) < 0)
+		return -errno;
+	return (int)mp.mp_state;
+}
+
+static int set_mp(int vcpu, uint32_t state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	return xioctl(vcpu, KVM_SET_MP_STATE, &mp);
+}
+
+static int enable_cap(int vm, uint32_t cap, uint32_t flags)
+{
+	struct kvm_enable_cap c = { .cap = cap, .flags = flags };
+
+	return xioctl(vm, KVM_ENABLE_CAP, &c);
+}
+
+static void test_mp_state_ioctls(void)
+{
+	int vm = create_vm(), v0 = ioctl(vm, KVM_CREATE_VCPU, 0), v1;
+
+	expect_val("mp.cap", xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_MP_STATE), 1);
+	expect_val("mp.before_init", get_mp(v0), KVM_MP_STATE_RUNNABLE);
+	expect_err("mp.init", vcpu_init(v0, vm, F(PSCI_0_2)), 0);
+	expect_val("mp.after_init", get_mp(v0), KVM_MP_STATE_RUNNABLE);
+	expect_err("mp.set_stopped", set_mp(v0, KVM_MP_STATE_STOPPED), 0);
+	expect_val("mp.get_stopped", get_mp(v0), KVM_MP_STATE_STOPPED);
+	expect_err("mp.set_suspended", set_mp(v0, KVM_MP_STATE_SUSPENDED), 0);
+	expect_val("mp.get_suspended", get_mp(v0), KVM_MP_STATE_SUSPENDED);
+	expect_err("mp.set_halted", set_mp(v0, KVM_MP_STATE_HALTED), -EINVAL);
+	expect_err("mp.set_9", set_mp(v0, 9), -EINVAL);
+	expect_err("mp.set_bogus", set_mp(v0, 0x12345), -EINVAL);
+	expect_val("mp.unchanged_after_einval", get_mp(v0), KVM_MP_STATE_SUSPENDED);
+	expect_err("mp.set_runnable", set_mp(v0, KVM_MP_STATE_RUNNABLE), 0);
+	expect_val("mp.get_runnable", get_mp(v0), KVM_MP_STATE_RUNNABLE);
+	expect_err("mp.set_stopped_again", set_mp(v0, KVM_MP_STATE_STOPPED), 0);
+	expect_err("mp.reinit", vcpu_init(v0, vm, F(PSCI_0_2)), 0);
+	expect_val("mp.reinit_runnable", get_mp(v0), KVM_MP_STATE_RUNNABLE);
+	expect_err("mp.get_fault", xioctl(v0, KVM_GET_MP_STATE, (void *)16), -EFAULT);
+	expect_err("mp.set_fault", xioctl(v0, KVM_SET_MP_STATE, (void *)16), -EFAULT);
+	v1 = new_vcpu(vm, 1, F(PSCI_0_2) | F(POWER_OFF), false);
+	expect_val("mp.power_off_feature", get_mp(v1), KVM_MP_STATE_STOPPED);
+	close(v1);
+	close(v0);
+	close(vm);
+}
+
+/* KVM_RUN of a stopped or suspended vCPU blocks (a signal ends it) instead of running. */
+static void test_mp_state_run(struct guest *g)
+{
+	uint64_t x0 = 0;
+
+	expect_err("mp.run_stopped_blocks", set_mp(g->vcpu[1], KVM_MP_STATE_STOPPED), 0);
+	expect_err("mp.run_stopped_eintr", guest_call(g, 1, 0, 0, 0, 0, &x0), -EINTR);
+	expect_val("mp.run_stopped_exit_intr", g->run[1]->exit_reason, KVM_EXIT_INTR);
+	expect_err("mp.run_suspended", set_mp(g->vcpu[1], KVM_MP_STATE_SUSPENDED), 0);
+	expect_err("mp.run_suspended_eintr", guest_call(g, 1, 0, 0, 0, 0, &x0), -EINTR);
+	expect_val("mp.run_suspended_stays", get_mp(g->vcpu[1]), KVM_MP_STATE_SUSPENDED);
+	expect_err("mp.run_runnable", set_mp(g->vcpu[1], KVM_MP_STATE_RUNNABLE), 0);
+	expect_val("mp.run_runnable_enters_guest",
+		   guest_call(g, 1, PSCI_FEATURES, PSCI_FEATURES, 0, 0, &x0), GUEST_MMIO_EXIT);
+	expect_val("mp.run_runnable_x0", x0, 0);
+}
+
+/* PSCI CPU_ON / AFFINITY_INFO see the state KVM_SET_MP_STATE set (psci_test does this). */
+static void test_mp_state_psci(struct guest *g)
+{
+	uint64_t mpidr = 0, v = 0;
+
+	get_reg(g->vcpu[1], MPIDR, &mpidr);
+	mpidr &= 0xff00ffffffULL;
+	expect_err("psci.target_stopped", set_mp(g->vcpu[1], KVM_MP_STATE_STOPPED), 0);
+	expect_val("psci.affinity_off", psci(g, 0, PSCI_AFFINITY_INFO64, mpidr, 0, 0), 1);
+	expect_val("psci.cpu_on", psci(g, 0, PSCI_CPU_ON64, mpidr, GUEST_BASE + 0x100, 0x77), 0);
+	expect_val("psci.cpu_on_runnable", get_mp(g->vcpu[1]), KVM_MP_STATE_RUNNABLE);
+	expect_val("psci.affinity_on", psci(g, 0, PSCI_AFFINITY_INFO64, mpidr, 0, 0), 0);
+	expect_val("psci.cpu_on_again", psci(g, 0, PSCI_CPU_ON64, mpidr, GUEST_BASE, 0), PSCI_ALREADY_ON);
+	/* The target's registers are reset before userspace reads them. */
+	get_reg(g->vcpu[1], PC, &v);
+	expect_val("psci.cpu_on_pc", v, GUEST_BASE + 0x100);
+	get_reg(g->vcpu[1], X(0), &v);
+	expect_val("psci.cpu_on_context", v, 0x77);
+	expect_val("psci.affinity_none", psci(g, 0, PSCI_AFFINITY_INFO64, 0x77, 0, 0), (uint64_t)-2);
+}
+
+static void test_system_suspend(void)
+{
+	struct guest g;
+	uint64_t v = 0, x0 = 0;
+	int r;
+
+	if (!guest_create(&g)) {
+		report(false, "suspend.setup", "cannot build the guest: %s", strerror(errno));
+		return;
+	}
+	test_mp_state_run(&g);
+	test_mp_state_psci(&g);
+
+	expect_val("suspend.cap", xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND), 1);
+	expect_val("suspend.cap_vm", xioctl_val(g.vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND), 1);
+	expect_val("suspend.features_off", psci(&g, 0, PSCI_FEATURES, PSCI_SYSTEM_SUSPEND64, 0, 0),
+		   PSCI_NOT_SUPPORTED);
+	expect_val("suspend.call_off", psci(&g, 0, PSCI_SYSTEM_SUSPEND64, GUEST_BASE, 0, 0),
+		   PSCI_NOT_SUPPORTED);
+	expect_err("suspend.enable_flags", enable_cap(g.vm, KVM_CAP_ARM_SYSTEM_SUSPEND, 1), -EINVAL);
+	expect_err("suspend.enable_bogus_cap", enable_cap(g.vm, 100000, 0), -EINVAL);
+	expect_err("suspend.enable_mp_state", enable_cap(g.vm, KVM_CAP_MP_STATE, 0), -EINVAL);
+	expect_err("suspend.enable_fault", xioctl(g.vm, KVM_ENABLE_CAP, (void *)16), -EFAULT);
+	expect_err("suspend.enable", enable_cap(g.vm, KVM_CAP_ARM_SYSTEM_SUSPEND, 0), 0);
+	expect_val("suspend.features_on", psci(&g, 0, PSCI_FEATURES, PSCI_SYSTEM_SUSPEND64, 0, 0), 0);
+	expect_val("suspend.features_on_32", psci(&g, 0, PSCI_FEATURES, PSCI_SYSTEM_SUSPEND, 0, 0), 0);
+
+	/* vCPU 1 is on: 6.1 leaves the "other CPUs are off" check to userspace. */
+	r = guest_call(&g, 0, PSCI_SYSTEM_SUSPEND64, 0x1240001000ULL, 0x5600000077ULL, 9, &x0);
+	expect_val("suspend.exit", r, GUEST_EVENT_EXIT);
+	expect_val("suspend.exit_type", g.run[0]->system_event.type, KVM_SYSTEM_EVENT_SUSPEND);
+	expect_val("suspend.exit_ndata", g.run[0]->system_event.ndata, 0);
+	get_reg(g.vcpu[0], X(0), &v);
+	expect_val("suspend.x0_unchanged", v, PSCI_SYSTEM_SUSPEND64);
+	get_reg(g.vcpu[0], X(1), &v);
+	expect_val("suspend.x1_unchanged", v, 0x1240001000ULL);
+	get_reg(g.vcpu[0], X(2), &v);
+	expect_val("suspend.x2_unchanged", v, 0x5600000077ULL);
+	get_reg(g.vcpu[0], PC, &v);
+	expect_val("suspend.pc_after_hvc", v, GUEST_BASE + 4);
+	expect_val("suspend.other_vcpu_untouched", get_mp(g.vcpu[1]), KVM_MP_STATE_RUNNABLE);
+	/* SMC32: the arguments lose their upper halves. */
+	r = guest_call(&g, 0, PSCI_SYSTEM_SUSPEND, 0x1240001000ULL, 0x5600000077ULL, 0, &x0);
+	expect_val("suspend.exit_32", r, GUEST_EVENT_EXIT);
+	get_reg(g.vcpu[0], X(1), &v);
+	expect_val("suspend.x1_narrowed", v, 0x40001000ULL);
+	get_reg(g.vcpu[0], X(2), &v);
+	expect_val("suspend.x2_narrowed", v, 0x77);
+
+	/* SYSTEM_OFF stops every vCPU until it is initialised again. */
+	r = guest_call(&g, 0, PSCI_SYSTEM_OFF, 0, 0, 0, &x0);
+	expect_val("system_off.exit", r, GUEST_EVENT_EXIT);
+	expect_val("system_off.type", g.run[0]->system_event.type, KVM_SYSTEM_EVENT_SHUTDOWN);
+	expect_val("system_off.caller_stopped", get_mp(g.vcpu[0]), KVM_MP_STATE_STOPPED);
+	expect_val("system_off.other_stopped", get_mp(g.vcpu[1]), KVM_MP_STATE_STOPPED);
+	guest_destroy(&g);
+}
+
 /* --- fds --------------------------------------------------------------------- */
 
 static void test_lifetimes(void)
@@ -577,6 +869,8 @@ int main(int argc, char **argv)
 	test_sysregs();
 	test_fw_regs();
 	test_sve();
+	test_mp_state_ioctls();
+	test_system_suspend();
 	test_lifetimes();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	close(kvm);
