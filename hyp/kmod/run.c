@@ -9,6 +9,7 @@
  */
 #include <linux/kvm.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -20,6 +21,7 @@
 #include "elvisor.h"
 #include "run.h"
 #include "psci.h"
+#include "halt_poll.h"
 
 /* One call's result: keep running, or leave KVM_RUN with 0 / -errno. */
 #define ELV_RESUME	1
@@ -575,14 +577,40 @@ static bool elv_wfi_wake(struct elv_vcpu *vcpu)
 	       elv_vgic_wfi_pending(vcpu->vm, rs->idx);
 }
 
+/* The most a vCPU polls before sleeping in WFI (halt_poll.h); 0: never. */
+static unsigned int halt_poll_ns = ELV_HALT_POLL_DEFAULT;
+module_param(halt_poll_ns, uint, 0644);
+MODULE_PARM_DESC(halt_poll_ns, "Maximum ns a vCPU polls for a wake-up before sleeping in WFI (0: never)");
+
 /*
- * WFI: sleep until an interrupt is pending for the vCPU (vGIC), one of its
- * timers fires (hrtimers on the deadlines kick it), it is kicked, or a
- * signal comes (the loop then returns -EINTR). WFE: yield.
+ * Poll for a wake-up for up to rs->halt_poll_ns, giving way to anything
+ * else this CPU should run. True if one came.
+ */
+static bool elv_halt_poll(struct elv_vcpu *vcpu, ktime_t start)
+{
+	ktime_t stop = ktime_add_ns(start, vcpu->rs->halt_poll_ns);
+
+	if (!vcpu->rs->halt_poll_ns)
+		return false;
+	do {
+		if (elv_wfi_wake(vcpu))
+			return true;
+		cpu_relax();
+	} while (!need_resched() && !signal_pending(current) &&
+		 ktime_before(ktime_get(), stop));
+	return elv_wfi_wake(vcpu);
+}
+
+/*
+ * WFI: poll briefly, then sleep until an interrupt is pending for the vCPU
+ * (vGIC), one of its timers fires (hrtimers on the deadlines kick it), it
+ * is kicked, or a signal comes (the loop then returns -EINTR). WFE: yield.
  */
 static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 {
 	struct elv_run_state *rs = vcpu->rs;
+	ktime_t start;
+	bool polled;
 
 	if (!wfi) {
 		cond_resched();
@@ -590,9 +618,15 @@ static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 	}
 	if (elv_wfi_wake(vcpu))
 		return ELV_RESUME;
-	elv_timer_block_begin(vcpu);
-	wait_event_interruptible(rs->wq, elv_wfi_wake(vcpu));
-	elv_timer_block_end(vcpu);
+	start = ktime_get();
+	polled = elv_halt_poll(vcpu, start);
+	if (!polled) {
+		elv_timer_block_begin(vcpu);
+		wait_event_interruptible(rs->wq, elv_wfi_wake(vcpu));
+		elv_timer_block_end(vcpu);
+	}
+	rs->halt_poll_ns = elv_halt_poll_next(rs->halt_poll_ns, READ_ONCE(halt_poll_ns), polled,
+					      ktime_to_ns(ktime_sub(ktime_get(), start)));
 	return ELV_RESUME;
 }
 

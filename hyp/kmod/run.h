@@ -69,6 +69,7 @@ struct elv_run_state {
 	u32 vtimer_ppi, ptimer_ppi;	/* KVM_ARM_VCPU_TIMER_CTRL: 27 and 30 */
 	struct hrtimer vt_hrt;		/* virtual timer deadline while blocked */
 	struct hrtimer pt_hrt;		/* physical timer deadline */
+	u32 halt_poll_ns;		/* this vCPU's WFI polling window (halt_poll.h) */
 	/* The vGIC CPU interface as the hardware holds it (vgic_dev.h contract). */
 	struct elv_vgic_cpuif gic;
 };
