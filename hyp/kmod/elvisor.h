@@ -15,6 +15,7 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/fs.h>
 
@@ -51,6 +52,8 @@ struct elv_vcpu {
 	struct elv_vcpu_cfg cfg;
 	struct elv_vcpu_regs regs;
 	struct elv_run_state *rs;		/* KVM_RUN state (run.h) */
+	sigset_t sigset;			/* KVM_SET_SIGNAL_MASK, if sigset_active */
+	bool sigset_active;
 };
 
 /* host.c: what this machine offers, read once at load. */

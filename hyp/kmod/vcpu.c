@@ -190,6 +190,32 @@ static int elv_vcpu_mp_state(struct elv_vcpu *vcpu, unsigned int cmd, void __use
 	return elv_run_set_mp_state(vcpu, mp.mp_state);
 }
 
+/*
+ * KVM_SET_SIGNAL_MASK: the signal mask the thread has while in KVM_RUN
+ * (NULL: its own). SIGKILL and SIGSTOP cannot be blocked.
+ */
+static int elv_vcpu_set_sigmask(struct elv_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_signal_mask __user *um = argp;
+	struct kvm_signal_mask km;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&km, um, sizeof(km)))
+		return -EFAULT;
+	if (km.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, um->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = set;
+	vcpu->sigset_active = true;
+	return 0;
+}
+
 static int elv_vcpu_run(struct elv_vcpu *vcpu, unsigned long arg)
 {
 	int err;
@@ -199,7 +225,15 @@ static int elv_vcpu_run(struct elv_vcpu *vcpu, unsigned long arg)
 	err = elv_vcpu_gate_run(&vcpu->cfg);
 	if (err)
 		return err;
-	return elv_run(vcpu);
+	/* The thread's own mask is kept in real_blocked meanwhile, as upstream. */
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
+	err = elv_run(vcpu);
+	if (vcpu->sigset_active) {
+		sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+		sigemptyset(&current->real_blocked);
+	}
+	return err;
 }
 
 static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
@@ -235,6 +269,9 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		ret = elv_timer_vcpu_attr(vcpu, cmd, argp);
+		break;
+	case KVM_SET_SIGNAL_MASK:
+		ret = elv_vcpu_set_sigmask(vcpu, argp);
 		break;
 	default:
 		ret = -EINVAL;

@@ -764,6 +764,64 @@ static void test_mp_state_psci(struct guest *g)
 	expect_val("psci.affinity_none", psci(g, 0, PSCI_AFFINITY_INFO64, 0x77, 0, 0), (uint64_t)-2);
 }
 
+/* KVM_SET_SIGNAL_MASK with the kernel's 8-byte sigset; NULL clears it. */
+static int set_sigmask(int vcpu, const uint64_t *set)
+{
+	uint8_t buf[sizeof(struct kvm_signal_mask) + sizeof(*set)];
+	struct kvm_signal_mask *m = (struct kvm_signal_mask *)buf;
+
+	if (!set)
+		return xioctl(vcpu, KVM_SET_SIGNAL_MASK, NULL);
+	m->len = sizeof(*set);
+	memcpy(m->sigset, set, sizeof(*set));
+	return xioctl(vcpu, KVM_SET_SIGNAL_MASK, m);
+}
+
+static volatile sig_atomic_t usr1_handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_handled++;
+}
+
+/*
+ * KVM_SET_SIGNAL_MASK: the mask in force during KVM_RUN only. A SIGUSR1
+ * that the thread blocks and has pending does not stop the guest, unless
+ * the run mask unblocks it: then KVM_RUN ends at once with EINTR, and the
+ * thread's own mask is back afterwards (the signal still pending).
+ */
+static void test_signal_mask(struct guest *g)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct timespec now = { 0, 0 };
+	uint8_t bad[sizeof(struct kvm_signal_mask) + 4];
+	sigset_t usr1, old, pending;
+	uint64_t none = 0, x0 = 0;
+
+	((struct kvm_signal_mask *)bad)->len = 4;
+	expect_err("sigmask.bad_len", xioctl(g->vcpu[0], KVM_SET_SIGNAL_MASK, bad), -EINVAL);
+	expect_err("sigmask.clear", set_sigmask(g->vcpu[0], NULL), 0);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	raise(SIGUSR1);
+	expect_val("sigmask.blocked_signal_runs_guest",
+		   guest_call(g, 0, PSCI_FEATURES, PSCI_FEATURES, 0, 0, &x0), GUEST_MMIO_EXIT);
+	expect_err("sigmask.set_empty", set_sigmask(g->vcpu[0], &none), 0);
+	expect_err("sigmask.unblocked_eintr",
+		   guest_call(g, 0, PSCI_FEATURES, PSCI_FEATURES, 0, 0, &x0), -EINTR);
+	expect_val("sigmask.exit_intr", g->run[0]->exit_reason, KVM_EXIT_INTR);
+	sigpending(&pending);
+	expect_val("sigmask.own_mask_restored", sigismember(&pending, SIGUSR1) && !usr1_handled, 1);
+	expect_err("sigmask.clear_again", set_sigmask(g->vcpu[0], NULL), 0);
+	expect_val("sigmask.cleared_runs_guest",
+		   guest_call(g, 0, PSCI_FEATURES, PSCI_FEATURES, 0, 0, &x0), GUEST_MMIO_EXIT);
+	sigtimedwait(&usr1, NULL, &now);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void test_system_suspend(void)
 {
 	struct guest g;
@@ -776,6 +834,7 @@ static void test_system_suspend(void)
 	}
 	test_mp_state_run(&g);
 	test_mp_state_psci(&g);
+	test_signal_mask(&g);
 
 	expect_val("suspend.cap", xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND), 1);
 	expect_val("suspend.cap_vm", xioctl_val(g.vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SYSTEM_SUSPEND), 1);
