@@ -32,7 +32,7 @@ shift
 for f in "$@"; do cp -a "$f" "$work/root/test/"; done
 (cd "$work/root" && find . | cpio -o -H newc --quiet) > "$work/extra.cpio"
 cat "$base" "$work/extra.cpio" > "$work/initrd.cpio"
-append="console=ttyAMA0 panic=-1 rdinit=/init loglevel=4"
+append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
 [ "$backend" = elvisor ] && append="$append kvm-arm.mode=none"
 [ -n "$script_args" ] && append="$append ${script_args% }"
 qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
