@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <asm/neon.h>
@@ -583,8 +584,10 @@ module_param(halt_poll_ns, uint, 0644);
 MODULE_PARM_DESC(halt_poll_ns, "Maximum ns a vCPU polls for a wake-up before sleeping in WFI (0: never)");
 
 /*
- * Poll for a wake-up for up to rs->halt_poll_ns, giving way to anything
- * else this CPU should run. True if one came.
+ * Poll for a wake-up for up to rs->halt_poll_ns, and only while this
+ * vCPU's thread is the one task this CPU has to run: with anything else
+ * runnable here (the other vCPUs, the VMM's I/O threads) the CPU is worth
+ * more to them. True if a wake-up came.
  */
 static bool elv_halt_poll(struct elv_vcpu *vcpu, ktime_t start)
 {
@@ -596,7 +599,7 @@ static bool elv_halt_poll(struct elv_vcpu *vcpu, ktime_t start)
 		if (elv_wfi_wake(vcpu))
 			return true;
 		cpu_relax();
-	} while (!need_resched() && !signal_pending(current) &&
+	} while (single_task_running() && !need_resched() && !signal_pending(current) &&
 		 ktime_before(ktime_get(), stop));
 	return elv_wfi_wake(vcpu);
 }
