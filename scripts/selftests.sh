@@ -78,9 +78,12 @@ list_tests() {
 
 # The in-host scenario reads its expectations from /elvisor/kvm-selftests.
 install_expected() {
-	if [ -f "$expected" ] && ! cmp -s "$expected" "$out/expected.txt"; then
-		cp "$expected" "$out/expected.txt"
-	fi
+	local f
+	for f in "$expected" "$top/tests/selftests/expected.awk"; do
+		if [ -f "$f" ] && ! cmp -s "$f" "$out/${f##*/}"; then
+			cp "$f" "$out/${f##*/}"
+		fi
+	done
 }
 
 build() {

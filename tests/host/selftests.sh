@@ -15,6 +15,7 @@ D=$E/kvm-selftests
 [ -d "$D" ] || D=/test/kvm-selftests
 EXP=/test/expected.txt
 [ -f "$EXP" ] || EXP=$D/expected.txt
+AWKLIB=$D/expected.awk
 [ -f /test/selftests.env ] && . /test/selftests.env
 SELFTESTS=${SELFTESTS:-quick}
 if is_elvisor; then backend=elvisor; else backend=kvm; fi
@@ -60,31 +61,17 @@ kvm_create_max_vcpus memslot_modification_stress_test steal_time kvm_binary_stat
 
 # expect NAME: "PASS|FAIL|SKIP reason..." for this backend, or empty.
 expect() {
-	awk -v n="$1" -v b="$backend" '
+	awk -v n="$1" -v b="$backend" "$(cat "$AWKLIB")"'
 		$1 == n {
 			r = ""; reason = ""
 			for (i = 2; i <= NF; i++) {
-				if ($i ~ /^[a-z]+=(PASS|FAIL|SKIP)(\/(PASS|FAIL|SKIP))*$/) {
+				if (is_result($i)) {
 					split($i, kv, "=")
 					if (kv[1] == b) r = kv[2]
 				} else { reason = reason (reason == "" ? "" : " ") $i }
 			}
 			print r, reason_for(b, reason); exit
 		}
-	# The reason for one backend: "; "-separated parts, each for both
-	# backends or prefixed "kvm:" / "elvisor:".
-	function reason_for(b, reason,   parts, np, i, p, out) {
-		np = split(reason, parts, /; /); out = ""
-		for (i = 1; i <= np; i++) {
-			p = parts[i]
-			if (p ~ /^(kvm|elvisor): /) {
-				if (index(p, b ": ") != 1) continue
-				p = substr(p, length(b) + 3)
-			}
-			out = out (out == "" ? "" : "; ") p
-		}
-		return out
-	}
 	' "$EXP" 2>/dev/null
 }
 

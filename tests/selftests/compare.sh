@@ -37,7 +37,8 @@ for b in kvm elvisor; do
 	[ -s "$tmp/$b" ] || echo "compare: no SELFTEST lines for $b (log: $([ $b = kvm ] && echo "$kvm_log" || echo "$elv_log"))" >&2
 done
 
-awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" '
+awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
+	"$(cat "$top/tests/selftests/expected.awk")"'
 	BEGIN {
 		load("kvm", kvmf); load("elvisor", elvf)
 		nb = split("kvm elvisor", backends, " ")
@@ -46,7 +47,7 @@ awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" '
 	{
 		name = $1; order[++n] = name; reason = ""
 		for (i = 2; i <= NF; i++) {
-			if ($i ~ /^[a-z]+=(PASS|FAIL|SKIP)(\/(PASS|FAIL|SKIP))*$/) { split($i, kv, "="); want[kv[1], name] = kv[2] }
+			if (is_result($i)) { split($i, kv, "="); want[kv[1], name] = kv[2] }
 			else reason = reason (reason == "" ? "" : " ") $i
 		}
 		why[name] = reason
@@ -91,20 +92,6 @@ awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" '
 		close(doc)
 		printf "selftests: %d ok, %d failed, %d skipped\n", good, bad, skipped
 		exit bad ? 1 : 0
-	}
-	# The reason for one backend: "; "-separated parts, each for both
-	# backends or prefixed "kvm:" / "elvisor:".
-	function reason_for(b, reason,   parts, np, i, p, out) {
-		np = split(reason, parts, /; /); out = ""
-		for (i = 1; i <= np; i++) {
-			p = parts[i]
-			if (p ~ /^(kvm|elvisor): /) {
-				if (index(p, b ": ") != 1) continue
-				p = substr(p, length(b) + 3)
-			}
-			out = out (out == "" ? "" : "; ") p
-		}
-		return out
 	}
 	function load(b, file,   l, f, m, i, a) {
 		while ((getline l < file) > 0) {
