@@ -395,6 +395,29 @@ int elv_run_set_mp_state(struct elv_vcpu *vcpu, u32 state)
 	return 0;
 }
 
+/* Exit with KVM_EXIT_SYSTEM_EVENT of @type and no data: returns 0 (to userspace). */
+static int elv_exit_system_event(struct kvm_run *run, u32 type)
+{
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = type;
+	return 0;
+}
+
+/*
+ * Sleep until @wake says so, with hrtimers on the timers' deadlines to
+ * kick us: the WFI sleep, and a SUSPENDED vCPU's. -ERESTARTSYS on a signal.
+ */
+static int elv_block(struct elv_vcpu *vcpu, bool (*wake)(struct elv_vcpu *vcpu))
+{
+	int err;
+
+	elv_timer_block_begin(vcpu);
+	err = wait_event_interruptible(vcpu->rs->wq, wake(vcpu));
+	elv_timer_block_end(vcpu);
+	return err;
+}
+
 /* A suspended vCPU wakes for what ends a WFI, but a kick alone is not it. */
 static bool elv_suspend_wake(struct elv_vcpu *vcpu)
 {
@@ -409,23 +432,11 @@ static bool elv_suspend_wake(struct elv_vcpu *vcpu)
  */
 static int elv_suspended(struct elv_vcpu *vcpu)
 {
-	struct elv_run_state *rs = vcpu->rs;
-	struct kvm_run *run = vcpu->run;
-	int err = 0;
-
-	if (!elv_suspend_wake(vcpu)) {
-		elv_timer_block_begin(vcpu);
-		err = wait_event_interruptible(rs->wq, elv_suspend_wake(vcpu));
-		elv_timer_block_end(vcpu);
-	}
-	if (err)
+	if (!elv_suspend_wake(vcpu) && elv_block(vcpu, elv_suspend_wake))
 		return -EINTR;
-	if (READ_ONCE(rs->mp_state) != ELV_MP_STATE_SUSPENDED)
+	if (READ_ONCE(vcpu->rs->mp_state) != ELV_MP_STATE_SUSPENDED)
 		return ELV_RESUME;
-	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
-	memset(&run->system_event, 0, sizeof(run->system_event));
-	run->system_event.type = ELV_SYSTEM_EVENT_WAKEUP;
-	return 0;
+	return elv_exit_system_event(vcpu->run, ELV_SYSTEM_EVENT_WAKEUP);
 }
 
 /*
@@ -464,22 +475,9 @@ static int elv_system_event(struct elv_vcpu *vcpu, const struct elv_hcall_res *r
 {
 	struct kvm_run *run = vcpu->run;
 
-	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
-	memset(&run->system_event, 0, sizeof(run->system_event));
-	run->system_event.type = r->event;
+	elv_exit_system_event(run, r->event);
 	run->system_event.ndata = 1;
 	run->system_event.data[0] = r->flags;
-	return 0;
-}
-
-/* PSCI SYSTEM_SUSPEND: userspace carries it out and reads the call from x0..x3. */
-static int elv_system_suspend(struct elv_vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
-	memset(&run->system_event, 0, sizeof(run->system_event));
-	run->system_event.type = ELV_SYSTEM_EVENT_SUSPEND;
 	return 0;
 }
 
@@ -541,12 +539,9 @@ static int elv_handle_hcall(struct elv_vcpu *vcpu)
 		elv_stop_all(vm);
 		return elv_system_event(vcpu, &r);
 	case ELV_HC_SYSTEM_SUSPEND:
-		if (!READ_ONCE(vm->system_suspend)) {	/* cannot happen: ctx said enabled */
-			rs->sw.ctx.x[0] = ELV_PSCI_RET_NOT_SUPPORTED;
-			return ELV_RESUME;
-		}
+		/* Userspace carries it out and reads the call from x0..x3. */
 		memcpy(rs->sw.ctx.x, r.x, sizeof(r.x));
-		return elv_system_suspend(vcpu);
+		return elv_exit_system_event(vcpu->run, r.event);
 	case ELV_HC_CPU_ON:
 		rs->sw.ctx.x[0] = elv_psci_cpu_on(vcpu, &r);
 		return ELV_RESUME;
@@ -623,11 +618,8 @@ static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 		return ELV_RESUME;
 	start = ktime_get();
 	polled = elv_halt_poll(vcpu, start);
-	if (!polled) {
-		elv_timer_block_begin(vcpu);
-		wait_event_interruptible(rs->wq, elv_wfi_wake(vcpu));
-		elv_timer_block_end(vcpu);
-	}
+	if (!polled)
+		elv_block(vcpu, elv_wfi_wake);	/* a signal: the loop sees it */
 	rs->halt_poll_ns = elv_halt_poll_next(rs->halt_poll_ns, READ_ONCE(halt_poll_ns), polled,
 					      ktime_to_ns(ktime_sub(ktime_get(), start)));
 	return ELV_RESUME;
