@@ -6,7 +6,8 @@
 # --backend kvm (default): the host kernel's own KVM, the reference.
 # --backend elvisor: host booted with kvm-arm.mode=none, where elvisor.ko
 # can own EL2; the script loads the module itself.
-# A script may add host kernel arguments with a line "# host-cmdline: ARGS".
+# A script may add host kernel arguments with a line "# host-cmdline: ARGS"
+# (any backend) or "# host-cmdline elvisor: ARGS" (that backend only).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 backend=kvm timeout=600 log=/dev/null interactive=
@@ -23,7 +24,7 @@ done
 read -r abi _ < "$top/cache/current-abi"
 base=$top/build/host-image/$abi/base.cpio
 [ -f "$base" ] || { echo "host-run: $base missing (run make host-image)" >&2; exit 2; }
-script_args=$(sed -n 's/^# host-cmdline: //p' "$1" | tr '\n' ' ')
+script_args=$(sed -n -e 's/^# host-cmdline: //p' -e "s/^# host-cmdline $backend: //p" "$1" | tr '\n' ' ')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/test"

@@ -5,12 +5,8 @@
 # "ELV-REPORT nprocs=" line is passed through to show both came online.
 . ./lib.sh
 VCPUS=${BENCH_VCPUS:-2}
-is_elvisor && { insmod $E/elvisor.ko || { echo "BENCH-ERROR insmod: $(dmesg | tail -n 3)"; exit 1; }; }
+bench_backend_up
 echo "BENCH vcpus $VCPUS"
-# stdin: a FIFO held open read-write, never readable (see bench-irq.sh).
-mkfifo /tmp/bench-stdin && exec 3<>/tmp/bench-stdin
 BOOTBENCH_ECHO="ELV-REPORT nprocs=" \
-	$E/bootbench 5 ELV-GUEST-INIT $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c $VCPUS -p quiet <&3 3<&-
-if dmesg | grep -qE "WARNING|BUG|Oops|Call trace"; then
-	echo "BENCH-ERROR kernel log: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -n 3)"
-fi
+	$E/bootbench 5 ELV-GUEST-INIT $E/elvisor run -k $KERNEL -i $INITRD -m 256 -c $VCPUS -p quiet < /dev/null
+bench_kernel_log_check

@@ -1,6 +1,6 @@
 # make bench (issue 5): HVC and MMIO-exit round trips on this host's backend.
 . ./lib.sh
-is_elvisor && { insmod $E/elvisor.ko || { echo "BENCH-ERROR insmod"; exit 1; }; }
+bench_backend_up
 for i in 1 2 3; do
 	timeout 120 $E/elvisor run --irqchip=none -m 64 -k $E/bm-bench.bin > /tmp/b.out 2>&1 < /dev/null
 	for k in hvc_ns mmio_ns; do

@@ -3,15 +3,9 @@
 # medians: SGI round trip between the vCPUs, virtual and physical timer
 # latency (WFI wake-up to acknowledge); printed as "BENCH key ns".
 . ./lib.sh
-is_elvisor && { insmod $E/elvisor.ko || { echo "BENCH-ERROR insmod: $(dmesg | tail -n 3)"; exit 1; }; }
+bench_backend_up
 BM=$E/bm-irqbench.bin
 [ -f ./bm-irqbench.bin ] && BM=./bm-irqbench.bin	# a payload handed to host-run.sh
-
-# stdin is a FIFO held open read-write: never readable, never at EOF, like
-# a terminal nobody types on. With < /dev/null the VMM's main loop sees
-# POLLIN at EOF on every poll and spins on read(), and that busy thread
-# changes the numbers (it keeps the host CPUs from idling).
-mkfifo /tmp/bench-stdin && exec 3<>/tmp/bench-stdin
 
 bm_val() { # KEY: the payload's "BM KEY=0x..." as a decimal number
 	v=$(sed -n "s/^BM $1=0x\([0-9a-f]*\).*/\1/p" /tmp/irq.out | tr -d '\r' | head -n 1)
@@ -20,7 +14,7 @@ bm_val() { # KEY: the payload's "BM KEY=0x..." as a decimal number
 
 # irqbench NAME [PREFIX]: one run of the payload; 0 if it completed cleanly.
 irqbench() {
-	timeout 300 $2 $E/elvisor run -c 2 -m 64 -k $BM > /tmp/irq.out 2>&1 <&3 3<&-
+	timeout 300 $2 $E/elvisor run -c 2 -m 64 -k $BM > /tmp/irq.out 2>&1 < /dev/null
 	rc=$?
 	err=$(sed -n 's/^BM irqbench_error=//p' /tmp/irq.out | tr -d '\r')
 	if [ $rc != 0 ] || [ -n "$err" ] || ! grep -q '^BM-END' /tmp/irq.out; then
@@ -46,6 +40,4 @@ for i in 1 2 3; do
 	irqbench "run $i on one host CPU" "taskset 1" || continue
 	echo "BENCH ipi_1cpu_ns $(bm_val ipi_rtt_ns_median)"
 done
-if dmesg | grep -qE "WARNING|BUG|Oops|Call trace"; then
-	echo "BENCH-ERROR kernel log: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -n 3)"
-fi
+bench_kernel_log_check

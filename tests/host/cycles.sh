@@ -1,4 +1,4 @@
-# host-cmdline: slub_debug=U
+# host-cmdline elvisor: slub_debug=U
 # Issue 7: 100 boot/power-off cycles of a 2-vCPU Linux guest, with no host
 # warning and no leak. Two streams of guests run side by side (so the module
 # also sees VMs created and destroyed concurrently); every guest must reach
@@ -14,11 +14,6 @@
 CYCLES=${CYCLES:-100}
 STREAMS=2
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
-
-meminfo() {
-	sync; echo 3 > /proc/sys/vm/drop_caches
-	awk '/^'"$1"':/ { print $2 }' /proc/meminfo
-}
 
 # stream ID COUNT: COUNT guests one after another; one line per guest.
 stream() {
@@ -39,7 +34,7 @@ backend_up
 boot_guest warm1 -c 2 -m 128
 boot_guest warm2 -c 2 -m 128
 module_objects > /tmp/objects.before
-slab0=$(meminfo Slab) free0=$(meminfo MemFree)
+slab0=$(meminfo_kb Slab) free0=$(meminfo_kb MemFree)
 start=$(cut -d' ' -f1 /proc/uptime)
 s=1
 while [ $s -le $STREAMS ]; do
@@ -49,7 +44,7 @@ done
 wait
 end=$(cut -d' ' -f1 /proc/uptime)
 module_objects > /tmp/objects.after
-slab1=$(meminfo Slab) free1=$(meminfo MemFree)
+slab1=$(meminfo_kb Slab) free1=$(meminfo_kb MemFree)
 
 cat /tmp/cycles.* > /tmp/cycles.all
 total=$(wc -l < /tmp/cycles.all)

@@ -81,7 +81,7 @@ expect_error() {
 	fi
 }
 
-# Leak accounting for elvisor.ko (needs "# host-cmdline: slub_debug=U" in
+# Leak accounting for elvisor.ko (needs "# host-cmdline elvisor: slub_debug=U" in
 # the scenario, so each live slab object records its allocation stack):
 # module_objects prints the live objects allocated from elvisor.ko code, one
 # "cache function count" line per cache and first elvisor.ko frame, and its
@@ -100,11 +100,29 @@ module_objects() {
 	grep '\[elvisor\]' /proc/vmallocinfo | awk '{ sub(/\+.*/, "", $3); k["vmalloc " $3]++ }
 		END { for (s in k) print s, k[s] }' | sort
 }
+# meminfo_kb FIELD: a /proc/meminfo field (kB) after dropping the caches.
+meminfo_kb() {
+	sync; echo 3 > /proc/sys/vm/drop_caches
+	awk '/^'"$1"':/ { print $2 }' /proc/meminfo
+}
+
 # module_objects_changed BEFORE AFTER: "cache function: n -> m" per change.
 module_objects_changed() {
 	awk 'FNR == NR { b[$1 " " $2] = $3; next }
 		{ k = $1 " " $2; if (b[k] != $3) print k ": " (b[k] + 0) " -> " $3; delete b[k] }
 		END { for (k in b) print k ": " b[k] " -> 0" }' "$1" "$2"
+}
+
+# Benchmarks print BENCH lines, not ok/FAIL: load elvisor.ko on its host or
+# say why not and stop; afterwards, report a kernel warning if there was one.
+bench_backend_up() {
+	is_elvisor || return 0
+	insmod $E/elvisor.ko || { echo "BENCH-ERROR insmod: $(dmesg | tail -n 3)"; exit 1; }
+}
+bench_kernel_log_check() {
+	if dmesg | grep -qE "WARNING|BUG|Oops|Call trace"; then
+		echo "BENCH-ERROR kernel log: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -n 3)"
+	fi
 }
 
 # The backend this host was booted for: elvisor.ko under kvm-arm.mode=none,

@@ -1,4 +1,4 @@
-# host-cmdline: slub_debug=U
+# host-cmdline elvisor: slub_debug=U
 # In-host script (busybox sh) for scripts/host-run.sh: api-stress against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
 # host's KVM), then checks the kernel log, slab/free memory before and after,
@@ -9,7 +9,6 @@
 . ./lib.sh
 pass=0 fail=0
 check() { if [ "$2" = 0 ]; then echo "ok $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
-mem() { sync; echo 3 > /proc/sys/vm/drop_caches; awk '/^'"$1"':/ { print $2 }' /proc/meminfo; }
 elv=0
 if grep -q kvm-arm.mode=none /proc/cmdline; then
 	elv=1
@@ -22,9 +21,9 @@ if [ $elv = 1 ]; then
 	# Without slub_debug=U there is nothing to count: say so, never pass.
 	[ -d /sys/kernel/debug/slab ]; check stress.alloc_traces_available $?
 fi
-slab0=$(mem Slab) free0=$(mem MemFree)
+slab0=$(meminfo_kb Slab) free0=$(meminfo_kb MemFree)
 timeout 600 /elvisor/api-stress ${STRESS_ARGS:--n 1000 -r 20000}; check stress.run $?
-slab1=$(mem Slab) free1=$(mem MemFree)
+slab1=$(meminfo_kb Slab) free1=$(meminfo_kb MemFree)
 echo "# Slab ${slab0} -> ${slab1} kB, MemFree ${free0} -> ${free1} kB"
 if [ $elv = 1 ]; then
 	module_objects > /tmp/objects.after
