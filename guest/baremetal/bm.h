@@ -84,7 +84,11 @@ static inline u64 bm_r64(u64 a)
 	return v;
 }
 
-#define bm_read_sysreg(r) ({ u64 __v; asm volatile("mrs %0, " #r : "=r"(__v)); __v; })
+/* By name or S3_x_Cx_Cx_x encoding; @r may itself be a macro naming one. */
+#define __bm_read_sysreg(r) ({ u64 __v; asm volatile("mrs %0, " #r : "=r"(__v)); __v; })
+#define bm_read_sysreg(r) __bm_read_sysreg(r)
+#define __bm_write_sysreg(r, v) asm volatile("msr " #r ", %0" :: "r"((u64)(v)) : "memory")
+#define bm_write_sysreg(r, v) __bm_write_sysreg(r, v)
 
 void bm_main(void);
 void bm_secondary_main(u64 ctx);

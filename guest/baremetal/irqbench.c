@@ -54,11 +54,6 @@
 #define WATCHDOG_S		60	/* per phase; TCG is slow, but not that slow */
 #define SPIN_MS			5000	/* bound of a polled wait */
 
-/* Two levels, so that the register names below expand before "#r". */
-#define __write_sysreg(r, v)	asm volatile("msr " #r ", %0" :: "r"((u64)(v)) : "memory")
-#define write_sysreg(r, v)	__write_sysreg(r, v)
-#define read_sysreg(r)		bm_read_sysreg(r)
-
 /* GICv3 CPU interface registers, by encoding: any assembler takes these. */
 #define ICC_PMR_EL1		s3_0_c4_c6_0
 #define ICC_IAR1_EL1		s3_0_c12_c12_0
@@ -97,17 +92,17 @@ static inline void isb(void)
 static u64 timer_count(int ppi)
 {
 	isb();
-	return ppi == PPI_VTIMER ? read_sysreg(cntvct_el0) : read_sysreg(cntpct_el0);
+	return ppi == PPI_VTIMER ? bm_read_sysreg(cntvct_el0) : bm_read_sysreg(cntpct_el0);
 }
 
 static void timer_arm(int ppi, u64 cval)
 {
 	if (ppi == PPI_VTIMER) {
-		write_sysreg(cntv_cval_el0, cval);
-		write_sysreg(cntv_ctl_el0, TIMER_CTL_ENABLE);
+		bm_write_sysreg(cntv_cval_el0, cval);
+		bm_write_sysreg(cntv_ctl_el0, TIMER_CTL_ENABLE);
 	} else {
-		write_sysreg(cntp_cval_el0, cval);
-		write_sysreg(cntp_ctl_el0, TIMER_CTL_ENABLE);
+		bm_write_sysreg(cntp_cval_el0, cval);
+		bm_write_sysreg(cntp_ctl_el0, TIMER_CTL_ENABLE);
 	}
 	isb();
 }
@@ -115,20 +110,20 @@ static void timer_arm(int ppi, u64 cval)
 static void timer_stop(int ppi)
 {
 	if (ppi == PPI_VTIMER)
-		write_sysreg(cntv_ctl_el0, 0);
+		bm_write_sysreg(cntv_ctl_el0, 0);
 	else
-		write_sysreg(cntp_ctl_el0, 0);
+		bm_write_sysreg(cntp_ctl_el0, 0);
 	isb();
 }
 
 static u64 timer_ctl(int ppi)
 {
-	return ppi == PPI_VTIMER ? read_sysreg(cntv_ctl_el0) : read_sysreg(cntp_ctl_el0);
+	return ppi == PPI_VTIMER ? bm_read_sysreg(cntv_ctl_el0) : bm_read_sysreg(cntp_ctl_el0);
 }
 
 static u64 freq(void)
 {
-	return read_sysreg(cntfrq_el0);
+	return bm_read_sysreg(cntfrq_el0);
 }
 
 /* In two parts, so that a long total cannot overflow 64 bits. */
@@ -210,29 +205,29 @@ static void gic_redist_init(int cpu, u32 mask)
 static void gic_cpuif_init(void)
 {
 	asm volatile("msr daifset, #2" ::: "memory");
-	write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | ICC_SRE_SRE);
+	bm_write_sysreg(ICC_SRE_EL1, bm_read_sysreg(ICC_SRE_EL1) | ICC_SRE_SRE);
 	isb();
-	if (!(read_sysreg(ICC_SRE_EL1) & ICC_SRE_SRE)) {
-		set_error("icc_sre", read_sysreg(ICC_SRE_EL1));
+	if (!(bm_read_sysreg(ICC_SRE_EL1) & ICC_SRE_SRE)) {
+		set_error("icc_sre", bm_read_sysreg(ICC_SRE_EL1));
 		return;
 	}
 	/* EOImode 0: one EOIR write both drops the priority and deactivates. */
-	write_sysreg(ICC_CTLR_EL1, read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE);
-	write_sysreg(ICC_PMR_EL1, 0xff);
-	write_sysreg(ICC_IGRPEN1_EL1, 1);
+	bm_write_sysreg(ICC_CTLR_EL1, bm_read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE);
+	bm_write_sysreg(ICC_PMR_EL1, 0xff);
+	bm_write_sysreg(ICC_IGRPEN1_EL1, 1);
 	isb();
-	if (read_sysreg(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE)
-		set_error("icc_eoimode", read_sysreg(ICC_CTLR_EL1));
+	if (bm_read_sysreg(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE)
+		set_error("icc_eoimode", bm_read_sysreg(ICC_CTLR_EL1));
 }
 
 static u64 gic_ack(void)
 {
-	return read_sysreg(ICC_IAR1_EL1) & INTID_MASK;
+	return bm_read_sysreg(ICC_IAR1_EL1) & INTID_MASK;
 }
 
 static void gic_eoi(u64 intid)
 {
-	write_sysreg(ICC_EOIR1_EL1, intid);
+	bm_write_sysreg(ICC_EOIR1_EL1, intid);
 	isb();
 }
 
@@ -240,7 +235,7 @@ static void gic_send_sgi(int intid, int cpu)
 {
 	/* Affinity routing: Aff3.Aff2.Aff1 = 0, target list bit = Aff0. */
 	asm volatile("dsb ish" ::: "memory");
-	write_sysreg(ICC_SGI1R_EL1, ((u64)intid << 24) | (1UL << cpu));
+	bm_write_sysreg(ICC_SGI1R_EL1, ((u64)intid << 24) | (1UL << cpu));
 	isb();
 }
 
