@@ -38,6 +38,12 @@ default_groups=(
 groups=("${@:-${default_groups[@]}}")
 [ $# -gt 0 ] && groups=("$@")
 
+# One boot of the emulated host for the current group ($backend, $script).
+run_group() {
+	"$top/scripts/host-run.sh" --backend "$backend" --timeout 1200 --log "$log" \
+		"$top/tests/host/$script" "${extra[@]}" 2>&1
+}
+
 passed=0 failed=0 skipped=0 retried=0
 for g in "${groups[@]}"; do
 	backend=${g%%:*} script=${g#*:}
@@ -46,9 +52,7 @@ for g in "${groups[@]}"; do
 	start=$(date +%s)
 	extra=("$top/tests/host/lib.sh")
 	[ -d "$top/tests/host/files" ] && extra+=("$top/tests/host/files")
-	out=$("$top/scripts/host-run.sh" --backend "$backend" --timeout 1200 --log "$log" \
-		"$top/tests/host/$script" "${extra[@]}" 2>&1)
-	status=$?
+	out=$(run_group); status=$?
 	# The reference is Debian's own KVM under QEMU TCG; it has been seen to
 	# oops once in many runs (a guest's pointer-authentication keys left
 	# in place after __kvm_vcpu_run). Such a crash of the reference host
@@ -58,9 +62,7 @@ for g in "${groups[@]}"; do
 		cp "$log" "${log%.log}.crash.log"
 		echo "[$backend] NOTE $script: the reference host kernel crashed ($(grep -m1 -o 'Internal error: Oops[^[]*\|Kernel panic.*' "$log" | tr -d '\r')); log kept in ${log%.log}.crash.log; retrying the group once"
 		retried=$((retried + 1))
-		out=$("$top/scripts/host-run.sh" --backend "$backend" --timeout 1200 --log "$log" \
-			"$top/tests/host/$script" "${extra[@]}" 2>&1)
-		status=$?
+		out=$(run_group); status=$?
 	fi
 	# Result lines, and the context blocks scenarios print for failures.
 	printf '%s\n' "$out" | awk -v b="[$backend] " '
