@@ -5,8 +5,11 @@ TOP := $(CURDIR)
 CACHE := $(TOP)/cache
 BUILD := $(TOP)/build
 CROSS := aarch64-linux-gnu-
+# The emulated host boots Debian's 6.1 (cache/current-abi, also the guests'
+# kernel) or 6.12 (cache/current-abi-6.12); both ABIs are resolved by deps.
 ABI = $(shell cut -d' ' -f1 $(CACHE)/current-abi 2>/dev/null)
-KDIR = $(CACHE)/kernel/$(ABI)/headers
+ABI_612 = $(shell cut -d' ' -f1 $(CACHE)/current-abi-6.12 2>/dev/null)
+HOST_ABIS = $(ABI) $(ABI_612)
 ARM_USR := $(CACHE)/arm64-userland/root
 TOML_TEST := $(TOP)/tests/toml/suite
 
@@ -55,13 +58,9 @@ $(BUILD)/host/obj/%.o: %.c
 	@echo "  CC      $< (host)"
 	@gcc $(HOST_CFLAGS) -c -o $@ $<
 
-# The kernel module, built against the headers of the ABI resolved by deps.
+# The kernel module, one per host kernel ABI (build/kernel/<abi>/).
 module: $(CACHE)/current-abi
-	@if [ -f hyp/Kbuild ]; then \
-		$(MAKE) -s -C $(KDIR) M=$(TOP)/hyp ARCH=arm64 CROSS_COMPILE=$(CROSS) modules && \
-		mkdir -p $(BUILD)/aarch64 && cp hyp/elvisor.ko $(BUILD)/aarch64/elvisor.ko && \
-		echo "$(ABI)" > $(BUILD)/aarch64/elvisor.ko.abi; \
-	fi
+	@for abi in $(HOST_ABIS); do scripts/host-kernel.sh $$abi || exit 1; done
 
 # Guest side: the test init (static arm64) packed with busybox.
 guest: $(BUILD)/aarch64/guest-initramfs.cpio $(BUILD)/aarch64/runas-nobody $(BUILD)/aarch64/bootbench $(BUILD)/aarch64/hoststate baremetal
@@ -76,7 +75,7 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
-	$(BUILD)/aarch64/vgic-test
+	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
@@ -85,6 +84,10 @@ $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
 $(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h tests/host/tools/check_report.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+
+$(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
@@ -144,12 +147,12 @@ $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
 	@gcc -o $@ $^ -lcriterion -lfdt -lz
 
-# The emulated host's initramfs, keyed by the kernel ABI.
-HOST_IMAGE = $(BUILD)/host-image/$(ABI)/base.cpio
+# The emulated host's initramfs, one per host kernel ABI.
 host-image: all
-	@mkdir -p $(dir $(HOST_IMAGE))
-	@echo "  IMAGE   $(HOST_IMAGE)"
-	@scripts/host-image.sh $(HOST_IMAGE)
+	@for abi in $(HOST_ABIS); do \
+		echo "  IMAGE   build/host-image/$$abi/base.cpio"; \
+		scripts/host-image.sh $$abi || exit 1; \
+	done
 
 unit: host-tools
 	$(BUILD)/host/unit-tests --jobs 2
@@ -178,8 +181,6 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD)
-	@if [ -f hyp/Kbuild ] && [ -d "$(KDIR)" ]; then \
-		$(MAKE) -s -C $(KDIR) M=$(TOP)/hyp ARCH=arm64 CROSS_COMPILE=$(CROSS) clean; fi
 
 # Fuzzing targets (make fuzz) live with the fuzzers.
 -include tests/fuzz/fuzz.mk

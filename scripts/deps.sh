@@ -18,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 HOST_PKGS="make gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
  zlib1g-dev:arm64 libseccomp-dev:arm64 libcriterion-dev libfdt-dev \
  zlib1g-dev libseccomp-dev device-tree-compiler qemu-system-arm cpio \
- bc flex bison libssl-dev kmod xz-utils file clang libclang-rt-14-dev rsync"
+ bc flex bison libssl-dev kmod xz-utils file clang libclang-rt-14-dev rsync dwarves"
 
 apt_setup() {
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -37,12 +37,18 @@ apt_setup() {
 	fi
 }
 
-# Echo "<abi> <version>", e.g. "6.1.0-56 6.1.192-2".
-resolve_abi() {
+# The kernel series the emulated host boots, each with the meta package
+# that names its current ABI. 6.1 is the default host (cache/current-abi);
+# 6.12 is the reference for writable ID registers (cache/current-abi-6.12).
+SERIES="6.1:linux-image-arm64 6.12:linux-image-6.12-arm64"
+
+# Echo "<abi> <version>" for a meta package, e.g. "6.1.0-57 6.1.192-3" or
+# "6.12.117+deb12 6.12.117-1~deb12u1".
+resolve_abi() { # meta
 	local dep ver
-	dep=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+	dep=$(apt-cache depends "$1:arm64" 2>/dev/null |
 	      sed -n 's/.*Depends: linux-image-\(.*\)-arm64:arm64/\1/p' | head -n1)
-	[ -n "$dep" ] || { log "cannot resolve the kernel ABI from linux-image-arm64:arm64"; exit 1; }
+	[ -n "$dep" ] || { log "cannot resolve the kernel ABI from $1:arm64"; exit 1; }
 	ver=$(apt-cache policy "linux-image-$dep-arm64-unsigned:arm64" |
 	      sed -n 's/^  Candidate: //p')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
@@ -56,12 +62,21 @@ download() { # dir pkg...
 	(cd "$dir" && apt-get download -q "$@" >/dev/null)
 }
 
+# The amd64 kbuild package the arm64 headers depend on: linux-kbuild-6.1
+# (one per series) or linux-kbuild-6.12.117+deb12 (one per ABI).
+kbuild_pkg() { # abi
+	apt-cache depends "linux-headers-$1-arm64:arm64" 2>/dev/null |
+		sed -n 's/^  Depends: \(linux-kbuild-[^:]*\).*/\1/p' | head -n1
+}
+
 fetch_kernel() {
-	local abi=$1 ver=$2 kdir=$cache/kernel/$abi
+	local abi=$1 ver=$2 kdir=$cache/kernel/$abi kbuild
 	if [ -f "$kdir/.complete" ] && [ "$(cat "$kdir/.complete")" = "$ver" ]; then
 		log "kernel $abi ($ver) cached"
 		return
 	fi
+	kbuild=$(kbuild_pkg "$abi")
+	[ -n "$kbuild" ] || { log "no kbuild package for linux-headers-$abi-arm64"; exit 1; }
 	log "fetching kernel $abi ($ver)"
 	rm -rf "$kdir"
 	mkdir -p "$kdir/root"
@@ -69,16 +84,17 @@ fetch_kernel() {
 		"linux-image-$abi-arm64-unsigned:arm64=$ver" \
 		"linux-headers-$abi-arm64:arm64=$ver" \
 		"linux-headers-$abi-common:all=$ver" \
-		"linux-kbuild-6.1:amd64=$ver"
+		"$kbuild:amd64=$ver"
 	for d in "$kdir"/debs/*.deb; do dpkg -x "$d" "$kdir/root"; done
 	# The arch headers' Makefile includes the common dir by absolute path.
-	local hdr=$kdir/root/usr/src/linux-headers-$abi-arm64
+	local hdr=$kdir/root/usr/src/linux-headers-$abi-arm64 l target
 	sed -i "s|/usr/src/linux-headers-$abi-common|$kdir/root/usr/src/linux-headers-$abi-common|g" \
 		"$hdr/Makefile"
-	# The kbuild tools (fixdep, modpost) are symlinked to /usr/lib/linux-kbuild-6.1.
+	# The kbuild tools (fixdep, modpost) are symlinked to /usr/lib/linux-kbuild-*.
 	for l in scripts tools; do
 		[ -L "$hdr/$l" ] || continue
-		ln -sfn "$kdir/root/usr/lib/linux-kbuild-6.1/$l" "$hdr/$l"
+		target=$(readlink "$hdr/$l")
+		case $target in /*) ln -sfn "$kdir/root$target" "$hdr/$l" ;; esac
 	done
 	ln -sfn "root/boot/vmlinuz-$abi-arm64" "$kdir/Image"
 	ln -sfn "root/usr/src/linux-headers-$abi-arm64" "$kdir/headers"
@@ -100,18 +116,26 @@ fetch_userland() { # arm64 busybox and libfdt, unpacked (not installed over the 
 }
 
 apt_setup
-read -r abi ver < <(resolve_abi)
-fetch_kernel "$abi" "$ver"
 fetch_userland
-# Written only when it changes, so make rebuilds what depends on the ABI
-# exactly when the ABI moves.
-new="$abi $ver"
-if [ "$(cat "$cache/current-abi" 2>/dev/null)" != "$new" ]; then
-	echo "$new" > "$cache/current-abi"
-	log "kernel ABI is now $new"
-fi
+keep=
+for entry in $SERIES; do
+	series=${entry%%:*} meta=${entry#*:}
+	read -r abi ver < <(resolve_abi "$meta")
+	fetch_kernel "$abi" "$ver"
+	keep="$keep $abi"
+	# Written only when it changes, so make rebuilds what depends on the
+	# ABI exactly when the ABI moves.
+	f=$cache/current-abi
+	[ "$series" = 6.1 ] || f=$cache/current-abi-$series
+	new="$abi $ver"
+	if [ "$(cat "$f" 2>/dev/null)" != "$new" ]; then
+		echo "$new" > "$f"
+		log "kernel $series ABI is now $new"
+	fi
+	log "ready: kernel $series: $abi ($ver)"
+done
 # Drop kernels whose ABI the archive no longer offers.
 for k in "$cache"/kernel/*; do
-	[ -d "$k" ] && [ "$(basename "$k")" != "$abi" ] && { log "removing stale $k"; rm -rf "$k"; }
+	[ -d "$k" ] || continue
+	case " $keep " in *" $(basename "$k") "*) ;; *) log "removing stale $k"; rm -rf "$k" ;; esac
 done
-log "ready: kernel $abi ($ver)"

@@ -29,14 +29,6 @@ for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk net/core/failover \
 	fi
 	echo "$name" >> "$stage/lib/modules/elv/order"
 done
-# The emulated host needs tun for the virtio-net tests; it goes next to
-# the guest image, into build/aarch64 (the host's /elvisor).
-mkdir -p "$(dirname "$out")/host-modules"
-if [ -f "$kmods/drivers/net/tun.ko.xz" ]; then
-	xz -dc "$kmods/drivers/net/tun.ko.xz" > "$(dirname "$out")/host-modules/tun.ko"
-else
-	cp "$kmods/drivers/net/tun.ko" "$(dirname "$out")/host-modules/tun.ko"
-fi
 chmod +x "$stage/init"
 (cd "$stage" && find . | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

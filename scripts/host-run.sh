@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
 # Boot the emulated arm64 host (QEMU, TCG, EL2 + VHE) and run a script in it.
-#   host-run.sh [--backend kvm|elvisor] [--timeout SEC] [--log FILE] [--interactive] SCRIPT [FILE...]
+#   host-run.sh [--host HOST] [--timeout SEC] [--log FILE] [--interactive] SCRIPT [FILE...]
 # SCRIPT becomes /test/run.sh; extra FILEs are copied to /test/. The host's
 # console goes to stdout (and --log); the exit status is the script's.
-# --backend kvm (default): the host kernel's own KVM, the reference.
-# --backend elvisor: host booted with kvm-arm.mode=none, where elvisor.ko
-# can own EL2; the script loads the module itself.
+# HOST is BACKEND-SERIES:
+#   kvm-6.1 (default), kvm-6.12: the host kernel's own KVM, the references
+#   elvisor-6.1, elvisor-6.12: the host booted with kvm-arm.mode=none, where
+#     elvisor.ko (built for that kernel) can own EL2; the script loads it.
+# --backend kvm|elvisor is HOST kvm-6.1|elvisor-6.1.
 # A script may add host kernel arguments with a line "# host-cmdline: ARGS"
 # (any backend) or "# host-cmdline elvisor: ARGS" (that backend only).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-backend=kvm timeout=600 log=/dev/null interactive=
+host=kvm-6.1 timeout=600 log=/dev/null interactive=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--backend) backend=$2; shift 2 ;;
+	--host) host=$2; shift 2 ;;
+	--backend) host=$2-6.1; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: $0 [--backend kvm|elvisor] [--timeout SEC] SCRIPT [FILE...]" >&2; exit 2; }
-read -r abi _ < "$top/cache/current-abi"
+[ $# -ge 1 ] || { echo "usage: $0 [--host kvm|elvisor-6.1|6.12] [--timeout SEC] SCRIPT [FILE...]" >&2; exit 2; }
+backend=${host%%-*} series=${host#*-}
+case $backend:$series in
+kvm:6.1 | elvisor:6.1) abi_file=$top/cache/current-abi ;;
+kvm:6.12 | elvisor:6.12) abi_file=$top/cache/current-abi-$series ;;
+*) echo "host-run: unknown host $host (kvm-6.1, kvm-6.12, elvisor-6.1, elvisor-6.12)" >&2; exit 2 ;;
+esac
+read -r abi _ < "$abi_file"
 base=$top/build/host-image/$abi/base.cpio
 [ -f "$base" ] || { echo "host-run: $base missing (run make host-image)" >&2; exit 2; }
 script_args=$(sed -n -e 's/^# host-cmdline: //p' -e "s/^# host-cmdline $backend: //p" "$1" | tr '\n' ' ')

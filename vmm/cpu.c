@@ -217,7 +217,7 @@ int cpu__fetch_id_masks(struct vm *vm, char *err, unsigned long errlen)
 {
 	struct reg_mask_range range = {
 		.addr = (uint64_t)(unsigned long)vm->id_masks,
-		.range = ARM64_FEATURE_ID_RANGE_IDREGS,
+		.range = KVM_ARM_FEATURE_ID_RANGE,
 	};
 
 	if (vm->id_masks_valid || !vm->caps.reg_masks)

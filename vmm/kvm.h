@@ -12,7 +12,7 @@
 #define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
 #endif
 #ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
-#define ARM64_FEATURE_ID_RANGE_IDREGS	(1U << 0)
+#define KVM_ARM_FEATURE_ID_RANGE	(1U << 0)
 struct reg_mask_range {
 	__u64 addr;
 	__u32 range;

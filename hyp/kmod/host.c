@@ -5,7 +5,10 @@
  * pointer authentication, speculation state, IPA limit.
  */
 #include <linux/irqflags.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
 #include <linux/preempt.h>
 #include <asm/cpufeature.h>
 #include <asm/cputype.h>
@@ -63,29 +66,50 @@ static u64 elv_rdvl(void)
 }
 
 /*
- * The vector lengths this CPU implements: set ZCR_EL2.LEN to each candidate
+ * The vector lengths one CPU implements: set ZCR_EL2.LEN to each candidate
  * (the ZCR_EL1 encoding reaches ZCR_EL2 under VHE) and read back the length
- * the hardware grants, as the kernel's own probe does.
+ * the hardware grants, as the kernel's own probe does. Candidates start at
+ * the architecture's maximum (LEN is 4 bits): the kernel's sanitised
+ * maximum is not readable by a module on every host kernel (6.12 has no
+ * ZCR_EL1 feature register), so every CPU is probed instead.
  */
-static void elv_host_probe_sve(struct elv_host *h)
+static long elv_host_probe_sve_cpu(void *arg)
 {
-	unsigned int max_vq, vq;
-	u64 zcr, vl;
+	u64 *vls = arg, zcr, vl;
+	unsigned int vq;
 
-	if (!cpus_have_cap(ARM64_SVE))
-		return;
-	max_vq = (read_sanitised_ftr_reg(SYS_ZCR_EL1) & ZCR_ELx_LEN_MASK) + 1;
 	kernel_neon_begin();
 	zcr = read_sysreg_s(SYS_ZCR_EL1);
-	for (vq = max_vq; vq >= 1; vq--) {
+	for (vq = ZCR_ELx_LEN_MASK + 1; vq >= 1; vq--) {
 		write_sysreg_s((zcr & ~ZCR_ELx_LEN_MASK) | (vq - 1), SYS_ZCR_EL1);
 		isb();
 		vl = elv_rdvl();
-		elv_vls_set(h->sve_vls, vl / ELV_SVE_VQ_BYTES);
+		elv_vls_set(vls, vl / ELV_SVE_VQ_BYTES);
 	}
 	write_sysreg_s(zcr, SYS_ZCR_EL1);
 	isb();
 	kernel_neon_end();
+	return 0;
+}
+
+/* What every online CPU implements: a vCPU may run on any of them. */
+static void elv_host_probe_sve(struct elv_host *h)
+{
+	u64 vls[ELV_SVE_VLS_WORDS];
+	unsigned int cpu, i;
+	bool first = true;
+
+	if (!cpus_have_cap(ARM64_SVE))
+		return;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		memset(vls, 0, sizeof(vls));
+		work_on_cpu(cpu, elv_host_probe_sve_cpu, vls);
+		for (i = 0; i < ELV_SVE_VLS_WORDS; i++)
+			h->sve_vls[i] = first ? vls[i] : h->sve_vls[i] & vls[i];
+		first = false;
+	}
+	cpus_read_unlock();
 }
 
 /*

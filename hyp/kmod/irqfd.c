@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "elvisor.h"
 
 struct elv_irqfd {
@@ -227,11 +228,11 @@ static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 	f->vm = vm;
 	f->gsi = a->gsi;
 	file = fdget(a->fd);
-	if (!file.file) {
+	if (!fd_file(file)) {
 		kfree(f);
 		return -EBADF;
 	}
-	f->eventfd = eventfd_ctx_fileget(file.file);
+	f->eventfd = eventfd_ctx_fileget(fd_file(file));
 	if (IS_ERR(f->eventfd)) {
 		err = PTR_ERR(f->eventfd);
 		goto fail_put_file;
@@ -259,7 +260,7 @@ static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 	spin_unlock(&vm->eventfds.lock);
 
 	/* Registers the wait entry; an eventfd already signalled fires now. */
-	events = vfs_poll(file.file, &f->pt);
+	events = vfs_poll(fd_file(file), &f->pt);
 	if (events & EPOLLIN)
 		elv_irqfd_fire(f);
 	fdput(file);
@@ -323,7 +324,7 @@ void elv_irqfd_resample(struct elv_vm *vm, u32 intid)
 	list_for_each_entry(f, &vm->eventfds.irqfds, link) {
 		if (f->resamplefd && elv_gsi_intid(vm, f->gsi) == intid) {
 			elv_vgic_inject_irq(vm, 0, intid, false);
-			eventfd_signal(f->resamplefd, 1);
+			elv_eventfd_signal(f->resamplefd);
 		}
 	}
 	spin_unlock(&vm->eventfds.lock);
@@ -434,7 +435,7 @@ bool elv_ioeventfd_write(struct elv_vm *vm, u64 addr, u32 len, u64 val)
 		if (p->bus || p->addr != addr || (p->len && p->len != len) ||
 		    (!p->wildcard && p->len && p->datamatch != val))
 			continue;
-		eventfd_signal(p->eventfd, 1);
+		elv_eventfd_signal(p->eventfd);
 		hit = true;
 		break;
 	}

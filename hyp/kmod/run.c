@@ -19,6 +19,7 @@
 #include <asm/neon.h>
 #include <asm/sysreg.h>
 
+#include "compat.h"
 #include "elvisor.h"
 #include "run.h"
 #include "psci.h"
@@ -987,7 +988,7 @@ int elv_run(struct elv_vcpu *vcpu)
 		elv_mmio_complete(vcpu);
 	rs->mmio_pending = false;
 	/* As upstream: exit_reason stays what the last exit said (a ucall re-reads it). */
-	if (READ_ONCE(run->immediate_exit))
+	if (elv_run_immediate_exit(run))
 		return -EINTR;
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	elv_state_load(vcpu);

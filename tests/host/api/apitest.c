@@ -252,8 +252,8 @@ static void test_memslots(void)
 static void test_vm(void)
 {
 	struct kvm_vcpu_init init;
-	uint64_t masks[ARM64_FEATURE_ID_SPACE_SIZE];
-	struct reg_mask_range range = { .addr = (uintptr_t)masks, .range = ARM64_FEATURE_ID_RANGE_IDREGS };
+	uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
+	struct reg_mask_range range = { .addr = (uintptr_t)masks, .range = KVM_ARM_FEATURE_ID_RANGE };
 	int vm = create_vm(), v0, r;
 
 	memset(&init, 0xff, sizeof(init));
@@ -284,7 +284,7 @@ static void test_vm(void)
 		       (unsigned long long)masks[ELV_FEATURE_ID_SPACE_IDX(0, 0, 0)]);
 		range.range = 2;
 		expect_err("vm.writable_masks_bad_range", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EINVAL);
-		range.range = ARM64_FEATURE_ID_RANGE_IDREGS;
+		range.range = KVM_ARM_FEATURE_ID_RANGE;
 		range.reserved[3] = 1;
 		expect_err("vm.writable_masks_reserved", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EINVAL);
 		range.reserved[3] = 0;

@@ -14,9 +14,10 @@
 #ifndef KVM_CAP_VM_GPA_BITS
 #define KVM_CAP_VM_GPA_BITS 207
 #endif
-#ifndef ARM64_FEATURE_ID_SPACE_SIZE
-#define ARM64_FEATURE_ID_SPACE_SIZE (3 * 8 * 8)
-#define ARM64_FEATURE_ID_RANGE_IDREGS (1U << 0)
+/* Upstream's merged names (6.7+): range 0 is the feature-ID space. */
+#ifndef KVM_ARM_FEATURE_ID_RANGE
+#define KVM_ARM_FEATURE_ID_RANGE	0
+#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
 struct reg_mask_range {
 	__u64 addr;
 	__u32 range;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What one host kernel needs beside the common arm64 build: elvisor.ko built
+# against its headers and the host modules the scenarios load (tun), in
+# build/kernel/<abi>/ (the host image overlays it on build/aarch64/).
+#   host-kernel.sh ABI
+# The module source is copied per ABI (Kbuild puts objects beside the
+# sources), so 6.1's and 6.12's objects never mix.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+abi=$1
+kdir=$top/cache/kernel/$abi
+out=$top/build/kernel/$abi
+[ -f "$kdir/.complete" ] || { echo "host-kernel: no kernel $abi in cache/ (run make deps)" >&2; exit 2; }
+if [ "$(uname -m)" = aarch64 ]; then CROSS=${CROSS_COMPILE-}; else CROSS=${CROSS_COMPILE-aarch64-linux-gnu-}; fi
+mkdir -p "$out/kmod-src" "$out/host-modules"
+rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
+	--exclude modules.order --exclude Module.symvers "$top/hyp/" "$out/kmod-src/"
+echo "  KMOD    hyp -> ${out#$top/}/elvisor.ko"
+make -s -C "$kdir/headers" M="$out/kmod-src" ARCH=arm64 CROSS_COMPILE="$CROSS" modules
+cmp -s "$out/kmod-src/elvisor.ko" "$out/elvisor.ko" 2>/dev/null || cp "$out/kmod-src/elvisor.ko" "$out/elvisor.ko"
+echo "$abi" > "$out/elvisor.ko.abi"
+tun=$kdir/modules/kernel/drivers/net/tun.ko
+if [ -f "$tun.xz" ]; then xz -dc "$tun.xz" > "$out/host-modules/tun.ko"; else cp "$tun" "$out/host-modules/tun.ko"; fi
