@@ -30,7 +30,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test demo shell bench clean host-image
+.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -166,6 +166,11 @@ integration: host-image
 test: deps
 	@$(MAKE) --no-print-directory host-image
 	@tests/run-all.sh
+
+# make test plus the rest of the host x group matrix (docs/testing.md).
+test-full: deps
+	@$(MAKE) --no-print-directory host-image
+	@ELV_TEST_FULL=1 tests/run-all.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory host-image

@@ -56,6 +56,15 @@ f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
 [ -n "$p" ] || { p=0 f=1; }
 add "$p" "$f"
 
+echo "== same config, same CPU: kvm-6.12 against elvisor.ko (the guest's report)"
+out=$(tests/host/run-samecpu.sh 2>&1)
+printf '%s\n' "$out" | grep -E '^(FAIL|ok|#|[0-9]+ passed)' | tail -n 20
+line=$(printf '%s\n' "$out" | tail -n1)
+p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+[ -n "$p" ] || { p=0 f=1; }
+add "$p" "$f"
+
 echo "== total: $total_p passed, $total_f failed ($total_s skipped, not counted as passed)"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ]

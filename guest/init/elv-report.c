@@ -153,7 +153,11 @@ static void report_idregs(void)
 	report("ID_AA64ZFR0_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C4_4"));
 	report("ID_AA64ISAR0_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C6_0"));
 	report("ID_AA64ISAR1_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C6_1"));
+	report("ID_AA64ISAR2_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C6_2"));
 	report("ID_AA64MMFR0_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C7_0"));
+	report("ID_AA64MMFR1_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C7_1"));
+	report("ID_AA64MMFR2_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C7_2"));
+	report("ID_AA64DFR0_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C5_0"));
 }
 
 int main(void)

@@ -91,8 +91,8 @@ done
 
 # ID narrowing from a config file, as the guest reads it: ISAR0.ATOMIC
 # (bits 23:20) becomes 0 and nothing else changes. Needs writable ID
-# registers: elvisor.ko has them, Linux 6.1 does not.
-if is_elvisor; then
+# registers: elvisor.ko and Linux 6.12 have them, Linux 6.1 does not.
+if can_narrow baremetal.idregs.narrowing-available; then
 	bm_run narrow --config $E/configs/narrow-atomics.toml
 	[ "$(field narrow ID_AA64ISAR0_EL1 20)" = 0 ] && [ "$(field basic ID_AA64ISAR0_EL1 20)" != 0 ] &&
 		pass baremetal.idregs.narrowed-atomic || fail baremetal.idregs.narrowed-atomic \
@@ -102,7 +102,7 @@ if is_elvisor; then
 	[ "$others" = "$narrowed" ] && pass baremetal.idregs.other-fields-kept ||
 		fail baremetal.idregs.other-fields-kept "ISAR0 outside ATOMIC changed"
 else
-	skip baremetal.idregs.narrowed-atomic "this backend has no writable ID registers (Linux 6.1)"
+	skip baremetal.idregs.narrowed-atomic "$NO_NARROW_REASON"
 fi
 
 # The host's own FP/SIMD, SVE and PAC state survives guests running on the
