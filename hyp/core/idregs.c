@@ -571,6 +571,9 @@ static uint64_t cap_perfmon(uint64_t v, unsigned int shift, uint64_t cap)
 	return cur > cap ? put_field(v, shift, cap) : v;
 }
 
+/* The host's debug architecture, up to Armv8.8, as 6.12 (6.1 showed 8.0 always). */
+#define ELV_DEBUGVER_V8P8	0xa
+
 static uint64_t view_aa64(uint16_t enc, uint64_t v, const struct elv_idreg_ctx *ctx)
 {
 	switch (enc) {
@@ -594,7 +597,8 @@ static uint64_t view_aa64(uint16_t enc, uint64_t v, const struct elv_idreg_ctx *
 			v = elv_idreg_hide_ptrauth_isar2(v);
 		return ctx->wfxt ? v : clear_field(v, ELV_ISAR2_WFXT_SHIFT);
 	case ELV_ID_AA64DFR0_EL1:
-		v = put_field(v, ELV_DFR0_DEBUGVER_SHIFT, ELV_DEBUGVER_V8);
+		if (((v >> ELV_DFR0_DEBUGVER_SHIFT) & 0xf) > ELV_DEBUGVER_V8P8)
+			v = put_field(v, ELV_DFR0_DEBUGVER_SHIFT, ELV_DEBUGVER_V8P8);
 		v = cap_perfmon(v, ELV_DFR0_PMUVER_SHIFT, ctx->pmu ? ELV_PMUVER_V3P4 : 0);
 		return clear_field(v, ELV_DFR0_PMSVER_SHIFT);
 	case ELV_ID_DFR0_EL1:

@@ -115,6 +115,10 @@
 #define ELV_REG_TIMER_CTL	ELV_REGID_SYSREG(3, 3, 14, 3, 1)
 #define ELV_REG_TIMER_CVAL	ELV_REGID_SYSREG(3, 3, 14, 0, 2)
 #define ELV_REG_TIMER_CNT	ELV_REGID_SYSREG(3, 3, 14, 3, 2)
+/* The physical timer (Linux 6.2+): architectural encodings, not swapped. */
+#define ELV_REG_PTIMER_CTL	ELV_REGID_SYSREG(3, 3, 14, 2, 1)
+#define ELV_REG_PTIMER_CVAL	ELV_REGID_SYSREG(3, 3, 14, 2, 2)
+#define ELV_REG_PTIMER_CNT	ELV_REGID_SYSREG(3, 3, 14, 0, 1)
 
 /* CCSIDR demultiplexing: index = <demux id:8> <csselr:8>. */
 #define ELV_REG_DEMUX_ID_MASK	0x000000000000ff00ULL

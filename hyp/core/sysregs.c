@@ -52,6 +52,10 @@
 #define TIMER(crm, op2, nm) \
 	SR(3, 3, 14, crm, op2, nm, ELV_SR_TIMER, ELV_RESET_NONE, 0)
 
+/* Listed by 6.12 whatever the host; elvisor hides the feature (docs/abi.md). */
+#define HIDDEN_FEAT(op0, op1, crn, crm, op2, nm, rk) \
+	SR(op0, op1, crn, crm, op2, nm, ELV_SR_GUEST_UNDEF, rk, 0)
+
 const struct elv_sysreg_desc elv_sysregs[] = {
 	/* op0 = 2: debug */
 	DBG_BANK(0),
@@ -151,6 +155,7 @@ const struct elv_sysreg_desc elv_sysregs[] = {
 	SR_UNK(3, 0, 2, 0, 0, "TTBR0_EL1"),
 	SR_UNK(3, 0, 2, 0, 1, "TTBR1_EL1"),
 	SR_VAL(3, 0, 2, 0, 2, "TCR_EL1", 0),
+	HIDDEN_FEAT(3, 0, 2, 0, 3, "TCR2_EL1", ELV_RESET_VAL),
 	PTRAUTH_KEY(1, 0, "APIAKEYLO_EL1"),
 	PTRAUTH_KEY(1, 1, "APIAKEYHI_EL1"),
 	PTRAUTH_KEY(1, 2, "APIBKEYLO_EL1"),
@@ -171,6 +176,8 @@ const struct elv_sysreg_desc elv_sysregs[] = {
 	PMU_REG(3, 0, 9, 14, 1, "PMINTENSET_EL1"),
 	PMU_REG(3, 0, 9, 14, 2, "PMINTENCLR_EL1"),
 	SR_UNK(3, 0, 10, 2, 0, "MAIR_EL1"),
+	HIDDEN_FEAT(3, 0, 10, 2, 2, "PIRE0_EL1", ELV_RESET_UNKNOWN),
+	HIDDEN_FEAT(3, 0, 10, 2, 3, "PIR_EL1", ELV_RESET_UNKNOWN),
 	SR(3, 0, 10, 3, 0, "AMAIR_EL1", 0, ELV_RESET_SPECIAL, 0),
 	SR_VAL(3, 0, 12, 0, 0, "VBAR_EL1", 0),
 	SR_VAL(3, 0, 12, 1, 1, "DISR_EL1", 0),
@@ -197,7 +204,10 @@ const struct elv_sysreg_desc elv_sysregs[] = {
 	SR_UNK(3, 3, 13, 0, 2, "TPIDR_EL0"),
 	SR_UNK(3, 3, 13, 0, 3, "TPIDRRO_EL0"),
 	/* The UAPI's swapped timer IDs: named for what they carry, not their encoding. */
+	TIMER(0, 1, "CNTPCT_EL0"),
 	TIMER(0, 2, "KVM_REG_ARM_TIMER_CVAL"),
+	TIMER(2, 1, "CNTP_CTL_EL0"),
+	TIMER(2, 2, "CNTP_CVAL_EL0"),
 	TIMER(3, 1, "CNTV_CTL_EL0"),
 	TIMER(3, 2, "KVM_REG_ARM_TIMER_CNT"),
 	PMEVCNTR(0),  PMEVCNTR(1),  PMEVCNTR(2),  PMEVCNTR(3),

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The system registers KVM/arm64 exposes to userspace: one sorted table of
- * descriptors covering exactly the sysreg-class IDs that Linux 6.1's KVM
- * (Debian 6.1.192, the reference backend) reports in KVM_GET_REG_LIST for an
- * arm64 vCPU: the base set, plus the PMU, SVE, pointer-auth and MTE dependent
- * ones, plus the "invariant" (MIDR & co) and timer registers, which 6.1 lists
- * from separate tables. See docs/archdata.md for sources and later additions.
+ * descriptors covering the sysreg-class IDs that Linux 6.12's KVM reports in
+ * KVM_GET_REG_LIST for an arm64 vCPU: Linux 6.1's (the base set, plus the
+ * PMU, SVE, pointer-auth and MTE dependent ones, plus the "invariant" (MIDR
+ * & co) and timer registers, which 6.1 lists from separate tables), plus
+ * what 6.12 lists on every host (TCR2_EL1, PIRE0_EL1, PIR_EL1, the physical
+ * timer). docs/abi.md has the differences; docs/archdata.md the sources.
  *
  * API
  *   elv_sysregs[], elv_nr_sysregs        the table, ascending by encoding
@@ -42,6 +43,7 @@
 #define ELV_SR_MTE		ELV_BIT(10)	/* exists only with KVM_CAP_ARM_MTE */
 #define ELV_SR_USER_RAZ_WI	ELV_BIT(11)	/* userspace reads 0, writes ignored */
 #define ELV_SR_RAZ_NO_SVE	ELV_BIT(12)	/* listed always, but RAZ unless the vCPU has SVE */
+#define ELV_SR_GUEST_UNDEF	ELV_BIT(13)	/* userspace's only: its feature is hidden, guest accesses UNDEF */
 
 #define ELV_SR_FEATURE_MASK	(ELV_SR_SVE | ELV_SR_PTRAUTH | ELV_SR_PMU | ELV_SR_MTE)
 

@@ -177,8 +177,15 @@ static uint64_t vcounter(const struct elv_reg_ctx *ctx)
 	return ctx->now - ctx->vm->cntvoff;
 }
 
+static uint64_t pcounter(const struct elv_reg_ctx *ctx)
+{
+	return ctx->now - ctx->vm->cntpoff;
+}
+
 static int timer_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 {
+	const struct elv_timer *pt = &ctx->vcpu->ptimer;
+
 	switch (id) {
 	case ELV_REG_TIMER_CTL:
 		*val = ctx->vcpu->timer_ctl;
@@ -190,6 +197,15 @@ static int timer_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 		return 0;
 	case ELV_REG_TIMER_CNT:
 		*val = vcounter(ctx);
+		return 0;
+	case ELV_REG_PTIMER_CTL:
+		*val = pt->ctl | (pt->cval <= pcounter(ctx) ? TIMER_CTL_ISTATUS : 0);
+		return 0;
+	case ELV_REG_PTIMER_CVAL:
+		*val = pt->cval;
+		return 0;
+	case ELV_REG_PTIMER_CNT:
+		*val = pcounter(ctx);
 		return 0;
 	}
 	return -ENOENT;
@@ -206,6 +222,15 @@ static int timer_set(struct elv_reg_ctx *ctx, uint64_t id, uint64_t val)
 		return 0;
 	case ELV_REG_TIMER_CNT:
 		ctx->vm->cntvoff = ctx->now - val;	/* VM-wide, as the reference */
+		return 0;
+	case ELV_REG_PTIMER_CTL:
+		ctx->vcpu->ptimer.ctl = val & (ELV_TIMER_CTL_ENABLE | ELV_TIMER_CTL_IMASK);
+		return 0;
+	case ELV_REG_PTIMER_CVAL:
+		ctx->vcpu->ptimer.cval = val;
+		return 0;
+	case ELV_REG_PTIMER_CNT:
+		ctx->vm->cntpoff = ctx->now - val;	/* VM-wide, as 6.12 */
 		return 0;
 	}
 	return -ENOENT;
@@ -604,6 +629,8 @@ void elv_vcpu_regs_reset(struct elv_reg_ctx *ctx)
 		r->sys[i] = sysreg_reset_value(ctx, &elv_sysregs[i]);
 	r->timer_ctl = 0;
 	r->timer_cval = 0;
+	r->ptimer.ctl = 0;
+	r->ptimer.cval = 0;
 	if (ctx->cfg->sve_finalized) {
 		if (r->sve_state)
 			memset(r->sve_state, 0, elv_sve_state_bytes(r->sve_max_vq));

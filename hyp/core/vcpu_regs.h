@@ -23,6 +23,7 @@
 #include "idregs.h"
 #include "fwregs.h"
 #include "sve.h"
+#include "timer.h"
 #include "vcpu_state.h"
 
 #define ELV_REG_POISON		0x1de7ec7edbadc0deULL	/* "UNKNOWN" reset value */
@@ -46,6 +47,7 @@ struct elv_vm_regs {
 	uint64_t idregs[ELV_FEATURE_ID_SPACE_SIZE];	/* VM-wide ID register values */
 	struct elv_fw_state fw;
 	uint64_t cntvoff;			/* virtual counter = physical - cntvoff */
+	uint64_t cntpoff;			/* guest's physical counter = physical - cntpoff */
 	bool has_run;				/* frozen: see elv_vm_regs_mark_run() */
 };
 
@@ -53,6 +55,7 @@ struct elv_vcpu_regs {
 	uint64_t core[ELV_CORE_NR_U32 / 2];	/* struct kvm_regs image */
 	uint64_t *sys;				/* elv_nr_sysregs values, table order */
 	uint64_t timer_ctl, timer_cval;
+	struct elv_timer ptimer;		/* the emulated EL1 physical timer */
 	uint64_t sve_vls[ELV_SVE_VLS_WORDS];	/* this vCPU's vector lengths */
 	unsigned int sve_max_vq;
 	void *sve_state;			/* Z0-31, P0-15, FFR at sve_max_vq */

@@ -384,9 +384,11 @@ u64 elv_guest_cptr(bool sve)
 	return ELV_CPTR_FPEN | (sve ? ELV_CPTR_ZEN : 0) | ELV_CPTR_TTA | ELV_CPTR_TAM;
 }
 
-u64 elv_guest_cnthctl(void)
+u64 elv_guest_cnthctl(bool trap_pct)
 {
-	return (read_sysreg_s(ELV_SYS_CNTHCTL_EL2) | ELV_CNTHCTL_EL1PCTEN) & ~ELV_CNTHCTL_EL1PCEN;
+	u64 v = read_sysreg_s(ELV_SYS_CNTHCTL_EL2) & ~ELV_CNTHCTL_EL1PCEN;
+
+	return trap_pct ? v & ~ELV_CNTHCTL_EL1PCTEN : v | ELV_CNTHCTL_EL1PCTEN;
 }
 
 void elv_flush_vmid(u64 vttbr)

@@ -50,11 +50,14 @@ struct elv_switch {
 /* Call with IRQs masked; returns ELV_EXIT_CODE_*. */
 int elv_world_switch(struct elv_switch *sw);
 
-/* HCR_EL2 / MDCR_EL2 / CPTR / CNTHCTL values for a guest, from the host's. */
+/*
+ * HCR_EL2 / MDCR_EL2 / CPTR / CNTHCTL values for a guest, from the host's;
+ * @trap_pct: CNTPCT_EL0 traps (the VM has a physical counter offset).
+ */
 u64 elv_guest_hcr(bool ptrauth);
 u64 elv_guest_mdcr(void);
 u64 elv_guest_cptr(bool sve);
-u64 elv_guest_cnthctl(void);
+u64 elv_guest_cnthctl(bool trap_pct);
 
 /* The host's ICH_VTR_EL2 (0 without a GICv3 CPU interface). */
 u64 elv_gic_vtr(void);

@@ -141,7 +141,7 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);
 	sw->el2.cptr = elv_guest_cptr(sw->sve_state);
 	sw->el2.mdcr = elv_guest_mdcr();
-	sw->el2.cnthctl = elv_guest_cnthctl();
+	sw->el2.cnthctl = elv_guest_cnthctl(vcpu->vm->regs.cntpoff != 0);
 	sw->el2.cntvoff = vcpu->vm->regs.cntvoff;
 	sw->el2.vpidr = elv_host.midr;
 	sw->el2.vmpidr = *elv_sysreg_slot(vcpu, ENC_MPIDR);

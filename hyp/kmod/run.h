@@ -64,7 +64,6 @@ struct elv_run_state {
 	bool kick_req;
 	wait_queue_entry_t kick_wait;	/* on wq during KVM_RUN: wake-ups become kicks */
 	/* Timers (timer.c). */
-	struct elv_timer ptimer;	/* emulated EL1 physical timer */
 	bool vtimer_level, ptimer_level;	/* last line levels given to the vGIC */
 	u32 vtimer_ppi, ptimer_ppi;	/* KVM_ARM_VCPU_TIMER_CTRL: 27 and 30 */
 	struct hrtimer vt_hrt;		/* virtual timer deadline while blocked */

@@ -8,9 +8,12 @@
  * vCPU is blocked (WFI) an hrtimer on the CVAL deadline kicks it.
  *
  * Physical timer: emulated. CNTHCTL_EL2.EL1PCEN is clear, so CNTP_CTL,
- * CNTP_CVAL and CNTP_TVAL trap; the state lives here, an hrtimer on its
- * deadline kicks the vCPU, and its output is PPI 30. The counter it
- * compares with is the physical counter (no physical offset, as 6.1).
+ * CNTP_CVAL and CNTP_TVAL trap; the state is in the register file
+ * (ONE_REG KVM_REG_ARM_PTIMER_*), an hrtimer on its deadline kicks the
+ * vCPU, and its output is PPI 30. The counter it compares with is the
+ * physical counter less the VM's physical offset (set by writing
+ * KVM_REG_ARM_PTIMER_CNT, as 6.12); while that offset is non-zero
+ * CNTPCT_EL0 traps too (EL1PCTEN clear) and reads the offset counter.
  */
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
@@ -24,6 +27,11 @@ static u64 elv_pcount(void)
 {
 	isb();
 	return read_sysreg(cntpct_el0);
+}
+
+static u64 elv_ptimer_now(struct elv_vcpu *vcpu)
+{
+	return elv_pcount() - vcpu->vm->regs.cntpoff;
 }
 
 u64 elv_timer_vcount(struct elv_vcpu *vcpu)
@@ -98,7 +106,7 @@ void elv_timer_update_levels(struct elv_vcpu *vcpu)
 	if (!smp_load_acquire(&vm->vgic))
 		return;
 	vl = elv_timer_irq_level(&vt, elv_timer_vcount(vcpu));
-	pl = elv_timer_irq_level(&rs->ptimer, elv_pcount());
+	pl = elv_timer_irq_level(&vcpu->regs.ptimer, elv_ptimer_now(vcpu));
 	if (vl != rs->vtimer_level && !elv_vgic_inject_irq(vm, rs->idx, rs->vtimer_ppi, vl))
 		rs->vtimer_level = vl;
 	if (pl != rs->ptimer_level && !elv_vgic_inject_irq(vm, rs->idx, rs->ptimer_ppi, pl))
@@ -112,7 +120,7 @@ bool elv_timer_wake_pending(struct elv_vcpu *vcpu)
 	struct elv_timer vt = elv_vtimer(rs);
 
 	return elv_timer_irq_level(&vt, elv_timer_vcount(vcpu)) ||
-	       elv_timer_irq_level(&rs->ptimer, elv_pcount());
+	       elv_timer_irq_level(&vcpu->regs.ptimer, elv_ptimer_now(vcpu));
 }
 
 /* Entering a WFI sleep: kick ourselves at the earliest deadline. */
@@ -122,7 +130,7 @@ void elv_timer_block_begin(struct elv_vcpu *vcpu)
 	struct elv_timer vt = elv_vtimer(rs);
 
 	elv_timer_arm(&rs->vt_hrt, &vt, elv_timer_vcount(vcpu));
-	elv_timer_arm(&rs->pt_hrt, &rs->ptimer, elv_pcount());
+	elv_timer_arm(&rs->pt_hrt, &vcpu->regs.ptimer, elv_ptimer_now(vcpu));
 }
 
 void elv_timer_block_end(struct elv_vcpu *vcpu)
@@ -186,11 +194,11 @@ bool elv_timer_ptimer_trap(struct elv_vcpu *vcpu, u16 enc, bool read, u64 *val)
 {
 	struct elv_run_state *rs = vcpu->rs;
 	enum elv_ptimer_reg reg = elv_ptimer_reg_of(enc);
-	u64 now = elv_pcount();
+	u64 now = elv_ptimer_now(vcpu);
 
-	if (reg == ELV_PTIMER_NONE || !elv_ptimer_access(&rs->ptimer, reg, read, val, now))
+	if (reg == ELV_PTIMER_NONE || !elv_ptimer_access(&vcpu->regs.ptimer, reg, read, val, now))
 		return false;
-	if (!read && !elv_timer_arm(&rs->pt_hrt, &rs->ptimer, now))
+	if (!read && !elv_timer_arm(&rs->pt_hrt, &vcpu->regs.ptimer, now))
 		hrtimer_try_to_cancel(&rs->pt_hrt);
 	return true;
 }

@@ -131,16 +131,19 @@ static void check_list(struct vcpu *v, unsigned int expect)
 	free(ids);
 }
 
-/* The 6.1 reference's counts on the emulated host (tests/host/api/ref). */
+/*
+ * The 6.1 reference's counts on the emulated host (tests/host/api/ref),
+ * plus the 6 system registers 6.12 adds (TCR2, PIRE0, PIR, physical timer).
+ */
 Test(vcpu_regs, list_matches_reference_counts)
 {
-	check_list(mk(0, 0), 242);
-	check_list(mk(FEAT(PSCI_0_2), 1), 242);
-	check_list(mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252);
+	check_list(mk(0, 0), 242 + 6);
+	check_list(mk(FEAT(PSCI_0_2), 1), 242 + 6);
+	check_list(mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252 + 6);
 	struct vcpu *s = mk(FEAT(SVE), 3);
 
 	finalize(s);
-	check_list(s, 261);
+	check_list(s, 261 + 6);
 }
 
 Test(vcpu_regs, reset_values)
@@ -286,7 +289,7 @@ Test(vcpu_regs, sve_rules)
 	cr_assert_eq(z[8], 0);				/* zero-padded above */
 	cr_assert_eq(get(s, elv_regid_sve_ffr(0), z), 0);
 	cr_assert_eq(get(s, elv_regid_sve_z(0, 1), z), -ENOENT);
-	cr_assert_eq(elv_reg_list(&s->ctx, NULL, 0), 261);
+	cr_assert_eq(elv_reg_list(&s->ctx, NULL, 0), 261 + 6);
 }
 
 Test(vcpu_regs, timer)
@@ -301,4 +304,43 @@ Test(vcpu_regs, timer)
 	cr_assert_eq(get64(v, ELV_REG_TIMER_CTL), 0);
 	cr_assert_eq(set64(v, ELV_REG_TIMER_CVAL, 10), 0);
 	cr_assert_eq(get64(v, ELV_REG_TIMER_CTL), 4);	/* ISTATUS: condition met */
+}
+
+/* As 6.12 after INIT: CTL 0 but ISTATUS (CVAL 0 is behind), CVAL 0, CNT running. */
+Test(vcpu_regs, physical_timer)
+{
+	struct vcpu *v = mk(0, 0), *w = mk(0, 1);
+
+	cr_assert_eq(get64(v, ELV_REG_PTIMER_CTL), 4);
+	cr_assert_eq(get64(v, ELV_REG_PTIMER_CVAL), 0);
+	cr_assert_eq(get64(v, ELV_REG_PTIMER_CNT), v->ctx.now);
+	cr_assert_eq(set64(v, ELV_REG_PTIMER_CVAL, v->ctx.now + 100), 0);
+	cr_assert_eq(set64(v, ELV_REG_PTIMER_CTL, 0x7), 0);
+	cr_assert_eq(get64(v, ELV_REG_PTIMER_CTL), 3);	/* ENABLE | IMASK, not due */
+	cr_assert_eq(v->regs.ptimer.ctl, 3);		/* what the emulation runs on */
+	cr_assert_eq(v->regs.ptimer.cval, v->ctx.now + 100);
+	/* The counter offset is the VM's: the other vCPU sees it too. */
+	cr_assert_eq(set64(v, ELV_REG_PTIMER_CNT, 500), 0);
+	cr_assert_eq(vm.cntpoff, v->ctx.now - 500);
+	w->ctx.now = v->ctx.now + 7;
+	cr_assert_eq(get64(w, ELV_REG_PTIMER_CNT), 507);
+	cr_assert_eq(get64(w, ELV_REG_TIMER_CNT), w->ctx.now);	/* virtual counter apart */
+	cr_assert_eq(get64(w, ELV_REG_PTIMER_CTL), 4);
+	elv_vcpu_regs_reset(&v->ctx);
+	cr_assert_eq(get64(v, ELV_REG_PTIMER_CTL), 4);
+	cr_assert_eq(v->regs.ptimer.ctl, 0);
+}
+
+/* ID_AA64DFR0_EL1.DebugVer: the host's, at most Armv8.8 (0xa), as 6.12. */
+Test(vcpu_regs, debug_version_is_the_hosts_up_to_v8p8)
+{
+	uint64_t dfr0 = elv_regid_sysreg_enc(ID(5, 0));
+
+	cr_assert_eq(get64(mk(0, 0), dfr0) & 0xf, 6);
+	set_idreg(ID(5, 0), 0x10305009ULL);
+	elv_vm_regs_init(&vm, &host);
+	cr_assert_eq(get64(mk(0, 0), dfr0) & 0xf, 9);
+	set_idreg(ID(5, 0), 0x1030500bULL);
+	elv_vm_regs_init(&vm, &host);
+	cr_assert_eq(get64(mk(0, 0), dfr0) & 0xf, 0xa);
 }
