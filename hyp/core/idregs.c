@@ -2,45 +2,53 @@
 /*
  * ID register field tables and the rules for narrowing them.
  *
- * Field layouts are the Arm ARM's (as of the 2023-2024 releases); safe-value
- * policies are Linux's cpufeature choices with KVM's overrides; the
- * WRITABLE flags reproduce upstream KVM v6.7's default writable masks.
+ * Field layouts are the Arm ARM's (as of the 2023-2024 releases, as in
+ * Linux 6.12's arch/arm64/tools/sysreg); safe-value policies and which
+ * fields have a rule at all are 6.12's cpufeature tables with KVM's
+ * overrides; writable masks are 6.12's sys_regs.c ones.
  */
 #include "idregs.h"
 #include "sysregs.h"
 
 #define FLD(nm, sh, w, fl, pol, safe, min) { (nm), (sh), (w), (fl), (pol), (safe), (min) }
 
-/* 4-bit fields: Unsigned / Signed, W = writable, F = forced by KVM. */
+/*
+ * 4-bit fields: U/S = unsigned/signed lower-safe, X/XS = no 6.12 rule (the
+ * limit's value only), UF = lower-safe but forced by KVM, HI = higher-safe.
+ */
 #define U(nm, sh)	FLD(nm, sh, 4, 0, ELV_FTR_LOWER_SAFE, 0, 0)
-#define UW(nm, sh)	FLD(nm, sh, 4, ELV_IDF_WRITABLE, ELV_FTR_LOWER_SAFE, 0, 0)
-#define UF(nm, sh)	FLD(nm, sh, 4, ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0)
 #define S(nm, sh)	FLD(nm, sh, 4, ELV_IDF_SIGNED, ELV_FTR_LOWER_SAFE, 0, 0)
-#define SW(nm, sh)	FLD(nm, sh, 4, ELV_IDF_SIGNED | ELV_IDF_WRITABLE, ELV_FTR_LOWER_SAFE, 0, 0)
-#define HI(nm, sh, fl)	FLD(nm, sh, 4, fl, ELV_FTR_HIGHER_SAFE, 0, 0)
+#define X(nm, sh)	FLD(nm, sh, 4, ELV_IDF_FIXED, ELV_FTR_LOWER_SAFE, 0, 0)
+#define XS(nm, sh)	FLD(nm, sh, 4, ELV_IDF_FIXED | ELV_IDF_SIGNED, ELV_FTR_LOWER_SAFE, 0, 0)
+#define UF(nm, sh)	FLD(nm, sh, 4, ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0)
+#define HI(nm, sh)	FLD(nm, sh, 4, 0, ELV_FTR_HIGHER_SAFE, 0, 0)
 #define EX(nm, sh, w, fl, safe) FLD(nm, sh, w, fl, ELV_FTR_EXACT, safe, 0)
 
 static const struct elv_idreg_field id_aa64pfr0[] = {
-	UW("CSV3", 60), UW("CSV2", 56), U("RME", 52), U("DIT", 48),
+	U("CSV3", 60), U("CSV2", 56), X("RME", 52), U("DIT", 48),
 	UF("AMU", 44), U("MPAM", 40), U("SEL2", 36), UF("SVE", 32),
 	U("RAS", 28), UF("GIC", 24), S("ADVSIMD", 20), S("FP", 16),
 	U("EL3", 12), U("EL2", 8), U("EL1", 4), U("EL0", 0),
 };
 
 static const struct elv_idreg_field id_aa64pfr1[] = {
-	U("PFAR", 60), U("DF2", 56), U("MTEX", 52), U("THE", 48),
-	U("GCS", 44), S("MTE_FRAC", 40), U("NMI", 36), U("CSV2_FRAC", 32),
-	U("RNDR_TRAP", 28), UF("SME", 24), U("MPAM_FRAC", 16), U("RAS_FRAC", 12),
+	X("PFAR", 60), X("DF2", 56), X("MTEX", 52), X("THE", 48),
+	X("GCS", 44), X("MTE_FRAC", 40), X("NMI", 36), X("CSV2_FRAC", 32),
+	X("RNDR_TRAP", 28), UF("SME", 24), U("MPAM_FRAC", 16), U("RAS_FRAC", 12),
 	UF("MTE", 8), U("SSBS", 4), U("BT", 0),
 };
 
-static const struct elv_idreg_field id_aa64zfr0[] = {
-	UW("F64MM", 56), UW("F32MM", 52), UW("I8MM", 44), UW("SM4", 40),
-	UW("SHA3", 32), UW("BF16", 20), UW("BITPERM", 16), UW("AES", 4),
-	UW("SVEVER", 0),
+static const struct elv_idreg_field id_aa64pfr2[] = {
+	U("FPMR", 32), X("MTEFAR", 8), X("MTESTOREONLY", 4), X("MTEPERM", 0),
 };
 
-/* SME is hidden from guests by 6.1 and 6.7 alike; fields kept for reports. */
+static const struct elv_idreg_field id_aa64zfr0[] = {
+	U("F64MM", 56), U("F32MM", 52), U("I8MM", 44), U("SM4", 40),
+	U("SHA3", 32), U("B16B16", 24), U("BF16", 20), U("BITPERM", 16),
+	U("AES", 4), U("SVEVER", 0),
+};
+
+/* SME is hidden from guests by 6.1 and 6.12 alike; fields kept for reports. */
 static const struct elv_idreg_field id_aa64smfr0[] = {
 	EX("FA64", 63, 1, 0, 0), U("SMEVER", 56), EX("I16I64", 52, 4, 0, 0),
 	EX("F64F64", 48, 1, 0, 0), EX("I16I32", 44, 4, 0, 0), EX("B16B16", 43, 1, 0, 0),
@@ -48,79 +56,81 @@ static const struct elv_idreg_field id_aa64smfr0[] = {
 	EX("B16F32", 34, 1, 0, 0), EX("BI32I32", 33, 1, 0, 0), EX("F32F32", 32, 1, 0, 0),
 };
 
+static const struct elv_idreg_field id_aa64fpfr0[] = {
+	EX("F8CVT", 31, 1, 0, 0), EX("F8FMA", 30, 1, 0, 0), EX("F8DP4", 29, 1, 0, 0),
+	EX("F8DP2", 28, 1, 0, 0), EX("F8E4M3", 1, 1, 0, 0), EX("F8E5M2", 0, 1, 0, 0),
+};
+
 static const struct elv_idreg_field id_aa64dfr0[] = {
-	U("HPMN0", 60), U("BRBE", 52), S("MTPMU", 48), U("TRACEBUFFER", 44),
-	U("TRACEFILT", 40), S("DOUBLELOCK", 36), UF("PMSVER", 32), U("CTX_CMPS", 28),
-	U("WRPS", 20), U("BRPS", 12),
+	X("HPMN0", 60), X("EXTTRCBUFF", 56), X("BRBE", 52), XS("MTPMU", 48),
+	X("TRACEBUFFER", 44), X("TRACEFILT", 40), S("DOUBLELOCK", 36), UF("PMSVER", 32),
+	U("CTX_CMPS", 28), U("WRPS", 20), U("BRPS", 12),
 	/* KVM caps it by the vCPU's PMU; userspace may lower it. 0xF is IMP DEF. */
-	FLD("PMUVER", 8, 4, ELV_IDF_WRITABLE | ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0),
-	U("TRACEVER", 4),
-	FLD("DEBUGVER", 0, 4, ELV_IDF_WRITABLE | ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0,
-	    ELV_DEBUGVER_V8),
+	FLD("PMUVER", 8, 4, ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0),
+	X("TRACEVER", 4),
+	FLD("DEBUGVER", 0, 4, ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, ELV_DEBUGVER_V8),
 };
 
 static const struct elv_idreg_field id_aa64isar0[] = {
-	UW("RNDR", 60), UW("TLB", 56), UW("TS", 52), UW("FHM", 48),
-	UW("DP", 44), UW("SM4", 40), UW("SM3", 36), UW("SHA3", 32),
-	UW("RDM", 28), UW("TME", 24), UW("ATOMIC", 20), UW("CRC32", 16),
-	UW("SHA2", 12), UW("SHA1", 8), UW("AES", 4),
+	U("RNDR", 60), U("TLB", 56), U("TS", 52), U("FHM", 48),
+	U("DP", 44), U("SM4", 40), U("SM3", 36), U("SHA3", 32),
+	U("RDM", 28), X("TME", 24), U("ATOMIC", 20), U("CRC32", 16),
+	U("SHA2", 12), U("SHA1", 8), U("AES", 4),
 };
 
 /* Pointer auth fields follow the vCPU's PTRAUTH features, not userspace. */
 static const struct elv_idreg_field id_aa64isar1[] = {
-	UW("LS64", 60), UW("XS", 56), UW("I8MM", 52), UW("DGH", 48),
-	UW("BF16", 44), UW("SPECRES", 40), UW("SB", 36), UW("FRINTTS", 32),
-	UF("GPI", 28), UF("GPA", 24), UW("LRCPC", 20), UW("FCMA", 16),
-	UW("JSCVT", 12), EX("API", 8, 4, ELV_IDF_KVM_FORCED, 0),
-	EX("APA", 4, 4, ELV_IDF_KVM_FORCED, 0), UW("DPB", 0),
+	X("LS64", 60), U("XS", 56), U("I8MM", 52), U("DGH", 48),
+	U("BF16", 44), U("SPECRES", 40), U("SB", 36), U("FRINTTS", 32),
+	UF("GPI", 28), UF("GPA", 24), U("LRCPC", 20), U("FCMA", 16),
+	U("JSCVT", 12), EX("API", 8, 4, ELV_IDF_KVM_FORCED, 0),
+	EX("APA", 4, 4, ELV_IDF_KVM_FORCED, 0), U("DPB", 0),
 };
 
-/* ATS1A, LUT, PRFMSLC, SYSINSTR_128, SYSREG_128 postdate v6.7: not writable there. */
 static const struct elv_idreg_field id_aa64isar2[] = {
-	U("ATS1A", 60), U("LUT", 56), UW("CSSC", 52), UW("RPRFM", 48),
-	U("PRFMSLC", 40), U("SYSINSTR_128", 36), U("SYSREG_128", 32), UW("CLRBHB", 28),
-	UW("PAC_FRAC", 24), UW("BC", 20), U("MOPS", 16),
+	X("ATS1A", 60), U("LUT", 56), U("CSSC", 52), U("RPRFM", 48),
+	X("PRFMSLC", 40), X("SYSINSTR_128", 36), X("SYSREG_128", 32), U("CLRBHB", 28),
+	X("PAC_FRAC", 24), U("BC", 20), U("MOPS", 16),
 	EX("APA3", 12, 4, ELV_IDF_KVM_FORCED, 0), UF("GPA3", 8),
-	UW("RPRES", 4),
-	FLD("WFXT", 0, 4, ELV_IDF_WRITABLE | ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0),
+	U("RPRES", 4), UF("WFXT", 0),
 };
 
 /* TGRANx_2: 0 = as stage 1, 1 = not supported, 2+ = supported at stage 2. */
 static const struct elv_idreg_field id_aa64mmfr0[] = {
-	UW("ECV", 60), UW("FGT", 56), UW("EXS", 44),
+	U("ECV", 60), U("FGT", 56), U("EXS", 44),
 	EX("TGRAN4_2", 40, 4, 0, 1), EX("TGRAN64_2", 36, 4, 0, 1), EX("TGRAN16_2", 32, 4, 0, 1),
-	SW("TGRAN4", 28), SW("TGRAN64", 24), UW("TGRAN16", 20), UW("BIGENDEL0", 16),
-	UW("SNSMEM", 12), UW("BIGEND", 8), UW("ASIDBITS", 4), UW("PARANGE", 0),
+	S("TGRAN4", 28), S("TGRAN64", 24), U("TGRAN16", 20), U("BIGENDEL0", 16),
+	U("SNSMEM", 12), U("BIGEND", 8), U("ASIDBITS", 4), U("PARANGE", 0),
 };
 
 static const struct elv_idreg_field id_aa64mmfr1[] = {
-	UW("ECBHB", 60), UW("CMOW", 56), UW("TIDCP1", 52), UW("NTLBPA", 48),
-	UW("AFP", 44), U("HCX", 40), UW("ETS", 36), U("TWED", 32),
+	U("ECBHB", 60), X("CMOW", 56), U("TIDCP1", 52), X("NTLBPA", 48),
+	U("AFP", 44), U("HCX", 40), U("ETS", 36), U("TWED", 32),
 	U("XNX", 28),
 	/* "might generate SError on speculative reads" is the safe assumption. */
-	HI("SPECSEI", 24, ELV_IDF_WRITABLE),
-	UW("PAN", 20), UW("LO", 16), UW("HPDS", 12), U("VH", 8),
-	U("VMIDBITS", 4), UW("HAFDBS", 0),
+	HI("SPECSEI", 24),
+	U("PAN", 20), U("LO", 16), U("HPDS", 12), U("VH", 8),
+	U("VMIDBITS", 4), U("HAFDBS", 0),
 };
 
 static const struct elv_idreg_field id_aa64mmfr2[] = {
-	UW("E0PD", 60), U("EVT", 56), UW("BBM", 52), UW("TTL", 48),
-	U("FWB", 40), U("IDS", 36), UW("AT", 32), UW("ST", 28),
-	U("NV", 24), U("CCIDX", 20), UW("VARANGE", 16), UW("IESB", 12),
-	UW("LSM", 8), UW("UAO", 4), UW("CNP", 0),
+	U("E0PD", 60), U("EVT", 56), U("BBM", 52), U("TTL", 48),
+	U("FWB", 40), U("IDS", 36), U("AT", 32), U("ST", 28),
+	U("NV", 24), U("CCIDX", 20), U("VARANGE", 16), U("IESB", 12),
+	U("LSM", 8), U("UAO", 4), U("CNP", 0),
 };
 
-/* Unallocated as far as 6.1 goes (RAZ); sanitised, not writable, in v6.7. */
+/* Unallocated as far as 6.1 goes (RAZ); 6.12 shows TCRX, S1PIE and S1POE. */
 static const struct elv_idreg_field id_aa64mmfr3[] = {
-	U("SPEC_FPACC", 60), U("ADERR", 56), U("SDERR", 52), U("ANERR", 44),
-	U("SNERR", 40), U("D128_2", 36), U("D128", 32), U("MEC", 28),
-	U("AIE", 24), U("S2POE", 20), U("S1POE", 16), U("S2PIE", 12),
-	U("S1PIE", 8), U("SCTLRX", 4), U("TCRX", 0),
+	X("SPEC_FPACC", 60), X("ADERR", 56), X("SDERR", 52), X("ANERR", 44),
+	X("SNERR", 40), X("D128_2", 36), X("D128", 32), X("MEC", 28),
+	X("AIE", 24), X("S2POE", 20), U("S1POE", 16), X("S2PIE", 12),
+	U("S1PIE", 8), X("SCTLRX", 4), U("TCRX", 0),
 };
 
-/* AArch32 registers, AArch64 view: 32 bits, nothing writable but ID_DFR0. */
+/* AArch32 registers, AArch64 view: 32 bits, all writable in 6.12 (rules permitting). */
 static const struct elv_idreg_field id_pfr0[] = {
-	U("RAS", 28), U("DIT", 24), U("AMU", 20), U("CSV2", 16),
+	X("RAS", 28), U("DIT", 24), X("AMU", 20), U("CSV2", 16),
 	U("STATE3", 12), U("STATE2", 8), U("STATE1", 4), U("STATE0", 0),
 };
 
@@ -130,11 +140,10 @@ static const struct elv_idreg_field id_pfr1[] = {
 };
 
 static const struct elv_idreg_field id_dfr0[] = {
-	U("TRACEFILT", 28),
-	FLD("PERFMON", 24, 4, ELV_IDF_WRITABLE | ELV_IDF_KVM_FORCED, ELV_FTR_LOWER_SAFE, 0, 0),
+	X("TRACEFILT", 28), UF("PERFMON", 24),
 	U("MPROFDBG", 20), U("MMAPTRC", 16), U("COPTRC", 12), U("MMAPDBG", 8),
 	U("COPSDBG", 4),
-	FLD("COPDBG", 0, 4, ELV_IDF_WRITABLE, ELV_FTR_LOWER_SAFE, 0, ELV_COPDBG_V8),
+	FLD("COPDBG", 0, 4, 0, ELV_FTR_LOWER_SAFE, 0, ELV_COPDBG_V8),
 };
 
 static const struct elv_idreg_field id_mmfr0[] = {
@@ -183,13 +192,13 @@ static const struct elv_idreg_field id_isar4[] = {
 };
 
 static const struct elv_idreg_field id_isar5[] = {
-	U("VCMA", 28), U("RDM", 24), U("CRC32", 16), U("SHA2", 12),
+	X("VCMA", 28), U("RDM", 24), U("CRC32", 16), U("SHA2", 12),
 	U("SHA1", 8), U("AES", 4), U("SEVL", 0),
 };
 
 static const struct elv_idreg_field id_mmfr4[] = {
 	U("EVT", 28), U("CCIDX", 24), U("LSM", 20), U("HPDS", 16),
-	U("CNP", 12), U("XNX", 8), U("AC2", 4), HI("SPECSEI", 0, 0),
+	U("CNP", 12), U("XNX", 8), U("AC2", 4), HI("SPECSEI", 0),
 };
 
 static const struct elv_idreg_field id_isar6[] = {
@@ -212,23 +221,45 @@ static const struct elv_idreg_field mvfr2[] = {
 };
 
 static const struct elv_idreg_field id_pfr2[] = {
-	U("RAS_FRAC", 8), U("SSBS", 4), U("CSV3", 0),
+	X("RAS_FRAC", 8), U("SSBS", 4), U("CSV3", 0),
 };
 
 static const struct elv_idreg_field id_dfr1[] = {
-	U("HPMN0", 4), S("MTPMU", 0),
+	X("HPMN0", 4), S("MTPMU", 0),
 };
 
 static const struct elv_idreg_field id_mmfr5[] = {
-	U("NTLBPA", 4), U("ETS", 0),
+	X("NTLBPA", 4), U("ETS", 0),
 };
 
-#define REG64(crm, op2, nm, tbl) \
-	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), false, (tbl), ARRAY_SIZE(tbl) }
+#define REG64(crm, op2, nm, tbl, wr) \
+	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), false, (tbl), ARRAY_SIZE(tbl), (wr) }
 #define REG32(crm, op2, nm, tbl) \
-	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), true, (tbl), ARRAY_SIZE(tbl) }
+	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), true, (tbl), ARRAY_SIZE(tbl), AA32_WRITABLE }
+#define REG32_HIDDEN(crm, op2, nm, tbl) \
+	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), true, (tbl), ARRAY_SIZE(tbl), 0 }
 #define REG_NOFIELDS(crm, op2, nm) \
-	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), false, NULL, 0 }
+	{ (nm), ELV_SYSREG_ENC(3, 0, 0, crm, op2), false, NULL, 0, 0 }
+
+/*
+ * 6.12's writable masks (sys_regs.c: ID_WRITABLE/AA32_ID_WRITABLE and the
+ * special descriptors), as numbers: RES0 bits are included where 6.12 writes
+ * the mask as ~RES0 or ~(fields), and left to the "limit's value only" rule.
+ */
+#define AA32_WRITABLE		0x00000000ffffffffULL
+#define PFR0_WRITABLE		0xffff00f00f00ffffULL	/* not AMU, MPAM, SVE, RAS, AdvSIMD, FP */
+#define PFR1_WRITABLE		0x0000000f000000ffULL	/* CSV2_frac, SSBS, BT */
+#define PFR2_WRITABLE		0x0000000f00000000ULL	/* FPMR */
+#define ZFR0_WRITABLE		0x0ff0ff0f0fff00ffULL	/* ~RES0 */
+#define FPFR0_WRITABLE		0x00000000f0000003ULL	/* ~RES0 */
+#define DFR0_WRITABLE		0x000000f000f00f0fULL	/* DoubleLock, WRPs, PMUVer, DebugVer */
+#define ISAR0_WRITABLE		0xfffffffffffffff0ULL	/* ~RES0 */
+#define ISAR1_WRITABLE		0xffffffff00fff00fULL	/* not GPI, GPA, API, APA */
+#define ISAR2_WRITABLE		0xffff0fffffff00ffULL	/* not RES0, APA3, GPA3 */
+#define MMFR0_WRITABLE		0xff00f000ffffff0fULL	/* not RES0, TGRANx_2, ASIDBits */
+#define MMFR1_WRITABLE		0xfffff0f00ffff00fULL	/* not HCX, TWED, XNX, VH, VMIDBits */
+#define MMFR2_WRITABLE		0xf0ff000ff00fffffULL	/* not RES0, EVT, FWB, IDS, NV, CCIDX */
+#define MMFR3_WRITABLE		0x00000000000f0f0fULL	/* TCRX, S1PIE, S1POE */
 
 const struct elv_idreg elv_idregs[] = {
 	REG32(1, 0, "ID_PFR0_EL1", id_pfr0),
@@ -250,21 +281,23 @@ const struct elv_idreg elv_idregs[] = {
 	REG32(3, 1, "MVFR1_EL1", mvfr1),
 	REG32(3, 2, "MVFR2_EL1", mvfr2),
 	REG32(3, 4, "ID_PFR2_EL1", id_pfr2),
-	REG32(3, 5, "ID_DFR1_EL1", id_dfr1),
+	REG32_HIDDEN(3, 5, "ID_DFR1_EL1", id_dfr1),
 	REG32(3, 6, "ID_MMFR5_EL1", id_mmfr5),
-	REG64(4, 0, "ID_AA64PFR0_EL1", id_aa64pfr0),
-	REG64(4, 1, "ID_AA64PFR1_EL1", id_aa64pfr1),
-	REG64(4, 4, "ID_AA64ZFR0_EL1", id_aa64zfr0),
-	REG64(4, 5, "ID_AA64SMFR0_EL1", id_aa64smfr0),
-	REG64(5, 0, "ID_AA64DFR0_EL1", id_aa64dfr0),
+	REG64(4, 0, "ID_AA64PFR0_EL1", id_aa64pfr0, PFR0_WRITABLE),
+	REG64(4, 1, "ID_AA64PFR1_EL1", id_aa64pfr1, PFR1_WRITABLE),
+	REG64(4, 2, "ID_AA64PFR2_EL1", id_aa64pfr2, PFR2_WRITABLE),
+	REG64(4, 4, "ID_AA64ZFR0_EL1", id_aa64zfr0, ZFR0_WRITABLE),
+	REG64(4, 5, "ID_AA64SMFR0_EL1", id_aa64smfr0, 0),
+	REG64(4, 7, "ID_AA64FPFR0_EL1", id_aa64fpfr0, FPFR0_WRITABLE),
+	REG64(5, 0, "ID_AA64DFR0_EL1", id_aa64dfr0, DFR0_WRITABLE),
 	REG_NOFIELDS(5, 1, "ID_AA64DFR1_EL1"),
-	REG64(6, 0, "ID_AA64ISAR0_EL1", id_aa64isar0),
-	REG64(6, 1, "ID_AA64ISAR1_EL1", id_aa64isar1),
-	REG64(6, 2, "ID_AA64ISAR2_EL1", id_aa64isar2),
-	REG64(7, 0, "ID_AA64MMFR0_EL1", id_aa64mmfr0),
-	REG64(7, 1, "ID_AA64MMFR1_EL1", id_aa64mmfr1),
-	REG64(7, 2, "ID_AA64MMFR2_EL1", id_aa64mmfr2),
-	REG64(7, 3, "ID_AA64MMFR3_EL1", id_aa64mmfr3),
+	REG64(6, 0, "ID_AA64ISAR0_EL1", id_aa64isar0, ISAR0_WRITABLE),
+	REG64(6, 1, "ID_AA64ISAR1_EL1", id_aa64isar1, ISAR1_WRITABLE),
+	REG64(6, 2, "ID_AA64ISAR2_EL1", id_aa64isar2, ISAR2_WRITABLE),
+	REG64(7, 0, "ID_AA64MMFR0_EL1", id_aa64mmfr0, MMFR0_WRITABLE),
+	REG64(7, 1, "ID_AA64MMFR1_EL1", id_aa64mmfr1, MMFR1_WRITABLE),
+	REG64(7, 2, "ID_AA64MMFR2_EL1", id_aa64mmfr2, MMFR2_WRITABLE),
+	REG64(7, 3, "ID_AA64MMFR3_EL1", id_aa64mmfr3, MMFR3_WRITABLE),
 };
 
 const unsigned int elv_nr_idregs = ARRAY_SIZE(elv_idregs);
@@ -367,22 +400,24 @@ bool elv_idreg_field_is_safe(const struct elv_idreg_field *f, uint64_t host_raw,
 	return false;
 }
 
+bool elv_idreg_field_writable(const struct elv_idreg_field *f, uint64_t writable_mask)
+{
+	uint64_t m = elv_idreg_field_mask(f);
+
+	return (m & writable_mask) == m && !(f->flags & ELV_IDF_FIXED);
+}
+
 uint64_t elv_idreg_writable_mask(const struct elv_idreg *reg)
 {
-	uint64_t m = 0;
-	unsigned int i;
-
-	for (i = 0; i < reg->nr_fields; i++)
-		if (reg->fields[i].flags & ELV_IDF_WRITABLE)
-			m |= elv_idreg_field_mask(&reg->fields[i]);
-	return m;
+	return reg->writable;
 }
 
 /*
  * Indexed by ELV_FEATURE_ID_SPACE_IDX; ELV_FEATURE_ID_SPACE_SIZE entries.
- * Upstream skips AArch32 registers on hosts without AArch32 EL0, and (since
- * 6.3) reports CLIDR_EL1 as fully writable: elvisor keeps 6.1's invariant
- * CLIDR, so its slot stays 0.
+ * As upstream, AArch32 registers are skipped on hosts without AArch32 EL0
+ * (they are RAZ/WI there). 6.12 also reports CLIDR_EL1 and CTR_EL0 as
+ * writable: elvisor keeps both invariant (the guest reads the hardware's,
+ * HCR_EL2.TID2 is not set), so their slots stay 0 (docs/abi.md).
  */
 void elv_idreg_fill_writable_masks(uint64_t *masks, bool aarch32_el0)
 {
@@ -398,23 +433,35 @@ void elv_idreg_fill_writable_masks(uint64_t *masks, bool aarch32_el0)
 	}
 }
 
+int elv_reg_mask_range_check(const struct elv_reg_mask_range *range)
+{
+	unsigned int i;
+
+	if (range->range != ELV_FEATURE_ID_RANGE)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(range->reserved); i++)
+		if (range->reserved[i])
+			return -EINVAL;
+	return 0;
+}
+
+static uint64_t nibble(uint64_t v, unsigned int shift)
+{
+	return (v >> shift) & 0xf;
+}
+
 /*
  * Values KVM rewrites before checking: an IMP DEF PMU (0xF) was once handed
  * to userspace, so writing it back is accepted and means "no PMU".
  */
 uint64_t elv_idreg_normalise_write(uint16_t enc, uint64_t val)
 {
-	uint64_t pmu;
-
-	if (enc == ELV_ID_AA64DFR0_EL1) {
-		pmu = (val >> ELV_DFR0_PMUVER_SHIFT) & 0xf;
-		if (pmu == ELV_PMUVER_IMP_DEF)
-			val &= ~(0xfULL << ELV_DFR0_PMUVER_SHIFT);
-	} else if (enc == ELV_ID_DFR0_EL1) {
-		pmu = (val >> ELV_ID_DFR0_PERFMON_SHIFT) & 0xf;
-		if (pmu == ELV_PMUVER_IMP_DEF)
-			val &= ~(0xfULL << ELV_ID_DFR0_PERFMON_SHIFT);
-	}
+	if (enc == ELV_ID_AA64DFR0_EL1 &&
+	    nibble(val, ELV_DFR0_PMUVER_SHIFT) == ELV_PMUVER_IMP_DEF)
+		val &= ~(0xfULL << ELV_DFR0_PMUVER_SHIFT);
+	else if (enc == ELV_ID_DFR0_EL1 &&
+		 nibble(val, ELV_ID_DFR0_PERFMON_SHIFT) == ELV_PMUVER_IMP_DEF)
+		val &= ~(0xfULL << ELV_ID_DFR0_PERFMON_SHIFT);
 	return val;
 }
 
@@ -440,58 +487,89 @@ static int check_raz(uint16_t enc, const struct elv_idreg **reg_out)
 	return (sd->flags & ELV_SR_RAZ) || !*reg_out;
 }
 
-int elv_idreg_check_write(uint16_t enc, uint64_t limit, uint64_t val, uint64_t writable_mask,
-			  const struct elv_idreg_field **bad_field)
+int elv_idreg_check_features(uint16_t enc, uint64_t limit, uint64_t val, uint64_t writable_mask,
+			     const struct elv_idreg_field **bad_field)
 {
 	const struct elv_idreg *reg;
 	const struct elv_idreg_field *bad = NULL;
 	uint64_t checked = 0;
 	unsigned int i;
-	int raz = check_raz(enc, &reg);
+	int raz = check_raz(enc, &reg), err = 0;
 
-	if (bad_field)
-		*bad_field = NULL;
 	if (raz < 0)
 		return raz;
-	if (raz)
-		return val ? -E2BIG : 0;
-
-	val = elv_idreg_normalise_write(enc, val);
-	for (i = 0; i < reg->nr_fields; i++) {
-		const struct elv_idreg_field *f = &reg->fields[i];
-
-		if (elv_idreg_field_get(f, val) < f->min_val) {
-			bad = f;
-			goto einval;
-		}
+	if (raz) {
+		err = val ? -E2BIG : 0;
+		goto out;
 	}
 	for (i = 0; i < reg->nr_fields; i++) {
 		const struct elv_idreg_field *f = &reg->fields[i];
-		uint64_t m = elv_idreg_field_mask(f);
 
-		if ((m & writable_mask) != m)
+		if (!elv_idreg_field_writable(f, writable_mask))
 			continue;
-		checked |= m;
+		checked |= elv_idreg_field_mask(f);
 		if (!elv_idreg_field_is_safe(f, elv_idreg_field_get(f, limit),
 					     elv_idreg_field_get(f, val))) {
 			bad = f;
-			goto e2big;
+			err = -E2BIG;
+			goto out;
 		}
 	}
-	/* Everything else, named or not, must be exactly the host's. */
+	/* Everything else, named or not, must be exactly the limit's. */
 	if ((val & ~checked) != (limit & ~checked)) {
 		bad = first_differing(reg, val & ~checked, limit & ~checked);
-		goto e2big;
+		err = -E2BIG;
 	}
-	return 0;
-einval:
+out:
 	if (bad_field)
 		*bad_field = bad;
-	return -EINVAL;
-e2big:
-	if (bad_field)
-		*bad_field = bad;
-	return -E2BIG;
+	return err;
+}
+
+/* Values KVM refuses whatever the host has: DebugVer/CopDbg below v8, PMUv1/v2. */
+static const struct elv_idreg_field *never_valid(uint16_t enc, uint64_t val)
+{
+	const struct elv_idreg *reg = elv_idreg_find(enc);
+	uint64_t perfmon = nibble(val, ELV_ID_DFR0_PERFMON_SHIFT);
+	unsigned int i;
+
+	for (i = 0; reg && i < reg->nr_fields; i++)
+		if (elv_idreg_field_get(&reg->fields[i], val) < reg->fields[i].min_val)
+			return &reg->fields[i];
+	if (enc == ELV_ID_DFR0_EL1 && perfmon && perfmon < ELV_PERFMON_PMUV3)
+		return elv_idreg_field_by_name(reg, "PERFMON");
+	return NULL;
+}
+
+int elv_idreg_check_write(uint16_t enc, uint64_t limit, uint64_t val, uint64_t writable_mask,
+			  const struct elv_idreg_field **bad_field)
+{
+	const struct elv_idreg_field *bad;
+	int err;
+
+	val = elv_idreg_normalise_write(enc, val);
+	bad = never_valid(enc, val);
+	if (bad) {
+		if (bad_field)
+			*bad_field = bad;
+		return -EINVAL;
+	}
+	err = elv_idreg_check_features(enc, limit, val, writable_mask, bad_field);
+	/* KVM_SET_ONE_REG's UAPI answers EINVAL for any refused value. */
+	return err == -E2BIG ? -EINVAL : err;
+}
+
+int elv_idreg_user_write(uint16_t enc, uint64_t limit, uint64_t cur, bool frozen, uint64_t *val)
+{
+	const struct elv_idreg *reg = elv_idreg_find(enc);
+	uint64_t v = elv_idreg_normalise_write(enc, *val);
+
+	if (never_valid(enc, v))
+		return -EINVAL;
+	*val = v;
+	if (frozen)
+		return v == cur ? 0 : -EBUSY;
+	return elv_idreg_check_write(enc, limit, v, reg ? elv_idreg_writable_mask(reg) : 0, NULL);
 }
 
 /*
@@ -640,6 +718,8 @@ static bool idreg_ok(unsigned int i)
 	if (i && elv_idregs[i - 1].enc >= r->enc)
 		return false;
 	if (!sd || !(sd->flags & ELV_SR_ID) || !sd->name || strcmp(sd->name, r->name))
+		return false;
+	if (top < 64 && r->writable >> top)
 		return false;
 	for (j = 0; j < r->nr_fields; j++) {
 		const struct elv_idreg_field *f = &r->fields[j];

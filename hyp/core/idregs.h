@@ -2,20 +2,22 @@
 /*
  * ID register fields: for each feature-ID register, every field's name (as
  * the Arm ARM spells it, upper-cased), position, signedness and safe-value
- * policy, and whether upstream KVM lets userspace change it.
+ * policy, and each register's writable mask.
  *
- * Safety follows the Arm ARM's "principles of the ID scheme" (DDI0487
- * D19.1.3) as Linux's cpufeature tables apply them, with KVM's own
- * overrides (PMUVer, PerfMon and DebugVer are lower-safe for a guest).
- * "Writable" is the default mask upstream KVM reports through
- * KVM_ARM_GET_REG_WRITABLE_MASKS in v6.7, the first release with writable ID
- * registers; 6.1 (the reference backend) refuses any change (-EINVAL) except
- * for ID_AA64PFR0_EL1.CSV2/CSV3 (see elv_idreg_check_write_61()).
+ * The rules are Linux 6.12's, on which the writable-ID-register API
+ * (KVM_ARM_GET_REG_WRITABLE_MASKS, upstream since 6.7) is measured: a
+ * field's safety policy is the one in 6.12's cpufeature tables with KVM's
+ * overrides (PMUVer, PerfMon and DebugVer are lower-safe for a guest); a
+ * field 6.12's cpufeature tables do not describe carries ELV_IDF_FIXED and,
+ * as there, may only keep the limit's value even inside the writable mask;
+ * the masks are 6.12's sys_regs.c ones (docs/archdata.md). 6.1 (the first
+ * reference backend) refuses any change (-EINVAL) except for
+ * ID_AA64PFR0_EL1.CSV2/CSV3 (see elv_idreg_check_write_61()).
  *
  * API
  *   Tables: elv_idregs[], elv_nr_idregs (ascending encoding); each register
- *   carries fields[] (descending bit position) and nr_fields: iterate them
- *   for a report.
+ *   carries fields[] (descending bit position), nr_fields and its writable
+ *   mask: iterate them for a report.
  *   Lookup:
  *     elv_idreg_find(enc), elv_idreg_by_name("ID_AA64ISAR0_EL1" or "ID_AA64ISAR0")
  *     elv_idreg_field_by_name(reg, "ATOMIC")
@@ -26,15 +28,25 @@
  *     elv_idreg_field_set(f, regval, fieldval)
  *     elv_idreg_field_is_safe(f, host_raw, new_raw)
  *                          may a guest see new where the host has host?
- *   Writes (upstream v6.7 semantics):
- *     elv_idreg_writable_mask(reg)   default writable mask
+ *     elv_idreg_field_writable(f, mask)   may userspace change it under mask?
+ *   Writes (upstream 6.12 semantics):
+ *     elv_idreg_writable_mask(reg)   the register's writable mask
+ *     elv_idreg_check_features(enc, limit, val, writable_mask, &bad_field)
+ *                          6.12's arm64_check_features(): 0, or -E2BIG for a
+ *                          field above the limit's safe values or a change
+ *                          outside the checked fields; -EINVAL outside the
+ *                          ID space
  *     elv_idreg_check_write(enc, limit, val, writable_mask, &bad_field)
- *                          0; -EINVAL for a value KVM never accepts (e.g.
- *                          DebugVer below 8.0) or an encoding outside the ID
- *                          space; -E2BIG for a value above what the host
- *                          (limit) offers or a change to a non-writable
- *                          field; *bad_field names the culprit when known
+ *                          what KVM_SET_ONE_REG answers before the first run:
+ *                          0 or -EINVAL (upstream turns E2BIG into EINVAL);
+ *                          *bad_field names the culprit when known
+ *     elv_idreg_user_write(enc, limit, cur, frozen, &val)
+ *                          the whole SET_ONE_REG rule: normalises val, then
+ *                          after the first run (frozen) 0 if it equals cur,
+ *                          else -EBUSY; before it elv_idreg_check_write()
  *     elv_idreg_check_write_61(enc, limit, val, &bad_field)   6.1's rule
+ *     elv_reg_mask_range_check(range)     KVM_ARM_GET_REG_WRITABLE_MASKS'
+ *                          argument: 0 or -EINVAL
  *     elv_idreg_fill_writable_masks(masks[192], aarch32_el0)
  *                          the KVM_ARM_GET_REG_WRITABLE_MASKS array
  *   Sanitising what the guest sees:
@@ -57,7 +69,7 @@ enum elv_ftr_policy {
 };
 
 #define ELV_IDF_SIGNED		ELV_BIT(0)	/* 0xF (all ones) = not implemented, lowest */
-#define ELV_IDF_WRITABLE	ELV_BIT(1)	/* in upstream's default writable mask (v6.7) */
+#define ELV_IDF_FIXED		ELV_BIT(1)	/* no rule in 6.12's cpufeature tables: the limit's value only */
 #define ELV_IDF_KVM_FORCED	ELV_BIT(2)	/* KVM decides it (vCPU features, emulation) */
 
 struct elv_idreg_field {
@@ -76,6 +88,7 @@ struct elv_idreg {
 	bool aarch32;		/* AArch64 view of an AArch32 register (32-bit) */
 	const struct elv_idreg_field *fields;
 	unsigned int nr_fields;
+	uint64_t writable;	/* 6.12's writable mask (KVM_ARM_GET_REG_WRITABLE_MASKS) */
 };
 
 extern const struct elv_idreg elv_idregs[];
@@ -108,11 +121,25 @@ static inline uint64_t elv_idreg_field_set(const struct elv_idreg_field *f, uint
 int64_t elv_idreg_field_sval(const struct elv_idreg_field *f, uint64_t regval);
 bool elv_idreg_field_is_safe(const struct elv_idreg_field *f, uint64_t host_raw, uint64_t new_raw);
 
+bool elv_idreg_field_writable(const struct elv_idreg_field *f, uint64_t writable_mask);
+
 uint64_t elv_idreg_writable_mask(const struct elv_idreg *reg);
 void elv_idreg_fill_writable_masks(uint64_t *masks, bool aarch32_el0);
 uint64_t elv_idreg_normalise_write(uint16_t enc, uint64_t val);
+int elv_idreg_check_features(uint16_t enc, uint64_t limit, uint64_t val, uint64_t writable_mask,
+			     const struct elv_idreg_field **bad_field);
 int elv_idreg_check_write(uint16_t enc, uint64_t limit, uint64_t val, uint64_t writable_mask,
 			  const struct elv_idreg_field **bad_field);
+int elv_idreg_user_write(uint16_t enc, uint64_t limit, uint64_t cur, bool frozen, uint64_t *val);
+
+/* Upstream's struct reg_mask_range, the KVM_ARM_GET_REG_WRITABLE_MASKS argument. */
+struct elv_reg_mask_range {
+	uint64_t addr;		/* user pointer to ELV_FEATURE_ID_SPACE_SIZE u64 */
+	uint32_t range;		/* ELV_FEATURE_ID_RANGE */
+	uint32_t reserved[13];	/* must be zero */
+};
+
+int elv_reg_mask_range_check(const struct elv_reg_mask_range *range);
 int elv_idreg_check_write_61(uint16_t enc, uint64_t limit, uint64_t val,
 			     const struct elv_idreg_field **bad_field);
 
@@ -140,8 +167,10 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 #define ELV_ID_DFR0_EL1		ELV_SYSREG_ENC(3, 0, 0, 1, 2)
 #define ELV_ID_AA64PFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 0)
 #define ELV_ID_AA64PFR1_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 1)
+#define ELV_ID_AA64PFR2_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 2)
 #define ELV_ID_AA64ZFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 4)
 #define ELV_ID_AA64SMFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 5)
+#define ELV_ID_AA64FPFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 7)
 #define ELV_ID_AA64DFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 5, 0)
 #define ELV_ID_AA64DFR1_EL1	ELV_SYSREG_ENC(3, 0, 0, 5, 1)
 #define ELV_ID_AA64ISAR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 6, 0)
@@ -177,5 +206,6 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 #define ELV_DEBUGVER_V8		6	/* Armv8.0 debug: the lowest KVM accepts */
 #define ELV_PERFMON_V3P4	5
 #define ELV_COPDBG_V8		6
+#define ELV_PERFMON_PMUV3	3	/* lowest PerfMon KVM accepts besides "none" */
 
 #endif /* ELV_IDREGS_H */

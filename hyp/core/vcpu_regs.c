@@ -123,22 +123,15 @@ static uint64_t idreg_read(const struct elv_reg_ctx *ctx, const struct elv_sysre
 
 static int idreg_write(struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d, uint64_t val)
 {
-	const struct elv_idreg *reg = elv_idreg_find(d->enc);
 	uint64_t hidden = idreg_hidden_mask(ctx, d->enc);
 	uint64_t cur = idreg_read(ctx, d), limit;
 	int idx = elv_feature_id_idx(d->enc), err;
 
 	if (idx < 0)
 		return -ENOENT;
-	err = elv_vm_frozen_write(ctx->vm->has_run, cur, val);
-	if (err || val == cur)
-		return err;
-	if (!reg)
-		return -EINVAL;
 	limit = idreg_default(ctx->host, d->enc) & ~hidden;
-	val = elv_idreg_normalise_write(d->enc, val);
-	err = elv_idreg_check_write(d->enc, limit, val, elv_idreg_writable_mask(reg), NULL);
-	if (err)
+	err = elv_idreg_user_write(d->enc, limit, cur, ctx->vm->has_run, &val);
+	if (err || ctx->vm->has_run)
 		return err;
 	ctx->vm->idregs[idx] = (val & ~hidden) | (ctx->vm->idregs[idx] & hidden);
 	return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "vm_config.h"
+#include "sysregs.h"
 
 /* Capability numbers from upstream include/uapi/linux/kvm.h. */
 enum {
@@ -31,8 +32,6 @@ enum {
 	ELV_CAP_ARM_HVC_FW_REG_BMAP = 207,	/* seed 003; upstream's VM_GPA_BITS */
 	ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES = 230,
 };
-
-#define ELV_FEATURE_ID_RANGE_IDREGS	1	/* ARM64_FEATURE_ID_RANGE_IDREGS */
 
 unsigned int elv_ipa_limit_bits(unsigned int parange, bool page_64k)
 {
@@ -109,7 +108,7 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 		return host->nr_fw_bmap_regs;
 	case ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
 		/* A VM capability upstream; the system fd answers it too. */
-		return ELV_FEATURE_ID_RANGE_IDREGS;
+		return ELV_REG_MASK_RANGES_BITMAP;
 	default:
 		(void)vm;
 		return 0;

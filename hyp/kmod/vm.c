@@ -12,13 +12,9 @@
 
 #include "elvisor.h"
 
-/* Upstream's struct reg_mask_range and ioctl (6.7+), absent from 6.1 UAPI. */
-struct elv_reg_mask_range {
-	__u64 addr;
-	__u32 range;
-	__u32 reserved[13];
-};
-#define ELV_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct elv_reg_mask_range)
+/* Upstream's ioctl (6.7+), absent from 6.1 UAPI; numbers and struct: hyp/core. */
+#define ELV_ARM_GET_REG_WRITABLE_MASKS \
+	_IOR(KVMIO, ELV_IOCTL_NR_GET_REG_WRITABLE_MASKS, struct elv_reg_mask_range)
 
 static void elv_vm_release_ref(struct kref *ref)
 {
@@ -77,7 +73,7 @@ static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp)
 	return ret < 0 ? ret : 0;
 }
 
-static int elv_vm_get_writable_masks(struct elv_vm *vm, void __user *argp)
+static int elv_vm_get_writable_masks(void __user *argp)
 {
 	struct elv_reg_mask_range range;
 	u64 *masks;
@@ -85,13 +81,13 @@ static int elv_vm_get_writable_masks(struct elv_vm *vm, void __user *argp)
 
 	if (copy_from_user(&range, argp, sizeof(range)))
 		return -EFAULT;
-	if (memchr_inv(range.reserved, 0, sizeof(range.reserved)) ||
-	    range.range != ELV_FEATURE_ID_RANGE_IDREGS)
-		return -EINVAL;
+	ret = elv_reg_mask_range_check(&range);
+	if (ret)
+		return ret;
 	masks = kcalloc(ELV_FEATURE_ID_SPACE_SIZE, sizeof(*masks), GFP_KERNEL);
 	if (!masks)
 		return -ENOMEM;
-	elv_vm_writable_masks(&vm->regs, masks);
+	elv_idreg_fill_writable_masks(masks, elv_host.aa32_el0);
 	ret = copy_to_user(u64_to_user_ptr(range.addr), masks,
 			   ELV_FEATURE_ID_SPACE_SIZE * sizeof(*masks)) ? -EFAULT : 0;
 	kfree(masks);
@@ -143,7 +139,7 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
 	}
 	case ELV_ARM_GET_REG_WRITABLE_MASKS:
-		return elv_vm_get_writable_masks(vm, argp);
+		return elv_vm_get_writable_masks(argp);
 	default:
 		return -EINVAL;
 	}
