@@ -178,8 +178,7 @@ static void print_services(struct cpu_report *r)
 static bool field_writable(struct cpu_report *r, const struct elv_idreg_field *f,
 			   int idx)
 {
-	return r->vm.id_masks_valid && idx >= 0 &&
-	       (r->vm.id_masks[idx] & elv_idreg_field_mask(f)) == elv_idreg_field_mask(f);
+	return r->vm.id_masks_valid && idx >= 0 && elv_idreg_field_writable(f, r->vm.id_masks[idx]);
 }
 
 static void print_idreg(struct cpu_report *r, const struct elv_idreg *reg, bool last)

@@ -35,6 +35,15 @@ static const char *at(const char *where)
 	return buf;
 }
 
+_Static_assert(KVM_ARM_FEATURE_ID_RANGE == ELV_FEATURE_ID_RANGE, "range number");
+_Static_assert(KVM_ARM_FEATURE_ID_RANGE_SIZE == ELV_FEATURE_ID_SPACE_SIZE, "masks array size");
+
+/* KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: bit N set = range N valid (0 or -1: none). */
+bool cpu__has_id_range(int cap)
+{
+	return cap > 0 && (cap & (1 << KVM_ARM_FEATURE_ID_RANGE));
+}
+
 void cpu__probe(struct vm *vm)
 {
 	struct kvm *kvm = &vm->kvm;
@@ -43,8 +52,7 @@ void cpu__probe(struct vm *vm)
 	vm->caps.ptrauth = kvm__cap(kvm, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
 			   kvm__cap(kvm, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0;
 	vm->caps.psci_0_2 = kvm__cap(kvm, KVM_CAP_ARM_PSCI_0_2) > 0;
-	vm->caps.reg_masks = kvm__cap(kvm, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES) &
-			     ELV_FEATURE_ID_RANGE_IDREGS;
+	vm->caps.reg_masks = cpu__has_id_range(kvm__cap(kvm, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES));
 	vm->caps.ipa_limit = kvm__cap(kvm, KVM_CAP_ARM_VM_IPA_SIZE);
 }
 
@@ -182,7 +190,7 @@ static void field_allowed(const struct elv_idreg_field *f, uint64_t host,
 		if (sgn)
 			snprintf(buf, len, "-1..%lld", (long long)elv_idreg_field_sval(f, host << f->shift));
 		else
-			snprintf(buf, len, "0..%llu", (unsigned long long)host);
+			snprintf(buf, len, "%u..%llu", f->min_val, (unsigned long long)host);
 		break;
 	case ELV_FTR_HIGHER_SAFE:
 		snprintf(buf, len, "%llu..%llu", (unsigned long long)host,
@@ -206,7 +214,7 @@ static void writable_fields(const struct elv_idreg *reg, uint64_t wmask,
 	for (unsigned int i = 0; reg && i < reg->nr_fields && off < len; i++) {
 		const struct elv_idreg_field *f = &reg->fields[i];
 
-		if ((elv_idreg_field_mask(f) & wmask) == elv_idreg_field_mask(f))
+		if (elv_idreg_field_writable(f, wmask))
 			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "", f->name);
 	}
 	if (!off)
@@ -228,45 +236,74 @@ int cpu__fetch_id_masks(struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
-/* Per-field checks of one narrowing: safe against the host, writable. */
+/* The first field of @mask that @new raises beyond what @cur (the host) offers. */
+static const struct elv_idreg_field *unsafe_field(const struct elv_idreg *reg, uint64_t mask,
+						  uint64_t cur, uint64_t new)
+{
+	for (unsigned int i = 0; reg && i < reg->nr_fields; i++) {
+		const struct elv_idreg_field *f = &reg->fields[i];
+		uint64_t h = elv_idreg_field_get(f, cur), n = elv_idreg_field_get(f, new);
+
+		if ((elv_idreg_field_mask(f) & mask) && h != n && !elv_idreg_field_is_safe(f, h, n))
+			return f;
+	}
+	return NULL;
+}
+
+/* "ID_AA64ISAR0_EL1.ATOMIC" or "ID_AA64ISAR0_EL1" (the raw form). */
+static const char *set_name(const struct config_idreg_set *s)
+{
+	static __thread char buf[sizeof(s->reg_name) + sizeof(s->field_name) + 1];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", s->reg_name, *s->field_name ? "." : "",
+		 s->field_name);
+	return buf;
+}
+
+/*
+ * One narrowing, checked as the backend will (hyp/core's rule with the
+ * backend's writable mask), so that a refusal names the field and what it
+ * may be instead of the kernel's bare EINVAL.
+ */
 static int idreg_check(struct vm *vm, const struct config_idreg_set *s,
 		       uint64_t cur, uint64_t new, char *err, unsigned long errlen)
 {
 	const struct elv_idreg *reg = elv_idreg_find(s->enc);
 	int idx = elv_feature_id_idx(s->enc);
 	uint64_t wmask = idx >= 0 && vm->id_masks_valid ? vm->id_masks[idx] : 0;
+	const struct elv_idreg_field *f = unsafe_field(reg, s->mask, cur, new);
 	char allowed[64], list[512];
 
-	for (unsigned int i = 0; reg && i < reg->nr_fields; i++) {
-		const struct elv_idreg_field *f = &reg->fields[i];
-		uint64_t h = elv_idreg_field_get(f, cur), n = elv_idreg_field_get(f, new);
-
-		if (!(elv_idreg_field_mask(f) & s->mask) || h == n)
-			continue;
-		if (!elv_idreg_field_is_safe(f, h, n)) {
-			field_allowed(f, h, allowed, sizeof(allowed));
-			fail("%s%s.%s = %llu: more than this host offers (host value %llu; allowed: %s)",
-			     at(s->where), reg->name, f->name, (unsigned long long)n,
-			     (unsigned long long)h, allowed);
-		}
+	if (f) {
+		field_allowed(f, elv_idreg_field_get(f, cur), allowed, sizeof(allowed));
+		fail("%s%s.%s = %llu: more than this host offers (host value %llu; allowed: %s)",
+		     at(s->where), reg->name, f->name, (unsigned long long)elv_idreg_field_get(f, new),
+		     (unsigned long long)elv_idreg_field_get(f, cur), allowed);
 	}
 	if (!vm->caps.reg_masks) {
-		const struct elv_idreg_field *f =
-			reg ? elv_idreg_field_by_name(reg, s->field_name) : NULL;
-
-		fail("%s%s%s%s = %#llx: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); this host's value is %#llx",
-		     at(s->where), s->reg_name, *s->field_name ? "." : "", s->field_name,
-		     (unsigned long long)(f ? elv_idreg_field_get(f, new) : new),
-		     vm->kvm.dev,
+		f = reg ? elv_idreg_field_by_name(reg, s->field_name) : NULL;
+		fail("%s%s = %#llx: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); this host's value is %#llx",
+		     at(s->where), set_name(s),
+		     (unsigned long long)(f ? elv_idreg_field_get(f, new) : new), vm->kvm.dev,
 		     (unsigned long long)(f ? elv_idreg_field_get(f, cur) : cur));
 	}
-	if ((cur ^ new) & ~wmask) {
-		writable_fields(reg, wmask, list, sizeof(list));
-		fail("%s%s%s%s: not writable on %s (writable mask %#llx; writable fields: %s)",
-		     at(s->where), s->reg_name, *s->field_name ? "." : "", s->field_name,
-		     vm->kvm.dev, (unsigned long long)wmask, list);
+	if (!elv_idreg_check_write(s->enc, cur, new, wmask, &f))
+		return 0;
+	writable_fields(reg, wmask, list, sizeof(list));
+	if (f && elv_idreg_field_writable(f, wmask)) {
+		field_allowed(f, elv_idreg_field_get(f, cur), allowed, sizeof(allowed));
+		fail("%s%s.%s = %llu: refused by %s's rules for this field (host value %llu; allowed: %s)",
+		     at(s->where), reg->name, f->name, (unsigned long long)elv_idreg_field_get(f, new),
+		     vm->kvm.dev, (unsigned long long)elv_idreg_field_get(f, cur), allowed);
 	}
-	return 0;
+	if (f)
+		fail("%s%s.%s: not writable on %s (requested %llu, it must stay %llu; writable fields of %s: %s)",
+		     at(s->where), reg->name, f->name, vm->kvm.dev,
+		     (unsigned long long)elv_idreg_field_get(f, new),
+		     (unsigned long long)elv_idreg_field_get(f, cur), reg->name, list);
+	fail("%s%s: changes bits outside the writable fields on %s (value %#llx, writable mask %#llx; writable fields: %s)",
+	     at(s->where), set_name(s), vm->kvm.dev, (unsigned long long)new,
+	     (unsigned long long)wmask, list);
 }
 
 /* ID registers are VM-wide: narrowing them through vCPU 0 is enough. */

@@ -24,6 +24,8 @@ struct cpu_caps {
 };
 
 void cpu__probe(struct vm *vm);
+/* Does a KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES answer include the feature-ID range? */
+bool cpu__has_id_range(int cap);
 bool cpu__want_sve(const struct vm *vm);
 bool cpu__want_ptrauth(const struct vm *vm);
 void cpu__format_vls(const uint64_t *vls, char *buf, unsigned long len);

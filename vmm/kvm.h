@@ -11,8 +11,11 @@
 #ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
 #define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
 #endif
+#ifndef KVM_ARM_FEATURE_ID_RANGE
+#define KVM_ARM_FEATURE_ID_RANGE	0	/* the range number; the capability is a bitmap of them */
+#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
+#endif
 #ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
-#define KVM_ARM_FEATURE_ID_RANGE	(1U << 0)
 struct reg_mask_range {
 	__u64 addr;
 	__u32 range;
