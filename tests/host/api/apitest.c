@@ -28,6 +28,9 @@
 
 static int kvm;
 static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
+/* KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES has bit 0 (6.7+, elvisor): writable ID registers. */
+static bool has_reg_masks;
+#define NO_REG_MASKS "no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES (6.1): ID registers are not writable"
 
 #define F(x) (1U << KVM_ARM_VCPU_##x)
 #define SYSREG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
@@ -184,11 +187,12 @@ static void test_system(void)
 	/* Seed 003: elvisor answers the bitmap register count; 6.1 gives 207 to GPA_BITS. */
 	expect_val("sys.cap_207_fw_bmap", xioctl_val(kvm, KVM_CHECK_EXTENSION, 207),
 		   is_elvisor ? 3 : 0);
-	if (is_elvisor)
+	/* A bitmap of valid ranges: bit 0, range 0, is the only one. */
+	if (has_reg_masks)
 		expect_val("sys.cap_reg_mask_ranges",
 			   xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES), 1);
 	else
-		skip("sys.cap_reg_mask_ranges", "6.1 has no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES");
+		skip("sys.cap_reg_mask_ranges", NO_REG_MASKS);
 	report(xioctl_val(kvm, KVM_GET_VCPU_MMAP_SIZE, 0) >= 4096, "sys.vcpu_mmap_size", "too small");
 	expect_err("sys.vcpu_mmap_size_arg", xioctl_val(kvm, KVM_GET_VCPU_MMAP_SIZE, 1), -EINVAL);
 	expect_err("sys.unknown_ioctl", xioctl_val(kvm, _IO(KVMIO, 0xfe), 0), -EINVAL);
@@ -249,11 +253,59 @@ static void test_memslots(void)
 	munmap(mem, len);
 }
 
+static int get_masks(int vm, uint32_t range, uint64_t *masks)
+{
+	struct reg_mask_range r = { .addr = (uintptr_t)masks, .range = range };
+
+	return xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &r);
+}
+
+#define MASK_SLOT(masks, op1, crm, op2) (masks)[ELV_FEATURE_ID_SPACE_IDX(op1, crm, op2)]
+
+/*
+ * KVM_ARM_GET_REG_WRITABLE_MASKS as 6.12 answers it: range 0 only, reserved
+ * words zero, the array wiped first; a few masks that do not depend on the
+ * host (6.12's sys_regs.c writes them as constants).
+ */
+static void test_writable_masks(int vm)
+{
+	uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
+	struct reg_mask_range range = { .addr = (uintptr_t)masks, .range = KVM_ARM_FEATURE_ID_RANGE };
+	uint64_t pfr0_32;
+
+	if (!has_reg_masks) {
+		skip("vm.writable_masks", NO_REG_MASKS);
+		return;
+	}
+	memset(masks, 0xaa, sizeof(masks));
+	expect_err("vm.writable_masks", get_masks(vm, 0, masks), 0);
+	expect_val("vm.writable_masks_midr_cleared", MASK_SLOT(masks, 0, 0, 0), 0);
+	expect_val("vm.writable_masks_unallocated_cleared", MASK_SLOT(masks, 0, 3, 3), 0);
+	expect_val("vm.writable_masks_isar0", MASK_SLOT(masks, 0, 6, 0), 0xfffffffffffffff0ULL);
+	expect_val("vm.writable_masks_isar1", MASK_SLOT(masks, 0, 6, 1), 0xffffffff00fff00fULL);
+	expect_val("vm.writable_masks_pfr0", MASK_SLOT(masks, 0, 4, 0), 0xffff00f00f00ffffULL);
+	expect_val("vm.writable_masks_dfr0", MASK_SLOT(masks, 0, 5, 0), 0x000000f000f00f0fULL);
+	expect_val("vm.writable_masks_mmfr0", MASK_SLOT(masks, 0, 7, 0), 0xff00f000ffffff0fULL);
+	expect_val("vm.writable_masks_smfr0_hidden", MASK_SLOT(masks, 0, 4, 5), 0);
+	/* AArch32 ID registers: all 32 bits where the host runs AArch32 at EL0, else RAZ/WI. */
+	pfr0_32 = MASK_SLOT(masks, 0, 1, 0);
+	report(pfr0_32 == 0xffffffffULL || pfr0_32 == 0, "vm.writable_masks_aa32", "ID_PFR0 %#llx",
+	       (unsigned long long)pfr0_32);
+	expect_val("vm.writable_masks_aa32_isar5", MASK_SLOT(masks, 0, 2, 5), pfr0_32);
+	expect_err("vm.writable_masks_range_1", get_masks(vm, 1, masks), -EINVAL);
+	expect_err("vm.writable_masks_range_2", get_masks(vm, 2, masks), -EINVAL);
+	range.reserved[3] = 1;
+	expect_err("vm.writable_masks_reserved", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EINVAL);
+	range.reserved[3] = 0;
+	range.addr = 16;
+	expect_err("vm.writable_masks_fault", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EFAULT);
+	expect_err("vm.writable_masks_bad_arg", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, (void *)16),
+		   -EFAULT);
+}
+
 static void test_vm(void)
 {
 	struct kvm_vcpu_init init;
-	uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
-	struct reg_mask_range range = { .addr = (uintptr_t)masks, .range = KVM_ARM_FEATURE_ID_RANGE };
 	int vm = create_vm(), v0, r;
 
 	memset(&init, 0xff, sizeof(init));
@@ -272,25 +324,7 @@ static void test_vm(void)
 	if (r >= 0)
 		close(r);
 
-	if (!is_elvisor) {
-		skip("vm.writable_masks", "6.1 has no KVM_ARM_GET_REG_WRITABLE_MASKS");
-	} else {
-		memset(masks, 0xaa, sizeof(masks));
-		expect_err("vm.writable_masks", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), 0);
-		report(masks[ELV_FEATURE_ID_SPACE_IDX(0, 6, 0)] != 0 &&
-		       masks[ELV_FEATURE_ID_SPACE_IDX(0, 0, 0)] == 0,
-		       "vm.writable_masks_content", "ISAR0 %#llx MIDR %#llx",
-		       (unsigned long long)masks[ELV_FEATURE_ID_SPACE_IDX(0, 6, 0)],
-		       (unsigned long long)masks[ELV_FEATURE_ID_SPACE_IDX(0, 0, 0)]);
-		range.range = 2;
-		expect_err("vm.writable_masks_bad_range", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EINVAL);
-		range.range = KVM_ARM_FEATURE_ID_RANGE;
-		range.reserved[3] = 1;
-		expect_err("vm.writable_masks_reserved", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EINVAL);
-		range.reserved[3] = 0;
-		range.addr = 16;
-		expect_err("vm.writable_masks_fault", xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range), -EFAULT);
-	}
+	test_writable_masks(vm);
 	if (v0 >= 0)
 		close(v0);
 	close(vm);
@@ -405,6 +439,45 @@ static void test_core_regs(void)
 	close(vm);
 }
 
+/*
+ * Writable ID registers, as 6.12: lowering a writable field is accepted and
+ * VM-wide; a value above the host's, a change to a field outside the mask
+ * and a flipped RES0 bit are EINVAL (not E2BIG).
+ */
+static void test_idreg_writes(int vm, int vcpu, uint64_t isar0)
+{
+	uint64_t v, pfr0, isar0_atomic = (isar0 >> 20) & 0xf;
+	int other;
+
+	if (!has_reg_masks) {
+		expect_err("ref.idreg_lower_refused", set_u64(vcpu, ID_AA64ISAR0, isar0 & ~0xf0ULL), -EINVAL);
+		skip("sys.idreg_lower", NO_REG_MASKS);
+		return;
+	}
+	expect_err("sys.idreg_lower", set_u64(vcpu, ID_AA64ISAR0, isar0 & ~0xf0ULL), 0);
+	get_reg(vcpu, ID_AA64ISAR0, &v);
+	expect_val("sys.idreg_lowered", v, isar0 & ~0xf0ULL);
+	/* 6.12 wants every vCPU of a VM to have the first one's features: none here. */
+	other = new_vcpu(vm, 2, 0, false);
+	get_reg(other, ID_AA64ISAR0, &v);
+	expect_val("sys.idreg_vm_wide", v, isar0 & ~0xf0ULL);
+	expect_err("sys.idreg_raise_back", set_u64(vcpu, ID_AA64ISAR0, isar0), 0);
+	expect_err("sys.idreg_above_host", set_u64(vcpu, ID_AA64ISAR0, isar0 | 0xf0000000ULL), -EINVAL);
+	if (isar0_atomic < 0xf)
+		expect_err("sys.idreg_raise_atomic",
+			   set_u64(vcpu, ID_AA64ISAR0, (isar0 & ~0xf00000ULL) |
+						       ((isar0_atomic + 1) << 20)), -EINVAL);
+	expect_err("sys.idreg_res0_bit", set_u64(vcpu, ID_AA64ISAR0, isar0 | 1), -EINVAL);
+	get_reg(vcpu, ID_AA64PFR0, &pfr0);
+	expect_err("sys.idreg_hidden_field", set_u64(vcpu, ID_AA64PFR0, pfr0 | (1ULL << 32)), -EINVAL);
+	expect_err("sys.idreg_not_writable_field",
+		   set_u64(vcpu, ID_AA64PFR0, pfr0 ^ (0xfULL << 16)), -EINVAL);	/* FP */
+	expect_err("sys.idreg_unallocated_nonzero", set_u64(vcpu, SYSREG(3, 0, 0, 3, 3), 1), -EINVAL);
+	expect_err("sys.idreg_unallocated_zero", set_u64(vcpu, SYSREG(3, 0, 0, 3, 3), 0), 0);
+	if (other >= 0)
+		close(other);
+}
+
 static void test_sysregs(void)
 {
 	int vm = create_vm(), vcpu = new_vcpu(vm, 0, 0, false);
@@ -436,20 +509,7 @@ static void test_sysregs(void)
 	expect_val("sys.pfr0_sve_hidden", (v >> 32) & 0xf, 0);
 	get_reg(vcpu, ID_AA64ISAR0, &isar0);
 	expect_err("sys.idreg_set_same", set_u64(vcpu, ID_AA64ISAR0, isar0), 0);
-	/* Lower ISAR0.AES (bits 7:4) to 0: allowed since 6.7, refused by 6.1. */
-	if (is_elvisor) {
-		expect_err("sys.idreg_lower", set_u64(vcpu, ID_AA64ISAR0, isar0 & ~0xf0ULL), 0);
-		get_reg(pa, ID_AA64ISAR0, &v);
-		expect_val("sys.idreg_vm_wide", v, isar0 & ~0xf0ULL);
-		expect_err("sys.idreg_raise_back", set_u64(vcpu, ID_AA64ISAR0, isar0), 0);
-		expect_err("sys.idreg_above_host",
-			   set_u64(vcpu, ID_AA64ISAR0, isar0 | 0xf0000000ULL), -E2BIG);
-		expect_err("sys.idreg_hidden_field",
-			   set_u64(vcpu, ID_AA64PFR0, v | (1ULL << 32)), -E2BIG);
-	} else {
-		expect_err("ref.idreg_lower_refused", set_u64(vcpu, ID_AA64ISAR0, isar0 & ~0xf0ULL), -EINVAL);
-		skip("sys.idreg_lower", "6.1 has no writable ID registers");
-	}
+	test_idreg_writes(vm, vcpu, isar0);
 	expect_err("sys.ccsidr0", get_reg(vcpu, CCSIDR(0), &c32), 0);
 	expect_err("sys.ccsidr0_set_same", set_reg(vcpu, CCSIDR(0), &c32), 0);
 	c32 ^= 1;
@@ -822,6 +882,27 @@ static void test_signal_mask(struct guest *g)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Once a vCPU has run, ID registers are frozen: the same value 0, another EBUSY. */
+static void test_idregs_after_run(struct guest *g)
+{
+	uint64_t isar0 = 0;
+
+	expect_err("run.idreg_get", get_reg(g->vcpu[0], ID_AA64ISAR0, &isar0), 0);
+	expect_err("run.idreg_set_same", set_u64(g->vcpu[0], ID_AA64ISAR0, isar0), 0);
+	if (!has_reg_masks) {
+		expect_err("ref.run_idreg_change", set_u64(g->vcpu[0], ID_AA64ISAR0, isar0 & ~0xf0ULL),
+			   -EINVAL);
+		skip("run.idreg_change_ebusy", NO_REG_MASKS);
+		return;
+	}
+	expect_err("run.idreg_change_ebusy", set_u64(g->vcpu[0], ID_AA64ISAR0, isar0 & ~0xf0ULL),
+		   -EBUSY);
+	expect_err("run.idreg_change_other_vcpu_ebusy",
+		   set_u64(g->vcpu[1], ID_AA64ISAR0, isar0 & ~0xf0ULL), -EBUSY);
+	expect_err("run.idreg_above_host_ebusy",
+		   set_u64(g->vcpu[0], ID_AA64ISAR0, isar0 | 0xf0000000ULL), -EBUSY);
+}
+
 static void test_system_suspend(void)
 {
 	struct guest g;
@@ -833,6 +914,7 @@ static void test_system_suspend(void)
 		return;
 	}
 	test_mp_state_run(&g);
+	test_idregs_after_run(&g);
 	test_mp_state_psci(&g);
 	test_signal_mask(&g);
 
@@ -904,7 +986,7 @@ static void test_lifetimes(void)
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/kvm";
-	int opt;
+	int opt, r;
 
 	while ((opt = getopt(argc, argv, "d:")) != -1) {
 		if (opt != 'd')
@@ -918,7 +1000,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	is_elvisor = access("/sys/module/elvisor", F_OK) == 0;
-	printf("# backend: %s\n", is_elvisor ? "elvisor" : "reference KVM");
+	r = xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
+	has_reg_masks = r > 0 && (r & (1 << KVM_ARM_FEATURE_ID_RANGE));
+	printf("# backend: %s; writable ID registers: %s\n", is_elvisor ? "elvisor" : "reference KVM",
+	       has_reg_masks ? "yes" : "no");
 	test_system();
 	test_memslots();
 	test_vm();
