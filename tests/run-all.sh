@@ -47,9 +47,9 @@ s=$(sed -n 's/.* \([0-9]*\) skipped.*/\1/p' <<<"$line")
 [ -n "$p" ] || { p=0 f=1 s=0; }
 add "$p" "$f" "$s"
 
-echo "== KVM API parity: elvisor.ko against the reference KVM (register lists and values)"
+echo "== KVM API parity: elvisor.ko against kvm-6.1 and kvm-6.12 (register lists and values)"
 out=$(tests/host/api/run-parity.sh 2>&1)
-printf '%s\n' "$out" | grep -E '^(FAIL|ok apitest|[0-9]+ passed)' | tail -n 20
+printf '%s\n' "$out" | grep -E '^(FAIL|ok .*apitest|[0-9]+ passed)' | tail -n 20
 line=$(printf '%s\n' "$out" | tail -n1)
 p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
 f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
