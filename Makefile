@@ -99,17 +99,20 @@ $(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_re
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
-# Linux's own KVM selftests (6.1, from Debian's linux-source of the host
-# kernel's version), cross-built statically into build/aarch64/kvm-selftests.
+# Linux's own KVM selftests, one build per host kernel series (6.1, 6.12;
+# Debian's linux-source of each host kernel's version), cross-built
+# statically into build/kernel/<abi>/kvm-selftests.
 selftests: $(CACHE)/current-abi
 	@scripts/selftests.sh build
 
-# Every selftest on both backends (make test runs the quick subset).
+# Every selftest on the four hosts (make test runs the quick subsets), or on
+# SELFTEST_HOSTS="kvm-6.12 elvisor-6.12", say.
+SELFTEST_HOSTS ?= kvm-6.1 elvisor-6.1 kvm-6.12 elvisor-6.12
 selftests-full: deps
 	@$(MAKE) --no-print-directory host-image
 	@mkdir -p $(BUILD)/test-logs && echo SELFTESTS=all > $(BUILD)/selftests.env
-	@for b in kvm elvisor; do \
-		scripts/host-run.sh --backend $$b --timeout 3600 --log $(BUILD)/test-logs/$$b-selftests.log \
+	@for h in $(SELFTEST_HOSTS); do \
+		scripts/host-run.sh --host $$h --timeout 3600 --log $(BUILD)/test-logs/$$h-selftests.log \
 			tests/host/selftests.sh tests/host/lib.sh $(BUILD)/selftests.env | grep -E '^(ok|FAIL|SKIP) '; \
 	done
 	@tests/selftests/compare.sh --doc docs/testing.md

@@ -1,14 +1,20 @@
-# Linux 6.1's own KVM selftests (aarch64), run on this host's backend.
-# Built by scripts/selftests.sh into /elvisor/kvm-selftests. Each test runs
-# under a timeout, with the reduced sizes software emulation needs, and
-# prints "SELFTEST <name> PASS|FAIL|SKIP <seconds> [args]" (tests/selftests/
-# compare.sh reads those from the console log). The result is then checked
-# against tests/selftests/expected.txt for this backend:
+# Linux's own KVM selftests (aarch64), run on this host's backend: the
+# series of the host kernel (6.1 or 6.12), built by scripts/selftests.sh
+# from Debian's linux-source of the host kernel's version into
+# build/kernel/<abi>/kvm-selftests, the host image's /elvisor/kvm-selftests
+# (with a file `series` and that series' expectations as expected.txt).
+# Each test runs under a timeout, with the reduced sizes software emulation
+# needs, and prints "SELFTEST <name> PASS|FAIL|SKIP <seconds> [args]"
+# (tests/selftests/compare.sh reads those from the console log). The result
+# is then checked against the expectations for this backend; the result
+# lines name the host, e.g. selftest.elvisor-6.12.get-reg-list:
 #   expected and got PASS          -> ok
 #   expected and got FAIL or SKIP  -> SKIP, with the documented reason
-#   anything else                  -> FAIL (update expected.txt and its reason)
+#   anything else                  -> FAIL (update the expectations and reason)
 # The quick subset by default (make test); SELFTESTS=all in /test/selftests.env
-# (make selftests-full) runs every test.
+# (make selftests-full) runs every test, SELFTESTS="NAME..." only those
+# (no line for the others), SELFTESTS_OUTPUT=all shows the whole
+# output of each non-PASS.
 . ./lib.sh
 
 D=$E/kvm-selftests
@@ -19,17 +25,29 @@ AWKLIB=$D/expected.awk
 [ -f /test/selftests.env ] && . /test/selftests.env
 SELFTESTS=${SELFTESTS:-quick}
 if is_elvisor; then backend=elvisor; else backend=kvm; fi
+# The series the binaries were built for; the kernel's release otherwise.
+series=$(cat "$D/series" 2>/dev/null)
+[ -n "$series" ] || series=$(uname -r | cut -d. -f1,2)
+host=$backend-$series
 
 if [ ! -d "$D" ]; then
-	fail selftest.$backend.present "no $E/kvm-selftests (run scripts/selftests.sh build, then make host-image)"
+	fail selftest.$host.present "no $E/kvm-selftests (run scripts/selftests.sh build, then make host-image)"
 	exit 1
 fi
-[ -f "$EXP" ] || fail selftest.$backend.expectations "no expected.txt: every result is unchecked"
+[ -f "$EXP" ] || fail selftest.$host.expectations "no expected.txt: every result is unchecked"
+case $(uname -r) in
+"$series".*) ;;
+*) fail selftest.$host.series "the $series selftests on a $(uname -r) kernel (stale host image?)" ;;
+esac
 
 backend_up
 
-# name, timeout (s), arguments. Sizes are cut for software emulation
-# (docs/selftests.md); the defaults touch 1 GiB per vCPU.
+# name, timeout (s), arguments, per series. Sizes are cut for software
+# emulation (docs/selftests.md); the defaults touch 1 GiB per vCPU.
+# TESTS_QUICK is the subset make test runs: the tests that finish in
+# seconds under emulation; the slow ones only run in full.
+case $series in
+6.1)
 TESTS_ALL="
 aarch64/aarch32_id_regs		60
 aarch64/arch_timer		180
@@ -52,12 +70,56 @@ set_memory_region_test		360
 steal_time			60
 kvm_binary_stats_test		60
 "
-# The quick subset (about a minute): the tests that finish in seconds under
-# emulation. The slow ones (debug-exceptions, dirty_log*, kvm_page_table,
-# memslot_perf, rseq, set_memory_region: 30 s to 2 min each) only run in full.
+# About a minute. Full only: debug-exceptions, dirty_log*, kvm_page_table,
+# memslot_perf, rseq, set_memory_region (30 s to 2 min each).
 TESTS_QUICK="aarch64/aarch32_id_regs aarch64/arch_timer aarch64/get-reg-list aarch64/hypercalls
 aarch64/psci_test aarch64/vcpu_width_config aarch64/vgic_init aarch64/vgic_irq demand_paging_test
 kvm_create_max_vcpus memslot_modification_stress_test steal_time kvm_binary_stats_test"
+;;
+6.12)
+TESTS_ALL="
+aarch64/aarch32_id_regs		60
+aarch64/arch_timer_edge_cases	120
+aarch64/debug-exceptions	120
+aarch64/hypercalls		60
+aarch64/page_fault_test		120	-m 6
+aarch64/psci_test		60
+aarch64/set_id_regs		60
+aarch64/smccc_filter		60
+aarch64/vcpu_width_config	60
+aarch64/vgic_init		60
+aarch64/vgic_irq		120
+aarch64/vgic_lpi_stress		120
+aarch64/vpmu_counter_access	60
+aarch64/no-vgic-v3		60
+access_tracking_perf_test	180	-b 64M
+arch_timer			120	-e 10000
+coalesced_io_test		60
+demand_paging_test		180	-b 128M
+dirty_log_test			240	-m 6 -i 3
+dirty_log_perf_test		180	-b 64M
+guest_print_test		60
+get-reg-list			60
+kvm_create_max_vcpus		120
+kvm_page_table_test		180	-b 64M
+memslot_modification_stress_test 180	-b 128M
+memslot_perf_test		360	-s 1024 -l 1
+rseq_test			300
+set_memory_region_test		180
+steal_time			60
+kvm_binary_stats_test		60
+"
+# Each about a second on kvm-6.12 (about half a minute in all, with the
+# host's boot); set_id_regs and get-reg-list are the ID-register and
+# register-list checks. Full only: the rest (2 s to 2 min each).
+TESTS_QUICK="aarch64/set_id_regs get-reg-list aarch64/psci_test aarch64/hypercalls
+aarch64/smccc_filter aarch64/vcpu_width_config aarch64/vgic_init aarch64/vgic_irq aarch64/no-vgic-v3
+guest_print_test kvm_create_max_vcpus steal_time kvm_binary_stats_test"
+;;
+*)
+	fail selftest.$host.series "no test list for series $series"
+	exit 1 ;;
+esac
 
 # expect NAME: "PASS|FAIL|SKIP reason..." for this backend, or empty.
 expect() {
@@ -77,12 +139,16 @@ expect() {
 
 run_one() { # NAME TIMEOUT ARGS...
 	name=$1 limit=$2; shift 2
-	case " $(echo $TESTS_QUICK) " in
-	*" $name "*) ;;
-	*) if [ "$SELFTESTS" = quick ]; then
-		skip "selftest.$name.$backend" "not in the quick subset (SELFTESTS=quick)"
-		return 0
-	fi ;;
+	case $SELFTESTS in
+	all) ;;
+	quick) case " $(echo $TESTS_QUICK) " in
+		*" $name "*) ;;
+		*) skip "selftest.$host.$name" "not in the quick subset (SELFTESTS=quick)"; return 0 ;;
+		esac ;;
+	*) case " $SELFTESTS " in
+		*" $name "*) ;;
+		*) return 0 ;;
+		esac ;;
 	esac
 	id=selftest-$(echo "$name" | tr '/' '_')
 	if [ ! -x "$D/$name" ]; then
@@ -108,14 +174,17 @@ run_one() { # NAME TIMEOUT ARGS...
 	fi
 	echo "SELFTEST $name $got $secs${*:+ $*}"
 	# Why, in the console log only (run.sh reads ok/FAIL/SKIP lines).
-	if [ "$got" != PASS ]; then
+	# SELFTESTS_OUTPUT=all (selftests.env): the whole output, up to 80 lines.
+	if [ "$got" != PASS ] && [ "${SELFTESTS_OUTPUT:-}" = all ]; then
+		head -n 80 /tmp/$id.out | tr -d '\r' | sed 's/^/#   /'
+	elif [ "$got" != PASS ]; then
 		{ grep -A8 -m1 "Test Assertion Failure" /tmp/$id.out || tail -n 3 /tmp/$id.out; } |
 			grep -v "addr2line\|Test Assertion Failure" | tr -d '\r' | sed 's/^/#   /'
 	fi
 	set -f; set -- $(expect "$name"); set +f
 	want=${1:-}; [ $# -gt 0 ] && shift
 	reason="$*"
-	check=selftest.$name.$backend
+	check=selftest.$host.$name
 	if [ -z "$want" ]; then
 		fail "$check" "got $got, no expectation in expected.txt"
 		[ "$got" = PASS ] || show_output "$id"

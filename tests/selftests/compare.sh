@@ -1,44 +1,69 @@
 #!/usr/bin/env bash
-# Compare the KVM selftest runs of both backends with tests/selftests/
-# expected.txt and write the results table.
-#   compare.sh [--doc FILE] [KVM_LOG ELVISOR_LOG]
-# The logs are the emulated hosts' consoles of the kvm:selftests.sh and
-# elvisor:selftests.sh groups (default build/test-logs/{kvm,elvisor}-
-# selftests.log); the scenario prints "SELFTEST <name> PASS|FAIL|SKIP <s>".
-# Prints per test and backend:
-#   ok selftest.NAME.BACKEND                     PASS, as expected
-#   SKIP selftest.NAME.BACKEND: X as expected (reason)   a documented non-pass
-#   FAIL selftest.NAME.BACKEND: got X, expected Y (reason)
-# then "selftests: N ok, N failed, N skipped", and writes the markdown table
-# to build/selftests-table.md (make test leaves the tree alone); with
-# --doc docs/testing.md it also replaces the table between that file's
-# "<!-- selftests-table:begin -->" and "<!-- selftests-table:end -->" lines.
+# Compare the KVM selftest runs of both backends of each host kernel series
+# with that series' expectations and write the results tables.
+#   compare.sh [--doc FILE] [SERIES...]            SERIES 6.1, 6.12 (default both)
+#   compare.sh [--doc FILE] SERIES KVM_LOG ELVISOR_LOG
+# The logs are the emulated hosts' consoles of the selftests.sh groups, by
+# default build/test-logs/HOST-selftests.log for the hosts kvm-SERIES and
+# elvisor-SERIES (for 6.1 also the older names {kvm,elvisor}-selftests.log);
+# the scenario prints "SELFTEST <name> PASS|FAIL|SKIP <s> [args]".
+# Expectations: tests/selftests/expected.txt (6.1), expected-SERIES.txt.
+# Prints per test and host:
+#   ok selftest.HOST.NAME                       PASS, as expected
+#   SKIP selftest.HOST.NAME: X as expected (reason)   a documented non-pass
+#   FAIL selftest.HOST.NAME: got X, expected Y (reason)
+# then "selftests SERIES: N ok, N failed, N skipped" per series, and writes
+# the markdown table of each series to build/selftests-table-SERIES.md (make
+# test leaves the tree alone); with --doc docs/testing.md it also replaces
+# the table between that file's "<!-- selftests-table-SERIES:begin -->" and
+# "<!-- selftests-table-SERIES:end -->" lines. A series with no log at all
+# is said and its table in FILE left as it was.
 # Exit status 1 if any FAIL.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-doc=$top/build/selftests-table.md
 into=
 if [ "${1:-}" = --doc ]; then into=$2; shift 2; fi
-kvm_log=${1:-$top/build/test-logs/kvm-selftests.log}
-elv_log=${2:-$top/build/test-logs/elvisor-selftests.log}
-expected=$top/tests/selftests/expected.txt
-ver=$(cut -d' ' -f2 "$top/cache/current-abi" 2>/dev/null)
+if [ $# = 3 ]; then
+	series_list=$1 log_kvm=$2 log_elvisor=$3
+else
+	series_list=${*:-6.1 6.12} log_kvm= log_elvisor=
+fi
 
-results() { # LOG -> "name result seconds" lines
+results() { # LOG -> "name result seconds [args]" lines
 	[ -f "$1" ] || return 0
 	tr -d '\r' < "$1" | sed -n 's/^SELFTEST \([^ ]*\) \(PASS\|FAIL\|SKIP\) \([0-9]*\)/\1 \2 \3/p'
+}
+default_log() { # BACKEND SERIES
+	local f=$top/build/test-logs/$1-$2-selftests.log
+	if [ "$2" = 6.1 ] && [ ! -f "$f" ] && [ -f "$top/build/test-logs/$1-selftests.log" ]; then
+		f=$top/build/test-logs/$1-selftests.log
+	fi
+	echo "$f"
 }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-results "$kvm_log" > "$tmp/kvm"
-results "$elv_log" > "$tmp/elvisor"
-for b in kvm elvisor; do
-	[ -s "$tmp/$b" ] || echo "compare: no SELFTEST lines for $b (log: $([ $b = kvm ] && echo "$kvm_log" || echo "$elv_log"))" >&2
-done
-
-awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
-	"$(cat "$top/tests/selftests/expected.awk")"'
+status=0
+for series in $series_list; do
+	case $series in
+	6.1) expected=$top/tests/selftests/expected.txt abi_file=$top/cache/current-abi ;;
+	*) expected=$top/tests/selftests/expected-$series.txt abi_file=$top/cache/current-abi-$series ;;
+	esac
+	[ -f "$expected" ] || { echo "compare: no ${expected#$top/}" >&2; status=1; continue; }
+	ver=$(cut -d' ' -f2 "$abi_file" 2>/dev/null)
+	kvm_log=${log_kvm:-$(default_log kvm "$series")}
+	elv_log=${log_elvisor:-$(default_log elvisor "$series")}
+	results "$kvm_log" > "$tmp/kvm"
+	results "$elv_log" > "$tmp/elvisor"
+	have=0
+	for b in kvm elvisor; do
+		if [ -s "$tmp/$b" ]; then have=1; else
+			echo "compare: no SELFTEST lines for $b-$series (log: $([ $b = kvm ] && echo "$kvm_log" || echo "$elv_log"))" >&2
+		fi
+	done
+	doc=$top/build/selftests-table-$series.md
+	awk -v doc="$doc" -v ver="$ver" -v series="$series" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
+		-v expf="${expected#$top/}" "$(cat "$top/tests/selftests/expected.awk")"'
 	BEGIN {
 		load("kvm", kvmf); load("elvisor", elvf)
 		nb = split("kvm elvisor", backends, " ")
@@ -57,28 +82,30 @@ awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
 		for (k = 1; k <= n; k++) {
 			name = order[k]
 			for (j = 1; j <= nb; j++) {
-				b = backends[j]; w = want[b, name]
+				b = backends[j]; w = want[b, name]; h = b "-" series
 				g = ((b, name) in got) ? got[b, name] : "none"
 				r = reason_for(b, why[name]); r = r != "" ? " (" r ")" : ""
 				if (g == "none" && !(("kvm", name) in got) && !(("elvisor", name) in got)) {
-					printf "SKIP selftest.%s.%s: not run on either backend (SELFTESTS=quick?)\n", name, b; skipped++
+					printf "SKIP selftest.%s.%s: not run on either backend (SELFTESTS=quick?)\n", h, name; skipped++
 				} else if (g == "none") {
-					printf "FAIL selftest.%s.%s: no result in the log (host did not finish?), expected %s%s\n", name, b, w, r; bad++
+					printf "FAIL selftest.%s.%s: no result in the log (host did not finish?), expected %s%s\n", h, name, w, r; bad++
 				} else if (index("/" w "/", "/" g "/") == 0) {
-					printf "FAIL selftest.%s.%s: got %s, expected %s%s\n", name, b, g, w, r; bad++
+					printf "FAIL selftest.%s.%s: got %s, expected %s%s\n", h, name, g, w, r; bad++
 				} else if (g == "PASS") {
-					printf "ok selftest.%s.%s\n", name, b; good++
+					printf "ok selftest.%s.%s\n", h, name; good++
 				} else {
-					printf "SKIP selftest.%s.%s: %s as expected%s\n", name, b, g, r; skipped++
+					printf "SKIP selftest.%s.%s: %s as expected%s\n", h, name, g, r; skipped++
 				}
 			}
 		}
-		# Results that expected.txt does not know about.
+		# Results that the expectations do not know about.
 		for (key in got) {
 			split(key, kb, SUBSEP)
-			if (!((kb[2]) in why)) { printf "FAIL selftest.%s.%s: got %s, not in expected.txt\n", kb[2], kb[1], got[key]; bad++ }
+			if (!((kb[2]) in why)) { printf "FAIL selftest.%s-%s.%s: got %s, not in %s\n", kb[1], series, kb[2], got[key], expf; bad++ }
 		}
 
+		printf "Linux %s (Debian `linux-source-%s` %s), hosts `kvm-%s` and `elvisor-%s`; expectations in `%s`:\n\n", \
+			series, series, ver, series, series, expf > doc
 		print "| selftest | arguments | KVM (reference) | s | elvisor.ko | s | why not PASS |" > doc
 		print "|---|---|---|---|---|---|---|" > doc
 		for (k = 1; k <= n; k++) {
@@ -90,7 +117,7 @@ awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
 			printf "| `%s` | %s | %s | %s | %s | %s | %s |\n", name, args[name], gk, secs["kvm", name], ge, secs["elvisor", name], why[name] > doc
 		}
 		close(doc)
-		printf "selftests: %d ok, %d failed, %d skipped\n", good, bad, skipped
+		printf "selftests %s: %d ok, %d failed, %d skipped\n", series, good, bad, skipped
 		exit bad ? 1 : 0
 	}
 	function load(b, file,   l, f, m, i, a) {
@@ -101,14 +128,18 @@ awk -v doc="$doc" -v ver="$ver" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
 			if (a != "") args[f[1]] = "`" a "`"
 		}
 	}
-' "$expected"
-status=$?
-if [ -n "$into" ]; then
-	grep -q '^<!-- selftests-table:begin -->' "$into" || { echo "compare: no table markers in $into" >&2; exit 2; }
-	awk -v t="$doc" '
-		/^<!-- selftests-table:end -->/ { skip = 0 }
+' "$expected" || status=1
+	[ -n "$into" ] || continue
+	if [ "$have" = 0 ]; then
+		echo "compare: $series not run: its table in $into left as it was" >&2
+		continue
+	fi
+	begin="<!-- selftests-table-$series:begin -->" end="<!-- selftests-table-$series:end -->"
+	grep -qxF "$begin" "$into" || { echo "compare: no $begin marker in $into" >&2; status=2; continue; }
+	awk -v t="$doc" -v begin="$begin" -v end="$end" '
+		$0 == end { skip = 0 }
 		!skip { print }
-		/^<!-- selftests-table:begin -->/ { while ((getline l < t) > 0) print l; skip = 1 }
+		$0 == begin { while ((getline l < t) > 0) print l; skip = 1 }
 	' "$into" > "$tmp/doc" && cat "$tmp/doc" > "$into"
-fi
+done
 exit $status
