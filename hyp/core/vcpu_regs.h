@@ -10,9 +10,9 @@
  * SVE, DEMUX (CCSIDR), and every other ID is looked up as a system register
  * (-ENOENT when it is not one, or is hidden for this vCPU).
  *
- * Scope: VM-wide state (feature ID register values, firmware registers, the
- * "has run" latch, the virtual counter offset) is in struct elv_vm_regs and
- * needs the VM lock; the rest is per vCPU.
+ * Scope: VM-wide state (the vCPU features, feature ID register values,
+ * firmware registers, the "has run" latch, the counter offsets) is in
+ * struct elv_vm_regs and needs the VM lock; the rest is per vCPU.
  */
 #ifndef ELV_VCPU_REGS_H
 #define ELV_VCPU_REGS_H
@@ -44,6 +44,7 @@ struct elv_host {
 };
 
 struct elv_vm_regs {
+	struct elv_vm_features features;		/* every vCPU's INIT features */
 	uint64_t idregs[ELV_FEATURE_ID_SPACE_SIZE];	/* VM-wide ID register values */
 	struct elv_fw_state fw;
 	uint64_t cntvoff;			/* virtual counter = physical - cntvoff */

@@ -19,35 +19,30 @@ static int elv_vcpu_features_ok(const struct elv_vcpu_host *host, uint32_t f)
 	return 0;
 }
 
-int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
-		  uint32_t target, const uint32_t features[ELV_FEAT_WORDS])
+int elv_vcpu_init(struct elv_vcpu_cfg *cfg, struct elv_vm_features *vm,
+		  const struct elv_vcpu_host *host, uint32_t target,
+		  const uint32_t features[ELV_FEAT_WORDS])
 {
-	uint32_t f = 0;
+	uint32_t f = features[0] & ~FEAT(POWER_OFF);
 	unsigned int i;
 	int err;
 
 	if (target != ELV_TARGET_GENERIC_V8)
 		return -EINVAL;
-	if (cfg->initialized && cfg->target != target)
-		return -EINVAL;
-	for (i = 0; i < ELV_FEAT_WORDS * 32; i++) {
-		bool set = features[i / 32] & (1U << (i % 32));
-
-		if (set && i >= ELV_NR_FEATURES)
+	if (f >> ELV_NR_FEATURES)
+		return -ENOENT;
+	for (i = 1; i < ELV_FEAT_WORDS; i++)
+		if (features[i])
 			return -ENOENT;
-		if (cfg->initialized && i < ELV_NR_FEATURES &&
-		    !!(cfg->features & (1U << i)) != set)
-			return -EINVAL;
-		if (set)
-			f |= 1U << i;
-	}
 	err = elv_vcpu_features_ok(host, f);
-	if (err) {
-		if (!cfg->initialized)
-			*cfg = (struct elv_vcpu_cfg){ 0 };
+	if (err)
 		return err;
-	}
+	if (vm->configured && vm->features != f)
+		return -EINVAL;
+	vm->configured = true;
+	vm->features = f;
 	cfg->features = f;
+	cfg->power_off = features[0] & FEAT(POWER_OFF);
 	cfg->target = target;
 	cfg->initialized = true;
 	return 0;
@@ -55,7 +50,7 @@ int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
 
 uint32_t elv_vcpu_init_mp_state(const struct elv_vcpu_cfg *cfg)
 {
-	return elv_vcpu_has(cfg, ELV_FEAT_POWER_OFF) ? ELV_MP_STATE_STOPPED : ELV_MP_STATE_RUNNABLE;
+	return cfg->initialized && cfg->power_off ? ELV_MP_STATE_STOPPED : ELV_MP_STATE_RUNNABLE;
 }
 
 int elv_mp_state_set_check(uint32_t state)

@@ -5,13 +5,15 @@
  * (initialised? finalised?). Also the VM-wide "has run" latch that freezes
  * VM-scoped configuration (ID registers, firmware bitmaps).
  *
- * Errors follow the reference (Linux 6.1 KVM/arm64):
- *   INIT:     -EINVAL wrong target, or a later INIT whose target/features
- *             differ from the first; -ENOENT a feature bit the API does not
- *             define (checked bit by bit upward, first offender decides);
- *             -EINVAL a defined feature the host cannot provide or an
- *             invalid combination (one ptrauth bit without the other).
- *             A failed first INIT leaves the vCPU uninitialised.
+ * Errors follow upstream as merged in Linux 6.12 (6.1 differs: docs/abi.md):
+ *   INIT:     -EINVAL wrong target; -ENOENT a feature bit the API does not
+ *             define (any word); -EINVAL a defined feature the host cannot
+ *             provide or an invalid combination (one ptrauth bit without
+ *             the other); then -EINVAL if the features differ from the
+ *             VM's: the first successful INIT of any vCPU fixes them for
+ *             every vCPU of the VM, re-INITs included. POWER_OFF is not a
+ *             feature: it only says how this INIT leaves the vCPU. A failed
+ *             INIT changes nothing (an uninitialised vCPU stays so).
  *   FINALIZE: -EINVAL unknown feature or SVE not enabled; -EPERM already
  *             finalised.
  *   others:   -ENOEXEC before INIT; -EPERM (REG_LIST, RUN) while SVE is
@@ -56,8 +58,15 @@ struct elv_vcpu_host {
 struct elv_vcpu_cfg {
 	bool initialized;
 	bool sve_finalized;
+	bool power_off;		/* the last INIT asked for KVM_ARM_VCPU_POWER_OFF */
 	uint32_t target;
-	uint32_t features;	/* bit n = feature n, n < ELV_NR_FEATURES */
+	uint32_t features;	/* bit n = feature n, n < ELV_NR_FEATURES; never POWER_OFF */
+};
+
+/* The features every vCPU of a VM is INIT'ed with (VM-wide, VM lock). */
+struct elv_vm_features {
+	bool configured;	/* a vCPU has been INIT'ed: @features are fixed */
+	uint32_t features;
 };
 
 static inline bool elv_vcpu_has(const struct elv_vcpu_cfg *c, unsigned int f)
@@ -72,15 +81,17 @@ static inline bool elv_vcpu_has_ptrauth(const struct elv_vcpu_cfg *c)
 }
 
 /*
- * Apply KVM_ARM_VCPU_INIT(target, features) to @cfg. On success @cfg is
- * initialised with the features (a re-INIT keeps the SVE finalisation);
- * on failure it is unchanged, except that a failed first INIT leaves it
- * uninitialised. After a success the caller resets the register file.
+ * Apply KVM_ARM_VCPU_INIT(target, features) to @cfg, a vCPU of the VM whose
+ * features are @vm. On success @cfg is initialised with the features (a
+ * re-INIT keeps the SVE finalisation) and @vm configured with them; on
+ * failure neither changes. After a success the caller resets the register
+ * file.
  */
-int elv_vcpu_init(struct elv_vcpu_cfg *cfg, const struct elv_vcpu_host *host,
-		  uint32_t target, const uint32_t features[ELV_FEAT_WORDS]);
+int elv_vcpu_init(struct elv_vcpu_cfg *cfg, struct elv_vm_features *vm,
+		  const struct elv_vcpu_host *host, uint32_t target,
+		  const uint32_t features[ELV_FEAT_WORDS]);
 
-/* The power state KVM_ARM_VCPU_INIT leaves: STOPPED with POWER_OFF, else RUNNABLE. */
+/* The power state KVM_ARM_VCPU_INIT leaves: STOPPED if that INIT had POWER_OFF, else RUNNABLE. */
 uint32_t elv_vcpu_init_mp_state(const struct elv_vcpu_cfg *cfg);
 
 /* KVM_SET_MP_STATE: 0 for the three states above, else -EINVAL. */

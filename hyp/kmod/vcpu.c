@@ -60,13 +60,16 @@ static int elv_vcpu_ioctl_init(struct elv_vcpu *vcpu, void __user *argp)
 	BUILD_BUG_ON(ARRAY_SIZE(init.features) != ELV_FEAT_WORDS);
 	if (copy_from_user(&init, argp, sizeof(init)))
 		return -EFAULT;
-	err = elv_vcpu_init(&vcpu->cfg, &host, init.target, init.features);
+	mutex_lock(&vcpu->vm->lock);
+	err = elv_vcpu_init(&vcpu->cfg, &vcpu->vm->regs.features, &host,
+			    init.target, init.features);
+	if (!err) {
+		elv_reg_ctx(vcpu, &ctx);
+		elv_vcpu_regs_reset(&ctx);
+	}
+	mutex_unlock(&vcpu->vm->lock);
 	if (err)
 		return err;
-	elv_reg_ctx(vcpu, &ctx);
-	mutex_lock(&vcpu->vm->lock);
-	elv_vcpu_regs_reset(&ctx);
-	mutex_unlock(&vcpu->vm->lock);
 	elv_run_reset_power(vcpu);
 	return 0;
 }

@@ -54,18 +54,36 @@ static void setup(void)
 
 TestSuite(vcpu_regs, .init = setup);
 
-static struct vcpu *mk(uint32_t features, unsigned int id)
+static struct vcpu *mk_in(struct elv_vm_features *vmf, uint32_t features, unsigned int id)
 {
 	static const struct elv_vcpu_host vh = { .sve = true, .ptrauth = true };
 	uint32_t f[ELV_FEAT_WORDS] = { features };
 	struct vcpu *v = calloc(1, sizeof(*v));
 
 	v->regs.sys = calloc(elv_nr_sysregs, sizeof(uint64_t));
-	cr_assert_eq(elv_vcpu_init(&v->cfg, &vh, ELV_TARGET_GENERIC_V8, f), 0);
+	cr_assert_eq(elv_vcpu_init(&v->cfg, vmf, &vh, ELV_TARGET_GENERIC_V8, f), 0);
 	v->ctx = (struct elv_reg_ctx){ .host = &host, .cfg = &v->cfg, .vcpu = &v->regs,
 				       .vm = &vm, .vcpu_id = id, .now = 1000000 };
 	elv_vcpu_regs_reset(&v->ctx);
 	return v;
+}
+
+/* A vCPU of the shared VM: INIT'ed with the VM's features (6.12's rule). */
+static struct vcpu *mk(uint32_t features, unsigned int id)
+{
+	return mk_in(&vm.features, features, id);
+}
+
+/*
+ * A vCPU with features of its own beside the shared VM's state, which no
+ * real VM has (every vCPU of a VM has the same features): for register
+ * rules that depend on the features alone, compared side by side.
+ */
+static struct vcpu *mk_alone(uint32_t features, unsigned int id)
+{
+	struct elv_vm_features own = { 0 };
+
+	return mk_in(&own, features, id);
 }
 
 static void finalize(struct vcpu *v)
@@ -138,10 +156,10 @@ static void check_list(struct vcpu *v, unsigned int expect)
  */
 Test(vcpu_regs, list_matches_reference_counts)
 {
-	check_list(mk(0, 0), 242 + 6);
-	check_list(mk(FEAT(PSCI_0_2), 1), 242 + 6);
-	check_list(mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252 + 6);
-	struct vcpu *s = mk(FEAT(SVE), 3);
+	check_list(mk_alone(0, 0), 242 + 6);
+	check_list(mk_alone(FEAT(PSCI_0_2), 1), 242 + 6);
+	check_list(mk_alone(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252 + 6);
+	struct vcpu *s = mk_alone(FEAT(SVE), 3);
 
 	finalize(s);
 	check_list(s, 261 + 6);
@@ -177,7 +195,7 @@ Test(vcpu_regs, core_rules)
 
 Test(vcpu_regs, sysreg_rules)
 {
-	struct vcpu *v = mk(0, 0), *p = mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 1);
+	struct vcpu *v = mk(0, 0), *p = mk_alone(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 1);
 	uint64_t x;
 
 	cr_assert_eq(get(v, ELV_REGID_SYSREG(3, 0, 15, 15, 7), &x), -ENOENT);
@@ -208,7 +226,7 @@ Test(vcpu_regs, ccsidr_demux)
 
 Test(vcpu_regs, idregs_hidden_per_vcpu)
 {
-	struct vcpu *v = mk(0, 0), *p = mk(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC) | FEAT(SVE), 1);
+	struct vcpu *v = mk(0, 0), *p = mk_alone(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC) | FEAT(SVE), 1);
 	uint64_t isar1 = ELV_REGID_SYSREG(3, 0, 0, 6, 1), pfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 0);
 	uint64_t zfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 4);
 
@@ -246,7 +264,7 @@ Test(vcpu_regs, idregs_writable_vm_wide_and_frozen)
 
 Test(vcpu_regs, fw_regs_and_freeze)
 {
-	struct vcpu *p = mk(FEAT(PSCI_0_2), 0), *n = mk(0, 1);
+	struct vcpu *p = mk(FEAT(PSCI_0_2), 0), *n = mk_alone(0, 1);
 
 	cr_assert_eq(get64(p, ELV_REG_PSCI_VERSION), ELV_PSCI_1_1);
 	cr_assert_eq(get64(n, ELV_REG_PSCI_VERSION), ELV_PSCI_0_1);
@@ -262,7 +280,7 @@ Test(vcpu_regs, fw_regs_and_freeze)
 
 Test(vcpu_regs, sve_rules)
 {
-	struct vcpu *s = mk(FEAT(SVE), 0), *n = mk(0, 1);
+	struct vcpu *s = mk(FEAT(SVE), 0), *n = mk_alone(0, 1);
 	uint64_t vls[ELV_SVE_VLS_WORDS] = { 0 }, z[32];
 
 	cr_assert_eq(get(n, ELV_REG_SVE_VLS, vls), -ENOENT);
