@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include "kvm_compat.h"
 #include "../tools/check_report.h"
@@ -31,6 +32,14 @@ static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
 /* KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES has bit 0 (6.7+, elvisor): writable ID registers. */
 static bool has_reg_masks;
 #define NO_REG_MASKS "no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES (6.1): ID registers are not writable"
+/*
+ * INIT as upstream since 6.12 (elvisor.ko on every host kernel, the 6.12
+ * reference): the first vCPU's features are every vCPU's, and POWER_OFF
+ * is no feature. The 6.1 reference keeps features per vCPU, POWER_OFF
+ * among them; the checks that differ expect each its own answer.
+ */
+static bool vm_wide_features;
+#define PER_VCPU_FEATURES "the 6.1 reference keeps vCPU features per vCPU"
 
 #define F(x) (1U << KVM_ARM_VCPU_##x)
 #define SYSREG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
@@ -332,6 +341,98 @@ static void test_vm(void)
 
 /* --- vCPU: INIT / FINALIZE ------------------------------------------------ */
 
+/*
+ * Re-INIT of an initialised vCPU (features PSCI_0_2). 6.12 checks the
+ * request's bits before comparing it with the VM's features; 6.1 scans
+ * bit by upward bit, so a changed bit below the unknown one is EINVAL.
+ */
+static void test_reinit_rules(int vm, int vcpu)
+{
+	struct kvm_vcpu_init init;
+	struct kvm_mp_state mp = { .mp_state = 0xeeee };
+
+	ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[2] = 1;
+	expect_err("init.again_unknown_bit", xioctl(vcpu, KVM_ARM_VCPU_INIT, &init),
+		   vm_wide_features ? -ENOENT : -EINVAL);
+	/* POWER_OFF: no feature on 6.12, one more feature (EINVAL) on 6.1. */
+	expect_err("init.again_power_off", vcpu_init(vcpu, vm, F(PSCI_0_2) | F(POWER_OFF)),
+		   vm_wide_features ? 0 : -EINVAL);
+	if (vm_wide_features) {
+		ioctl(vcpu, KVM_GET_MP_STATE, &mp);
+		expect_val("init.again_power_off_stopped", mp.mp_state, KVM_MP_STATE_STOPPED);
+		expect_err("init.again_powered_on", vcpu_init(vcpu, vm, F(PSCI_0_2)), 0);
+		ioctl(vcpu, KVM_GET_MP_STATE, &mp);
+		expect_val("init.again_powered_on_runnable", mp.mp_state, KVM_MP_STATE_RUNNABLE);
+	} else {
+		skip("init.again_power_off_stopped", PER_VCPU_FEATURES);
+		skip("init.again_powered_on", PER_VCPU_FEATURES);
+		skip("init.again_powered_on_runnable", PER_VCPU_FEATURES);
+	}
+}
+
+/*
+ * More vCPUs of a VM whose first vCPU has PSCI_0_2 (6.12: every vCPU must
+ * ask for it, EINVAL otherwise, and stays uninitialised; 6.1 accepts any
+ * features). Malformed requests keep their own errors first.
+ */
+static void test_second_vcpu_rules(int vm)
+{
+	int other = ioctl(vm, KVM_CREATE_VCPU, 2), off = ioctl(vm, KVM_CREATE_VCPU, 3);
+	uint64_t val;
+
+	expect_err("init.second_vcpu_other_features", vcpu_init(other, vm, 0),
+		   vm_wide_features ? -EINVAL : 0);
+	expect_err("init.second_vcpu_power_off_only", vcpu_init(off, vm, F(POWER_OFF)),
+		   vm_wide_features ? -EINVAL : 0);
+	if (vm_wide_features) {
+		expect_err("init.second_vcpu_still_uninitialised", get_reg(other, MIDR, &val), -ENOEXEC);
+		expect_err("init.second_vcpu_unknown_bit", vcpu_init(other, vm, F(PSCI_0_2) | (1U << 7)),
+			   -ENOENT);
+		expect_err("init.second_vcpu_lone_ptrauth",
+			   vcpu_init(other, vm, F(PSCI_0_2) | F(PTRAUTH_ADDRESS)), -EINVAL);
+		expect_err("init.second_vcpu_same_features", vcpu_init(other, vm, F(PSCI_0_2)), 0);
+	} else {
+		skip("init.second_vcpu_still_uninitialised", PER_VCPU_FEATURES);
+		skip("init.second_vcpu_unknown_bit", PER_VCPU_FEATURES);
+		skip("init.second_vcpu_lone_ptrauth", PER_VCPU_FEATURES);
+		skip("init.second_vcpu_same_features", PER_VCPU_FEATURES);
+	}
+	close(other);
+	close(off);
+	/* The features stay the VM's when the first vCPU's fd is closed. */
+	other = ioctl(vm, KVM_CREATE_VCPU, 4);
+	expect_err("init.features_outlive_vcpu_fd", vcpu_init(other, vm, F(SVE)),
+		   vm_wide_features ? -EINVAL : 0);
+	close(other);
+}
+
+/* Every feature this host offers, on each vCPU of a VM of its own. */
+static void test_init_all_features(void)
+{
+	uint32_t all = F(PSCI_0_2) | F(SVE) | F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC);
+	int vm = create_vm(), v0 = ioctl(vm, KVM_CREATE_VCPU, 0), v1 = ioctl(vm, KVM_CREATE_VCPU, 1);
+
+	expect_err("init.all_features", vcpu_init(v0, vm, all), 0);
+	expect_err("init.all_features_second_vcpu", vcpu_init(v1, vm, all | F(POWER_OFF)), 0);
+	close(v1);
+	close(v0);
+	close(vm);
+}
+
+/* A failed INIT fixes no features for the VM, on any version. */
+static void test_failed_init_configures_nothing(void)
+{
+	int vm = create_vm(), v0 = ioctl(vm, KVM_CREATE_VCPU, 0), v1 = ioctl(vm, KVM_CREATE_VCPU, 1);
+
+	expect_err("init.failed_first", vcpu_init(v0, vm, F(PSCI_0_2) | F(PTRAUTH_GENERIC)), -EINVAL);
+	expect_err("init.failed_first_other_vcpu", vcpu_init(v1, vm, 0), 0);
+	expect_err("init.failed_first_retry", vcpu_init(v0, vm, 0), 0);
+	close(v1);
+	close(v0);
+	close(vm);
+}
+
 static void test_init(void)
 {
 	struct kvm_vcpu_init init;
@@ -359,8 +460,9 @@ static void test_init(void)
 	expect_err("init.bad_pointer", xioctl(vcpu, KVM_ARM_VCPU_INIT, (void *)16), -EFAULT);
 	expect_err("init.psci", vcpu_init(vcpu, vm, F(PSCI_0_2)), 0);
 	expect_err("init.again_same", vcpu_init(vcpu, vm, F(PSCI_0_2)), 0);
-	expect_err("init.again_different", vcpu_init(vcpu, vm, F(PSCI_0_2) | F(POWER_OFF)), -EINVAL);
+	expect_err("init.again_different", vcpu_init(vcpu, vm, F(PSCI_0_2) | F(SVE)), -EINVAL);
 	expect_err("init.again_fewer", vcpu_init(vcpu, vm, 0), -EINVAL);
+	test_reinit_rules(vm, vcpu);
 	expect_err("init.finalize_no_sve", xioctl(vcpu, KVM_ARM_VCPU_FINALIZE, &what), -EINVAL);
 	what = 99;
 	expect_err("init.finalize_unknown", xioctl(vcpu, KVM_ARM_VCPU_FINALIZE, &what), -EINVAL);
@@ -369,13 +471,12 @@ static void test_init(void)
 	close(vcpu);
 
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 1);
-	expect_err("init.power_off", vcpu_init(vcpu, vm, F(POWER_OFF)), 0);
+	expect_err("init.power_off", vcpu_init(vcpu, vm, F(PSCI_0_2) | F(POWER_OFF)), 0);
 	close(vcpu);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 2);
-	expect_err("init.all_features",
-		   vcpu_init(vcpu, vm, F(PSCI_0_2) | F(SVE) | F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC)), 0);
-	close(vcpu);
+	test_second_vcpu_rules(vm);
 	close(vm);
+	test_init_all_features();
+	test_failed_init_configures_nothing();
 }
 
 /* --- vCPU: REG_LIST -------------------------------------------------------- */
@@ -481,7 +582,8 @@ static void test_idreg_writes(int vm, int vcpu, uint64_t isar0)
 static void test_sysregs(void)
 {
 	int vm = create_vm(), vcpu = new_vcpu(vm, 0, 0, false);
-	int pa = new_vcpu(vm, 1, F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC), false);
+	/* A VM of its own: every vCPU of a VM has the same features (6.12). */
+	int pa_vm = create_vm(), pa = new_vcpu(pa_vm, 0, F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC), false);
 	uint64_t v, midr, isar0, isar1, isar1_pa;
 	uint32_t c32;
 	struct kvm_one_reg bad = { .id = MIDR | 0x0ULL, .addr = 0 };
@@ -523,19 +625,27 @@ static void test_sysregs(void)
 	report(v >= 1000 && v < 1000 + (1ULL << 32), "sys.timer_cnt_roundtrip", "got %llu",
 	       (unsigned long long)v);
 	close(pa);
+	close(pa_vm);
 	close(vcpu);
 	close(vm);
 }
 
+/*
+ * Firmware registers of a VM with PSCI 0.2 (vCPUs p and p2) and of one
+ * without (n): vCPUs of one VM share their features (6.12).
+ */
 static void test_fw_regs(void)
 {
-	int vm = create_vm(), p = new_vcpu(vm, 0, F(PSCI_0_2), false), n = new_vcpu(vm, 1, 0, false);
+	int vm = create_vm(), p = new_vcpu(vm, 0, F(PSCI_0_2), false), p2 = new_vcpu(vm, 1, F(PSCI_0_2), false);
+	int n_vm = create_vm(), n = new_vcpu(n_vm, 0, 0, false);
 	uint64_t v;
 
 	get_reg(p, KVM_REG_ARM_PSCI_VERSION, &v);
 	expect_val("fw.psci_version_0_2", v, 0x10001);
 	get_reg(n, KVM_REG_ARM_PSCI_VERSION, &v);
 	expect_val("fw.psci_version_0_1", v, 1);
+	expect_err("fw.psci_set_0_1_on_0_1", set_u64(n, KVM_REG_ARM_PSCI_VERSION, 1), 0);
+	expect_err("fw.psci_set_1_0_on_0_1", set_u64(n, KVM_REG_ARM_PSCI_VERSION, 0x10000), -EINVAL);
 	expect_err("fw.psci_set_1_0", set_u64(p, KVM_REG_ARM_PSCI_VERSION, 0x10000), 0);
 	get_reg(p, KVM_REG_ARM_PSCI_VERSION, &v);
 	expect_val("fw.psci_roundtrip", v, 0x10000);
@@ -545,8 +655,10 @@ static void test_fw_regs(void)
 	expect_val("fw.std_bmap_default", v, 1);
 	expect_err("fw.std_bmap_clear", set_u64(p, KVM_REG_ARM_STD_BMAP, 0), 0);
 	expect_err("fw.std_bmap_unknown_bit", set_u64(p, KVM_REG_ARM_STD_BMAP, 1ULL << 5), -EINVAL);
-	get_reg(n, KVM_REG_ARM_STD_BMAP, &v);
+	get_reg(p2, KVM_REG_ARM_STD_BMAP, &v);
 	expect_val("fw.std_bmap_vm_wide", v, 0);
+	get_reg(n, KVM_REG_ARM_STD_BMAP, &v);
+	expect_val("fw.std_bmap_per_vm", v, 1);
 	expect_err("fw.vendor_bmap_set", set_u64(p, KVM_REG_ARM_VENDOR_HYP_BMAP, 2), 0);
 	expect_err("fw.unknown", get_reg(p, KVM_REG_ARM_FW_REG(0x99), &v), -ENOENT);
 	expect_err("fw.bmap_unknown", get_reg(p, KVM_REG_ARM_FW_FEAT_BMAP_REG(7), &v), -ENOENT);
@@ -556,13 +668,16 @@ static void test_fw_regs(void)
 	expect_err("fw.wa1_set_same", set_u64(p, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, v), 0);
 	expect_err("fw.set_fault", set_reg(p, KVM_REG_ARM_STD_BMAP, (void *)16), -EFAULT);
 	close(p);
+	close(p2);
 	close(n);
+	close(n_vm);
 	close(vm);
 }
 
 static void test_sve(void)
 {
-	int vm = create_vm(), s = new_vcpu(vm, 0, F(SVE), false), n = new_vcpu(vm, 1, 0, false);
+	int vm = create_vm(), s = new_vcpu(vm, 0, F(SVE), false);
+	int n_vm = create_vm(), n = new_vcpu(n_vm, 0, 0, false);	/* no SVE: a VM of its own */
 	uint64_t vls[8], want[8], z[32], v;
 	struct kvm_reg_list list = { .n = 0 };
 	int what = KVM_ARM_VCPU_SVE, max_vq = 0, vq;
@@ -613,6 +728,7 @@ static void test_sve(void)
 	expect_err("sve.list_after_finalize", xioctl(s, KVM_GET_REG_LIST, &list), -E2BIG);
 	close(s);
 	close(n);
+	close(n_vm);
 	close(vm);
 }
 
@@ -983,6 +1099,17 @@ static void test_lifetimes(void)
 	close(vcpu);
 }
 
+/* The running kernel is at least @major.@minor (for the reference's answers). */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/kvm";
@@ -1002,8 +1129,10 @@ int main(int argc, char **argv)
 	is_elvisor = access("/sys/module/elvisor", F_OK) == 0;
 	r = xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
 	has_reg_masks = r > 0 && (r & (1 << KVM_ARM_FEATURE_ID_RANGE));
-	printf("# backend: %s; writable ID registers: %s\n", is_elvisor ? "elvisor" : "reference KVM",
-	       has_reg_masks ? "yes" : "no");
+	vm_wide_features = is_elvisor || kernel_at_least(6, 12);
+	printf("# backend: %s; writable ID registers: %s; VM-wide vCPU features: %s\n",
+	       is_elvisor ? "elvisor" : "reference KVM", has_reg_masks ? "yes" : "no",
+	       vm_wide_features ? "yes" : "no");
 	test_system();
 	test_memslots();
 	test_vm();
