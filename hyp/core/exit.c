@@ -178,6 +178,8 @@ enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
 		return ELV_SYSREG_ENC_OP0(enc) == 2 ? ELV_SRT_RAZ_WI : ELV_SRT_UNDEF;
 	if (d->flags & (ELV_SR_ID | ELV_SR_INVARIANT))
 		return read ? ELV_SRT_READ_VALUE : ELV_SRT_UNDEF;
+	if ((d->flags & ELV_SR_GUEST_RO) && !read)
+		return ELV_SRT_UNDEF;
 	/* Feature registers of features elvisor does not run yet or hides, and timers. */
 	if (d->flags & (ELV_SR_PMU | ELV_SR_MTE | ELV_SR_TIMER | ELV_SR_PTRAUTH | ELV_SR_SVE |
 			ELV_SR_GUEST_UNDEF))

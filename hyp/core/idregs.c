@@ -9,6 +9,7 @@
  */
 #include "idregs.h"
 #include "sysregs.h"
+#include "cacheid.h"
 
 #define FLD(nm, sh, w, fl, pol, safe, min) { (nm), (sh), (w), (fl), (pol), (safe), (min) }
 
@@ -126,6 +127,18 @@ static const struct elv_idreg_field id_aa64mmfr3[] = {
 	X("SNERR", 40), X("D128_2", 36), X("D128", 32), X("MEC", 28),
 	X("AIE", 24), X("S2POE", 20), U("S1POE", 16), X("S2PIE", 12),
 	U("S1PIE", 8), X("SCTLRX", 4), U("TCRX", 0),
+};
+
+/* CTR_EL0 is VM-wide and checked as an ID register in 6.12 (bit 31 is RES1). */
+static const struct elv_idreg_field ctr_el0[] = {
+	FLD("TMINLINE", 32, 6, ELV_IDF_FIXED, ELV_FTR_LOWER_SAFE, 0, 0),
+	FLD("DIC", 29, 1, 0, ELV_FTR_LOWER_SAFE, 0, 0),
+	FLD("IDC", 28, 1, 0, ELV_FTR_LOWER_SAFE, 0, 0),
+	FLD("CWG", 24, 4, 0, ELV_FTR_HIGHER_OR_ZERO_SAFE, 0, 0),
+	FLD("ERG", 20, 4, 0, ELV_FTR_HIGHER_OR_ZERO_SAFE, 0, 0),
+	U("DMINLINE", 16),
+	EX("L1IP", 14, 2, 0, 2),	/* VIPT */
+	U("IMINLINE", 0),
 };
 
 /* AArch32 registers, AArch64 view: 32 bits, all writable in 6.12 (rules permitting). */
@@ -260,6 +273,7 @@ static const struct elv_idreg_field id_mmfr5[] = {
 #define MMFR1_WRITABLE		0xfffff0f00ffff00fULL	/* not HCX, TWED, XNX, VH, VMIDBits */
 #define MMFR2_WRITABLE		0xf0ff000ff00fffffULL	/* not RES0, EVT, FWB, IDS, NV, CCIDX */
 #define MMFR3_WRITABLE		0x00000000000f0f0fULL	/* TCRX, S1PIE, S1POE */
+#define CTR_WRITABLE		0x00000000300f000fULL	/* DIC, IDC, DminLine, IminLine */
 
 const struct elv_idreg elv_idregs[] = {
 	REG32(1, 0, "ID_PFR0_EL1", id_pfr0),
@@ -298,6 +312,8 @@ const struct elv_idreg elv_idregs[] = {
 	REG64(7, 1, "ID_AA64MMFR1_EL1", id_aa64mmfr1, MMFR1_WRITABLE),
 	REG64(7, 2, "ID_AA64MMFR2_EL1", id_aa64mmfr2, MMFR2_WRITABLE),
 	REG64(7, 3, "ID_AA64MMFR3_EL1", id_aa64mmfr3, MMFR3_WRITABLE),
+	{ "CTR_EL0", ELV_SYSREG_ENC(3, 3, 0, 0, 1), false, ctr_el0, ARRAY_SIZE(ctr_el0),
+	  CTR_WRITABLE },
 };
 
 const unsigned int elv_nr_idregs = ARRAY_SIZE(elv_idregs);
@@ -415,9 +431,8 @@ uint64_t elv_idreg_writable_mask(const struct elv_idreg *reg)
 /*
  * Indexed by ELV_FEATURE_ID_SPACE_IDX; ELV_FEATURE_ID_SPACE_SIZE entries.
  * As upstream, AArch32 registers are skipped on hosts without AArch32 EL0
- * (they are RAZ/WI there). 6.12 also reports CLIDR_EL1 and CTR_EL0 as
- * writable: elvisor keeps both invariant (the guest reads the hardware's,
- * HCR_EL2.TID2 is not set), so their slots stay 0 (docs/abi.md).
+ * (they are RAZ/WI there). CLIDR_EL1 is not an ID register but has a slot
+ * in the space; 6.12 reports its ~RES0 there (its rule: cacheid.h).
  */
 void elv_idreg_fill_writable_masks(uint64_t *masks, bool aarch32_el0)
 {
@@ -431,6 +446,7 @@ void elv_idreg_fill_writable_masks(uint64_t *masks, bool aarch32_el0)
 			continue;
 		masks[elv_feature_id_idx(r->enc)] = elv_idreg_writable_mask(r);
 	}
+	masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 1, 0, 0, 1))] = ELV_CLIDR_WRITABLE;
 }
 
 int elv_reg_mask_range_check(const struct elv_reg_mask_range *range)

@@ -185,13 +185,14 @@ const struct elv_sysreg_desc elv_sysregs[] = {
 	SR_UNK(3, 0, 13, 0, 4, "TPIDR_EL1"),
 	SR_VAL(3, 0, 14, 1, 0, "CNTKCTL_EL1", 0),
 
-	/* op1 = 1, 2: cache identification and selection */
-	INVARIANT(3, 1, 0, 0, 1, "CLIDR_EL1"),
+	/* op1 = 1, 2: cache identification (fabricated per vCPU, cacheid.h) and selection */
+	SR(3, 1, 0, 0, 1, "CLIDR_EL1", ELV_SR_GUEST_RO, ELV_RESET_SPECIAL, 0),
 	INVARIANT(3, 1, 0, 0, 7, "AIDR_EL1"),
 	SR_UNK(3, 2, 0, 0, 0, "CSSELR_EL1"),
 
 	/* op1 = 3: EL0 */
-	INVARIANT(3, 3, 0, 0, 1, "CTR_EL0"),
+	/* VM-wide and writable, as the feature ID registers (6.12) */
+	SR(3, 3, 0, 0, 1, "CTR_EL0", ELV_SR_ID, ELV_RESET_NONE, 0),
 	PMU_REG(3, 3, 9, 12, 0, "PMCR_EL0"),
 	PMU_REG(3, 3, 9, 12, 1, "PMCNTENSET_EL0"),
 	PMU_REG(3, 3, 9, 12, 2, "PMCNTENCLR_EL0"),
@@ -304,6 +305,8 @@ static bool name_ok(const char *s)
 
 static bool in_id_space(uint16_t enc)
 {
+	if (enc == ELV_SYSREG_ENC(3, 3, 0, 0, 1))	/* CTR_EL0 */
+		return true;
 	return ELV_SYSREG_ENC_OP0(enc) == 3 && ELV_SYSREG_ENC_OP1(enc) == 0 &&
 	       ELV_SYSREG_ENC_CRN(enc) == 0 && ELV_SYSREG_ENC_CRM(enc) >= 1 &&
 	       ELV_SYSREG_ENC_CRM(enc) <= 7;

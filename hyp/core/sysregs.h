@@ -30,7 +30,7 @@
 #include "regid.h"
 
 /* Descriptor flags. */
-#define ELV_SR_ID		ELV_BIT(0)	/* feature-ID space op0=3 op1=0 CRn=0 CRm=1..7: see idregs.h */
+#define ELV_SR_ID		ELV_BIT(0)	/* VM-wide ID register: op0=3 op1=0 CRn=0 CRm=1..7, and CTR_EL0 (idregs.h) */
 #define ELV_SR_AA32_ID		ELV_BIT(1)	/* AArch32 ID reg: RAZ, user-WI if the host lacks AArch32 EL0 */
 #define ELV_SR_RAZ		ELV_BIT(2)	/* always reads 0; userspace may only write 0 */
 #define ELV_SR_UNALLOC		ELV_BIT(3)	/* encoding unallocated as far as 6.1 is concerned */
@@ -44,6 +44,7 @@
 #define ELV_SR_USER_RAZ_WI	ELV_BIT(11)	/* userspace reads 0, writes ignored */
 #define ELV_SR_RAZ_NO_SVE	ELV_BIT(12)	/* listed always, but RAZ unless the vCPU has SVE */
 #define ELV_SR_GUEST_UNDEF	ELV_BIT(13)	/* userspace's only: its feature is hidden, guest accesses UNDEF */
+#define ELV_SR_GUEST_RO		ELV_BIT(14)	/* trapped guest reads come from storage, writes UNDEF */
 
 #define ELV_SR_FEATURE_MASK	(ELV_SR_SVE | ELV_SR_PTRAUTH | ELV_SR_PMU | ELV_SR_MTE)
 

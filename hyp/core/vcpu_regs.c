@@ -10,6 +10,10 @@
 #define ENC_ACTLR	ENC(3, 0, 1, 0, 1)
 #define ENC_AMAIR	ENC(3, 0, 10, 3, 0)
 #define ENC_OSLSR	ENC(2, 0, 1, 1, 4)
+#define ENC_CLIDR	ENC(3, 1, 0, 0, 1)
+#define ENC_CTR		ENC(3, 3, 0, 0, 1)
+#define ENC_MMFR2	ENC(3, 0, 0, 7, 2)
+#define MMFR2_EVT_SHIFT	56
 #define OSLSR_OSLK	ELV_BIT(1)
 #define TIMER_CTL_ISTATUS	ELV_BIT(2)
 
@@ -153,14 +157,18 @@ void elv_vm_writable_masks(const struct elv_vm_regs *vm, uint64_t *masks)
 
 /* --- system registers ---------------------------------------------------- */
 
+/* The host's sanitised CTR_EL0, from which 6.12 fabricates the cache topology. */
+static uint64_t host_ctr(const struct elv_host *host)
+{
+	return host->idregs[elv_feature_id_idx(ENC_CTR)];
+}
+
 static int invariant_value(const struct elv_host *host, uint16_t enc, uint64_t *val)
 {
 	switch (enc) {
 	case ENC(3, 0, 0, 0, 0): *val = host->midr; return 0;
 	case ENC(3, 0, 0, 0, 6): *val = host->revidr; return 0;
-	case ENC(3, 1, 0, 0, 1): *val = host->clidr; return 0;
 	case ENC(3, 1, 0, 0, 7): *val = host->aidr; return 0;
-	case ENC(3, 3, 0, 0, 1): *val = host->ctr; return 0;
 	}
 	return -ENOENT;
 }
@@ -289,25 +297,71 @@ static int sysreg_set(struct elv_reg_ctx *ctx, uint64_t id, uint64_t val)
 	slot = &ctx->vcpu->sys[elv_sysreg_index(d)];
 	if (d->enc == ENC_OSLSR && ((val ^ *slot) & ~OSLSR_OSLK))
 		return -EINVAL;
+	if (d->enc == ENC_CLIDR && elv_clidr_check(host_ctr(ctx->host), val))
+		return -EINVAL;
 	*slot = val;
 	return 0;
 }
 
 /* --- CCSIDR demux -------------------------------------------------------- */
 
-static int ccsidr_lookup(const struct elv_reg_ctx *ctx, uint64_t id, uint32_t *val)
+/*
+ * As 6.12: every CSSELR value (Level and InD) has a CCSIDR, whatever CLIDR
+ * says; the fabricated one until userspace writes any, then a copy.
+ */
+static uint32_t ccsidr_value(const struct elv_reg_ctx *ctx, unsigned int csselr)
 {
-	unsigned int csselr = id & ELV_REG_DEMUX_VAL_MASK;
+	if (ctx->vcpu->ccsidr_set)
+		return ctx->vcpu->ccsidr[csselr];
+	return elv_ccsidr_fabricate(host_ctr(ctx->host), csselr);
+}
 
+static int ccsidr_lookup(uint64_t id, unsigned int *csselr)
+{
+	*csselr = id & ELV_REG_DEMUX_VAL_MASK;
 	if (id & ~(ELV_REG_ARCH_MASK | ELV_REG_SIZE_MASK | ELV_REG_COPROC_MASK |
 		   ELV_REG_INDEX_MASK))
 		return -ENOENT;
 	if ((id & ELV_REG_DEMUX_ID_MASK) != ELV_REG_DEMUX_ID_CCSIDR)
 		return -ENOENT;
-	if (elv_regid_size(id) != 4 || !elv_ccsidr_valid(ctx->host->clidr, csselr))
+	if (elv_regid_size(id) != 4 || *csselr >= ELV_CSSELR_MAX)
 		return -ENOENT;
-	*val = ctx->host->ccsidr[csselr];
 	return 0;
+}
+
+static int ccsidr_set(struct elv_reg_ctx *ctx, unsigned int csselr, uint32_t val)
+{
+	struct elv_vcpu_regs *r = ctx->vcpu;
+	unsigned int i;
+
+	if (elv_ccsidr_check(host_ctr(ctx->host), csselr, val))
+		return -EINVAL;
+	if (!r->ccsidr_set) {
+		for (i = 0; i < ELV_CSSELR_MAX; i++)
+			r->ccsidr[i] = ccsidr_value(ctx, i);
+		r->ccsidr_set = true;
+	}
+	r->ccsidr[csselr] = val;
+	return 0;
+}
+
+bool elv_vcpu_ccsidr_read(const struct elv_reg_ctx *ctx, uint64_t csselr, uint64_t *val)
+{
+	unsigned int idx;
+
+	if (!elv_csselr_index(csselr, &idx))
+		return false;
+	*val = ccsidr_value(ctx, idx);
+	return true;
+}
+
+uint64_t elv_vcpu_cache_traps(const struct elv_reg_ctx *ctx)
+{
+	const struct elv_host *h = ctx->host;
+	bool evt = (h->idregs[elv_feature_id_idx(ENC_MMFR2)] >> MMFR2_EVT_SHIFT) & 0xf;
+
+	return elv_cache_id_traps(evt, h->ctr_mismatch,
+				  ctx->vm->idregs[elv_feature_id_idx(ENC_CTR)], host_ctr(h));
 }
 
 /* --- core registers ------------------------------------------------------ */
@@ -440,6 +494,7 @@ int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t ca
 {
 	uint64_t val;
 	uint32_t v32;
+	unsigned int csselr;
 	int err;
 
 	if (!arm64_id(id))
@@ -459,8 +514,11 @@ int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t ca
 	case ELV_REG_SVE:
 		return sve_get(ctx, id, buf, cap);
 	case ELV_REG_DEMUX:
-		err = ccsidr_lookup(ctx, id, &v32);
-		return err ? err : put_val(buf, cap, &v32, sizeof(v32));
+		err = ccsidr_lookup(id, &csselr);
+		if (err)
+			return err;
+		v32 = ccsidr_value(ctx, csselr);
+		return put_val(buf, cap, &v32, sizeof(v32));
 	}
 	err = sysreg_get(ctx, id, &val);
 	return err ? err : put_u64(buf, cap, val);
@@ -468,7 +526,7 @@ int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t ca
 
 int elv_reg_set_check(const struct elv_reg_ctx *ctx, uint64_t id)
 {
-	uint32_t v32;
+	unsigned int csselr;
 	int err;
 
 	if (!arm64_id(id))
@@ -483,7 +541,7 @@ int elv_reg_set_check(const struct elv_reg_ctx *ctx, uint64_t id)
 	case ELV_REG_SVE:
 		return sve_set_check(ctx, id);
 	case ELV_REG_DEMUX:
-		err = ccsidr_lookup(ctx, id, &v32);
+		err = ccsidr_lookup(id, &csselr);
 		return err ? err : 4;
 	}
 	/* The reference reads a sysreg value in before looking the ID up. */
@@ -492,7 +550,8 @@ int elv_reg_set_check(const struct elv_reg_ctx *ctx, uint64_t id)
 
 int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf)
 {
-	uint32_t v32, cur32;
+	uint32_t v32;
+	unsigned int csselr;
 	int size, err;
 
 	size = elv_reg_set_check(ctx, id);
@@ -515,8 +574,8 @@ int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf)
 		return sve_set(ctx, id, buf);
 	case ELV_REG_DEMUX:
 		memcpy(&v32, buf, sizeof(v32));
-		ccsidr_lookup(ctx, id, &cur32);
-		return v32 == cur32 ? 0 : -EINVAL;
+		ccsidr_lookup(id, &csselr);
+		return ccsidr_set(ctx, csselr, v32);
 	}
 	return sysreg_set(ctx, id, get_u64(buf));
 }
@@ -558,8 +617,7 @@ unsigned int elv_reg_list(const struct elv_reg_ctx *ctx, uint64_t *ids, unsigned
 		elv_sysregs_fill(&f, ids + k, n - k);
 	k += nsys;
 	for (i = 0; i < ELV_CSSELR_MAX; i++)
-		if (elv_ccsidr_valid(ctx->host->clidr, i))
-			emit(ids, n, &k, elv_regid_ccsidr(i));
+		emit(ids, n, &k, elv_regid_ccsidr(i));
 	return k;
 }
 
@@ -606,6 +664,8 @@ static uint64_t sysreg_reset_value(const struct elv_reg_ctx *ctx,
 			return ctx->host->actlr;
 		if (d->enc == ENC_AMAIR)
 			return ctx->host->amair;
+		if (d->enc == ENC_CLIDR)
+			return elv_clidr_fabricate(host_ctr(ctx->host), false);	/* no MTE */
 		return 0;
 	}
 	return 0;

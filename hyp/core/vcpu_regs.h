@@ -7,7 +7,8 @@
  *
  * Dispatch, as upstream: an ID whose bits 63..32 are not arm64's (size
  * aside) is -EINVAL; then by coprocessor group: CORE, FW and FW bitmaps,
- * SVE, DEMUX (CCSIDR), and every other ID is looked up as a system register
+ * SVE, DEMUX (CCSIDR, fabricated as 6.12: cacheid.h), and every other ID
+ * is looked up as a system register
  * (-ENOENT when it is not one, or is hidden for this vCPU).
  *
  * Scope: VM-wide state (the vCPU features, feature ID register values,
@@ -25,16 +26,17 @@
 #include "sve.h"
 #include "timer.h"
 #include "vcpu_state.h"
+#include "cacheid.h"
 
 #define ELV_REG_POISON		0x1de7ec7edbadc0deULL	/* "UNKNOWN" reset value */
 #define ELV_PSTATE_RESET_EL1	0x3c5ULL	/* EL1h, DAIF masked */
 
 /* Facts about the host, read once by the glue at load. */
 struct elv_host {
-	uint64_t idregs[ELV_FEATURE_ID_SPACE_SIZE];	/* sanitised host values */
-	uint64_t midr, revidr, aidr, ctr, clidr;
+	uint64_t idregs[ELV_FEATURE_ID_SPACE_SIZE];	/* sanitised host values, CTR_EL0 included */
+	uint64_t midr, revidr, aidr;
 	uint64_t actlr, amair;
-	uint32_t ccsidr[ELV_CSSELR_MAX];
+	bool ctr_mismatch;			/* CPUs differ in CTR_EL0 (ARM64_MISMATCHED_CACHE_TYPE) */
 	uint64_t sve_vls[ELV_SVE_VLS_WORDS];	/* host vector lengths (empty: no SVE) */
 	bool ptrauth;				/* address + generic, IMPDEF or QARMA */
 	bool aa32_el0;				/* AArch32 at EL0 */
@@ -60,6 +62,9 @@ struct elv_vcpu_regs {
 	uint64_t sve_vls[ELV_SVE_VLS_WORDS];	/* this vCPU's vector lengths */
 	unsigned int sve_max_vq;
 	void *sve_state;			/* Z0-31, P0-15, FFR at sve_max_vq */
+	/* Userspace's CCSIDRs once it wrote one; kept across INIT, as 6.12. */
+	bool ccsidr_set;
+	uint32_t ccsidr[ELV_CSSELR_MAX];
 };
 
 /* Everything one register access may look at. */
@@ -93,6 +98,14 @@ int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t ca
 int elv_reg_set_check(const struct elv_reg_ctx *ctx, uint64_t id);
 /* SET, step 2: 0 or -errno. */
 int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf);
+
+/*
+ * A trapped guest read of CCSIDR_EL1 with CSSELR_EL1 = @csselr: true and
+ * *@val, or false when @csselr selects no cache (6.12 leaves Xt alone).
+ */
+bool elv_vcpu_ccsidr_read(const struct elv_reg_ctx *ctx, uint64_t csselr, uint64_t *val);
+/* The HCR_EL2 bit trapping the guest's cache ID registers (cacheid.h). */
+uint64_t elv_vcpu_cache_traps(const struct elv_reg_ctx *ctx);
 
 /* KVM_GET_REG_LIST: fills up to @n IDs (if @ids), returns the total. */
 unsigned int elv_reg_list(const struct elv_reg_ctx *ctx, uint64_t *ids, unsigned int n);

@@ -359,7 +359,7 @@ int elv_world_switch(struct elv_switch *sw)
 	return code;
 }
 
-u64 elv_guest_hcr(bool ptrauth)
+u64 elv_guest_hcr(bool ptrauth, u64 cache_traps)
 {
 	u64 hcr = ELV_HCR_VM | ELV_HCR_SWIO | ELV_HCR_PTW | ELV_HCR_FMO | ELV_HCR_IMO |
 		  ELV_HCR_AMO | ELV_HCR_FB | ELV_HCR_BSU_IS | ELV_HCR_TWI | ELV_HCR_TWE |
@@ -368,7 +368,7 @@ u64 elv_guest_hcr(bool ptrauth)
 
 	if (ptrauth)
 		hcr |= ELV_HCR_API | ELV_HCR_APK;
-	return hcr;
+	return hcr | cache_traps;
 }
 
 u64 elv_guest_mdcr(void)

@@ -52,9 +52,10 @@ int elv_world_switch(struct elv_switch *sw);
 
 /*
  * HCR_EL2 / MDCR_EL2 / CPTR / CNTHCTL values for a guest, from the host's;
+ * @cache_traps: HCR_EL2.TID2 or TID4, as elv_vcpu_cache_traps() decides;
  * @trap_pct: CNTPCT_EL0 traps (the VM has a physical counter offset).
  */
-u64 elv_guest_hcr(bool ptrauth);
+u64 elv_guest_hcr(bool ptrauth, u64 cache_traps);
 u64 elv_guest_mdcr(void);
 u64 elv_guest_cptr(bool sve);
 u64 elv_guest_cnthctl(bool trap_pct);

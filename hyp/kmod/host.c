@@ -39,23 +39,6 @@ static void elv_host_read_idregs(struct elv_host *h)
 	}
 }
 
-static void elv_host_read_caches(struct elv_host *h)
-{
-	unsigned long flags;
-	unsigned int i;
-
-	h->clidr = read_sysreg(clidr_el1);
-	for (i = 0; i < ELV_CSSELR_MAX; i++) {
-		if (!elv_ccsidr_valid(h->clidr, i))
-			continue;
-		local_irq_save(flags);
-		write_sysreg(i, csselr_el1);
-		isb();
-		h->ccsidr[i] = read_sysreg(ccsidr_el1);
-		local_irq_restore(flags);
-	}
-}
-
 /* RDVL X0, #1: the current vector length in bytes. */
 static u64 elv_rdvl(void)
 {
@@ -158,9 +141,8 @@ int elv_host_probe(void)
 	h->aidr = read_sysreg(aidr_el1);
 	h->actlr = read_sysreg(actlr_el1);
 	h->amair = read_sysreg(amair_el1);
-	elv_host_read_caches(h);
 	preempt_enable();
-	h->ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
+	h->ctr_mismatch = cpus_have_cap(ARM64_MISMATCHED_CACHE_TYPE);
 	elv_host_read_idregs(h);
 	elv_host_probe_sve(h);
 	elv_host_read_spectre(h);

@@ -108,6 +108,8 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
 	struct elv_switch *sw = &rs->sw;
+	/* The VM's ID registers (CTR_EL0) are frozen once it has run: no lock. */
+	const struct elv_reg_ctx ctx = { .host = &elv_host, .vm = &vcpu->vm->regs };
 	u64 *core = vcpu->regs.core;
 	unsigned int i;
 
@@ -136,7 +138,7 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 	for (i = 0; sw->ctx.ptrauth && i < ARRAY_SIZE(sw->ctx.keys); i++)
 		sw->ctx.keys[i] = *elv_sysreg_slot(vcpu, elv_key_enc(i));
 
-	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth);
+	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth, elv_vcpu_cache_traps(&ctx));
 	sw->el2.vtcr = vcpu->vm->s2->pt.vtcr;
 	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);
 	sw->el2.cptr = elv_guest_cptr(sw->sve_state);
@@ -710,15 +712,46 @@ static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 	return -EINVAL;
 }
 
+#define ENC_CCSIDR	ELV_SYSREG_ENC(3, 1, 0, 0, 0)
+#define ENC_CSSELR	ELV_SYSREG_ENC(3, 2, 0, 0, 0)
 #define ENC_ICC_SGI1R	ELV_SYSREG_ENC(3, 0, 12, 11, 5)
 #define ENC_ICC_ASGI1R	ELV_SYSREG_ENC(3, 0, 12, 11, 6)
 #define ENC_ICC_SGI0R	ELV_SYSREG_ENC(3, 0, 12, 11, 7)
 
 /*
+ * The cache selection and size registers (HCR_EL2.TID2/TID4): CSSELR_EL1
+ * is the guest's own, held in the switch state while it runs; CCSIDR_EL1
+ * reads the vCPU's (fabricated) value for it, read-only.
+ */
+static bool elv_handle_cache_sysreg(struct elv_vcpu *vcpu, const struct elv_sysreg_trap *t,
+				    bool *undef)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_reg_ctx ctx = { .host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs };
+	u64 val;
+
+	if (t->enc == ENC_CSSELR) {
+		if (t->read)
+			elv_set_x(rs, t->rt, rs->sw.el1.csselr);
+		else
+			rs->sw.el1.csselr = elv_get_x(rs, t->rt);
+		return true;
+	}
+	if (t->enc != ENC_CCSIDR)
+		return false;
+	if (!t->read)
+		*undef = true;
+	else if (elv_vcpu_ccsidr_read(&ctx, rs->sw.el1.csselr, &val))
+		elv_set_x(rs, t->rt, val);
+	return true;
+}
+
+/*
  * Registers emulated outside the sysreg table: the SGI generation
  * registers (they trap whenever HCR_EL2.IMO is set; write-only, as
- * upstream's access_gic_sgi) and the emulated physical timer. True if
- * handled; *@undef when the access must UNDEF.
+ * upstream's access_gic_sgi), the cache selection registers and the
+ * emulated physical timer. True if handled; *@undef when the access must
+ * UNDEF.
  */
 static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sysreg_trap *t,
 				      bool *undef)
@@ -736,6 +769,8 @@ static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sy
 			elv_vgic_trap_sgi1r(vcpu->vm, rs->idx, val);
 		return true;
 	}
+	if (elv_handle_cache_sysreg(vcpu, t, undef))
+		return true;
 	if (elv_timer_ptimer_trap(vcpu, t->enc, t->read, &val)) {
 		if (t->read)
 			elv_set_x(rs, t->rt, val);

@@ -160,12 +160,6 @@ static const struct { unsigned int op1, crm, op2; uint64_t mask; } kvm612_masks[
 	{ 3, 0, 1, 0x00000000300f000fULL },	/* CTR_EL0 */
 };
 
-/* Where elvisor answers 0 on purpose (docs/abi.md): CLIDR_EL1 and CTR_EL0 stay invariant. */
-static bool kept_invariant(unsigned int op1, unsigned int crm, unsigned int op2)
-{
-	return crm == 0 && op2 == 1 && (op1 == 1 || op1 == 3);
-}
-
 Test(idregs, writable_masks_equal_kvm_6_12_register_by_register)
 {
 	uint64_t masks[ELV_FEATURE_ID_SPACE_SIZE], want[ELV_FEATURE_ID_SPACE_SIZE] = { 0 };
@@ -175,8 +169,7 @@ Test(idregs, writable_masks_equal_kvm_6_12_register_by_register)
 		unsigned int op1 = kvm612_masks[i].op1, crm = kvm612_masks[i].crm;
 		unsigned int op2 = kvm612_masks[i].op2;
 
-		if (!kept_invariant(op1, crm, op2))
-			want[ELV_FEATURE_ID_SPACE_IDX(3, op1, 0, crm, op2)] = kvm612_masks[i].mask;
+		want[ELV_FEATURE_ID_SPACE_IDX(3, op1, 0, crm, op2)] = kvm612_masks[i].mask;
 	}
 	memset(masks, 0xaa, sizeof(masks));
 	elv_idreg_fill_writable_masks(masks, true);
@@ -194,8 +187,8 @@ Test(idregs, writable_masks_array_is_indexed_by_encoding)
 	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 0, 0, 6, 0)], 0xfffffffffffffff0ULL);
 	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 0, 0, 1, 2)], 0xffffffffULL);
 	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 0, 0, 3, 5)], 0);	/* ID_DFR1: hidden */
-	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 1, 0, 0, 1)], 0);	/* CLIDR_EL1 */
-	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 3, 0, 0, 1)], 0);	/* CTR_EL0 */
+	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 1, 0, 0, 1)], 0x7fffffffffffULL);	/* CLIDR_EL1 */
+	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 3, 0, 0, 1)], 0x300f000fULL);	/* CTR_EL0 */
 	/* Without AArch32 EL0 the AArch32 registers are RAZ/WI: no mask. */
 	elv_idreg_fill_writable_masks(masks, false);
 	cr_expect_eq(masks[ELV_FEATURE_ID_SPACE_IDX(3, 0, 0, 1, 2)], 0);

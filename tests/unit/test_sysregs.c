@@ -233,7 +233,10 @@ Test(sysregs, reset_values)
 	cr_expect_eq(elv_sysreg_by_name("OSLSR_EL1")->reset_val, 0x8);
 	cr_expect_eq(elv_sysreg_by_name("TTBR0_EL1")->reset, ELV_RESET_UNKNOWN);
 	cr_expect_eq(elv_sysreg_by_name("MPIDR_EL1")->reset, ELV_RESET_SPECIAL);
-	cr_expect(elv_sysreg_by_name("CTR_EL0")->flags & ELV_SR_INVARIANT);
+	/* 6.12: CTR_EL0 is a VM-wide ID register, CLIDR_EL1 per vCPU and fabricated. */
+	cr_expect(elv_sysreg_by_name("CTR_EL0")->flags & ELV_SR_ID);
+	cr_expect_eq(elv_sysreg_by_name("CLIDR_EL1")->reset, ELV_RESET_SPECIAL);
+	cr_expect(elv_sysreg_by_name("CLIDR_EL1")->flags & ELV_SR_GUEST_RO);
 }
 
 Test(sysregs, fill_lists_ids_in_order)

@@ -32,11 +32,7 @@ static void setup(void)
 
 	memset(&host, 0, sizeof(host));
 	host.midr = 0xf0510;
-	host.clidr = 0x0a200023;	/* L1 I+D, L2 unified */
-	host.ccsidr[0] = 0x701fe00a;
-	host.ccsidr[1] = 0x201fe012;
-	host.ccsidr[2] = 0x70ffe07a;
-	host.ctr = 0x9444c004;
+	set_idreg(ELV_SYSREG_ENC(3, 3, 0, 0, 1), 0x9444c004);	/* CTR_EL0: IDC, lines 64 */
 	host.ptrauth = true;
 	host.aa32_el0 = true;
 	host.csv2 = host.csv3 = 1;
@@ -152,17 +148,18 @@ static void check_list(struct vcpu *v, unsigned int expect)
 
 /*
  * The 6.1 reference's counts on the emulated host (tests/host/api/ref),
- * plus the 6 system registers 6.12 adds (TCR2, PIRE0, PIR, physical timer).
+ * plus the 6 system registers 6.12 adds (TCR2, PIRE0, PIR, physical timer)
+ * and its 11 more CCSIDRs (14 where 6.1 lists the host's 3): 6.12's counts.
  */
 Test(vcpu_regs, list_matches_reference_counts)
 {
-	check_list(mk_alone(0, 0), 242 + 6);
-	check_list(mk_alone(FEAT(PSCI_0_2), 1), 242 + 6);
-	check_list(mk_alone(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252 + 6);
+	check_list(mk_alone(0, 0), 242 + 6 + 11);
+	check_list(mk_alone(FEAT(PSCI_0_2), 1), 242 + 6 + 11);
+	check_list(mk_alone(FEAT(PTRAUTH_ADDRESS) | FEAT(PTRAUTH_GENERIC), 2), 252 + 6 + 11);
 	struct vcpu *s = mk_alone(FEAT(SVE), 3);
 
 	finalize(s);
-	check_list(s, 261 + 6);
+	check_list(s, 261 + 6 + 11);
 }
 
 Test(vcpu_regs, reset_values)
@@ -209,19 +206,81 @@ Test(vcpu_regs, sysreg_rules)
 	cr_assert_eq(set64(v, ELV_REGID_SYSREG(2, 0, 1, 1, 4), 0x1), -EINVAL);
 }
 
+/* 6.12: 14 fabricated CCSIDRs (1 set, 1 way, 64-byte lines), writable per vCPU. */
 Test(vcpu_regs, ccsidr_demux)
 {
-	struct vcpu *v = mk(0, 0);
-	uint64_t id0 = elv_regid_ccsidr(0);
+	struct vcpu *v = mk(0, 0), *w = mk(0, 1);
+	uint64_t id0 = elv_regid_ccsidr(0), g;
 	uint32_t x;
 
 	cr_assert_eq(get(v, id0, &x), 0);
-	cr_assert_eq(x, host.ccsidr[0]);
-	cr_assert_eq(set(v, id0, &x), 0);
-	x ^= 1;
-	cr_assert_eq(set(v, id0, &x), -EINVAL);
-	cr_assert_eq(get(v, elv_regid_ccsidr(6), &x), -ENOENT);
+	cr_assert_eq(x, 0x2);
+	cr_assert_eq(get(v, elv_regid_ccsidr(13), &x), 0);
+	cr_assert_eq(x, 0x2);
+	cr_assert_eq(get(v, elv_regid_ccsidr(14), &x), -ENOENT);
 	cr_assert_eq(get(v, id0 | 0x100, &x), -ENOENT);
+	x = 0x3;					/* 128-byte lines: larger is fine */
+	cr_assert_eq(set(v, id0, &x), 0);
+	x = 0x1;					/* below the minimum line */
+	cr_assert_eq(set(v, id0, &x), -EINVAL);
+	cr_assert_eq(get(v, id0, &x), 0);
+	cr_assert_eq(x, 0x3);
+	cr_assert_eq(get(w, id0, &x), 0);
+	cr_assert_eq(x, 0x2);				/* per vCPU */
+	cr_assert_eq(get(v, elv_regid_ccsidr(1), &x), 0);
+	cr_assert_eq(x, 0x2);
+	elv_vcpu_regs_reset(&v->ctx);			/* INIT keeps them, as 6.12 */
+	cr_assert_eq(get(v, id0, &x), 0);
+	cr_assert_eq(x, 0x3);
+	/* The guest's view: CSSELR's Level and InD select, TnD is ignored. */
+	cr_assert(elv_vcpu_ccsidr_read(&v->ctx, 0x10, &g));
+	cr_assert_eq(g, 0x3);
+	cr_assert_not(elv_vcpu_ccsidr_read(&v->ctx, 0xe, &g));
+	cr_assert_eq(elv_reg_list(&v->ctx, NULL, 0), elv_reg_list(&w->ctx, NULL, 0));
+}
+
+Test(vcpu_regs, clidr_and_ctr)
+{
+	struct vcpu *v = mk(0, 0), *w = mk(0, 1);
+	uint64_t clidr = ELV_REGID_SYSREG(3, 1, 0, 0, 1), ctr = ELV_REGID_SYSREG(3, 3, 0, 0, 1);
+	uint64_t masks[ELV_FEATURE_ID_SPACE_SIZE];
+
+	cr_assert_eq(get64(v, clidr), 0x2000021);
+	cr_assert_eq(set64(v, clidr, 0x0a200023), 0);
+	cr_assert_eq(get64(v, clidr), 0x0a200023);
+	cr_assert_eq(get64(w, clidr), 0x2000021);	/* per vCPU */
+	cr_assert_eq(set64(v, clidr, 1ULL << 47), -EINVAL);	/* RES0 */
+	elv_vcpu_regs_reset(&v->ctx);
+	cr_assert_eq(get64(v, clidr), 0x2000021);
+	cr_assert_eq(get64(v, ctr), 0x9444c004);
+	cr_assert_eq(elv_vcpu_cache_traps(&v->ctx), ELV_HCR_TID2);	/* no FEAT_EVT */
+	cr_assert_eq(set64(v, ctr, 0x9443c004), 0);	/* DminLine 32 bytes */
+	cr_assert_eq(get64(w, ctr), 0x9443c004);	/* VM-wide */
+	cr_assert_eq(set64(v, ctr, 0x9444c005), -EINVAL);	/* IminLine above the host */
+	cr_assert_eq(set64(v, ctr, 0x9544c004), -EINVAL);	/* CWG: not writable */
+	cr_assert_eq(set64(v, ctr, 0xb444c004), -EINVAL);	/* DIC the host lacks */
+	elv_vm_writable_masks(&vm, masks);
+	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 3, 0, 0, 1))], 0x300f000f);
+	elv_idreg_fill_writable_masks(masks, true);
+	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 3, 0, 0, 1))], 0x300f000f);
+	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 1, 0, 0, 1))], 0x7fffffffffffULL);
+	elv_vm_regs_mark_run(&vm);
+	cr_assert_eq(set64(v, ctr, 0x9444c004), -EBUSY);
+}
+
+Test(vcpu_regs, cache_traps_tid4_with_evt_and_host_ctr)
+{
+	struct vcpu *v;
+
+	set_idreg(ID(7, 2), 1ULL << 56);		/* ID_AA64MMFR2.EVT */
+	elv_vm_regs_init(&vm, &host);
+	v = mk(0, 0);
+	cr_assert_eq(elv_vcpu_cache_traps(&v->ctx), ELV_HCR_TID4);
+	host.ctr_mismatch = true;
+	cr_assert_eq(elv_vcpu_cache_traps(&v->ctx), ELV_HCR_TID2);
+	host.ctr_mismatch = false;
+	cr_assert_eq(set64(v, ELV_REGID_SYSREG(3, 3, 0, 0, 1), 0x8444c004), 0);	/* IDC off */
+	cr_assert_eq(elv_vcpu_cache_traps(&v->ctx), ELV_HCR_TID2);
 }
 
 Test(vcpu_regs, idregs_hidden_per_vcpu)
@@ -308,7 +367,7 @@ Test(vcpu_regs, sve_rules)
 	cr_assert_eq(z[8], 0);				/* zero-padded above */
 	cr_assert_eq(get(s, elv_regid_sve_ffr(0), z), 0);
 	cr_assert_eq(get(s, elv_regid_sve_z(0, 1), z), -ENOENT);
-	cr_assert_eq(elv_reg_list(&s->ctx, NULL, 0), 261 + 6);
+	cr_assert_eq(elv_reg_list(&s->ctx, NULL, 0), 261 + 6 + 11);
 }
 
 Test(vcpu_regs, timer)
