@@ -3,7 +3,8 @@
  * bm-basic: PSCI/SMCCC answers over HVC and SMC, MMIO of each width with
  * sign and zero extension (through the UART's scratch register, which the
  * VMM's 16550 keeps as a byte and zero-fills wider reads of), ID registers
- * as the guest reads them, RDVL, and PAC with or without pointer auth.
+ * and the cache ID registers as the guest reads them, RDVL, and PAC with or
+ * without pointer auth.
  */
 #include "bm.h"
 
@@ -69,6 +70,25 @@ static void check_idregs(void)
 	bm_report("ID_AA64ZFR0_EL1", bm_read_sysreg(S3_0_C0_C4_4));
 }
 
+/*
+ * The cache ID registers as the guest reads them (trapped by HCR_EL2.TID2
+ * or TID4 on 6.12 and elvisor.ko): CSSELR_EL1 selects CCSIDR_EL1.
+ */
+static void check_cache_ids(void)
+{
+	static const char *const ccsidr[] = { "CCSIDR_EL1_0", "CCSIDR_EL1_1", "CCSIDR_EL1_2" };
+	unsigned long i;
+
+	bm_report("CTR_EL0", bm_read_sysreg(ctr_el0));
+	bm_report("CLIDR_EL1", bm_read_sysreg(clidr_el1));
+	for (i = 0; i < sizeof(ccsidr) / sizeof(ccsidr[0]); i++) {
+		asm volatile("msr csselr_el1, %0\n\tisb" :: "r"(i));
+		bm_report(ccsidr[i], bm_read_sysreg(ccsidr_el1));
+	}
+	bm_report("CSSELR_EL1", bm_read_sysreg(csselr_el1));
+	asm volatile("msr csselr_el1, %0\n\tisb" :: "r"(0UL));
+}
+
 static void check_sve(void)
 {
 	u64 before, vl = 0, vl_min = 0;
@@ -120,6 +140,7 @@ void bm_main(void)
 	check_psci();
 	check_mmio();
 	check_idregs();
+	check_cache_ids();
 	check_sve();
 	check_pac();
 	check_wfi();

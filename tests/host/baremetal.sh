@@ -62,6 +62,37 @@ host_max=$(sed -n 's/^BM sve_rdvl_max_bytes=//p' /tmp/basic.out | tr -d '\r')
 [ -n "$host_max" ] && pass baremetal.basic.sve-rdvl-max ||
 	fail baremetal.basic.sve-rdvl-max "no RDVL result"
 
+# The cache ID registers the guest reads are the vCPU's ONE_REG values
+# (6.12 and elvisor.ko fabricate them and trap the guest's reads; 6.1 shows
+# the host's, untrapped, and reports those), CSSELR_EL1 the last written.
+$E/api-reglist -v > /tmp/reglist.out 2>&1
+one_reg() { sed -n "s/^none $1 = //p" /tmp/reglist.out | tr -d '\r' | head -n 1; }
+for kv in CLIDR_EL1=603000000013c801 CCSIDR_EL1_0=6020000000110000 \
+	CCSIDR_EL1_1=6020000000110001 CCSIDR_EL1_2=6020000000110002; do
+	bm_expect basic "${kv%%=*}" "$(one_reg ${kv#*=})"
+done
+# 6.1 does not trap CTR_EL0: its guest reads the hardware's, whose IDC is
+# clear here, where ONE_REG shows the kernel's sanitised value (IDC set, as
+# CLIDR has no LoU level).
+if [ "$(host_name)" = kvm-6.1 ]; then
+	skip baremetal.basic.CTR_EL0 "6.1 shows the guest the hardware's CTR_EL0, not the sanitised one ONE_REG reports"
+else
+	bm_expect basic CTR_EL0 "$(one_reg 603000000013d801)"
+fi
+bm_expect basic CSSELR_EL1 0x2
+# A narrowed CTR_EL0 (DminLine 64 -> 32 bytes, IDC off) is what the guest
+# reads, and the Linux guest's cache maintenance still works with it
+# (config.sh boots one); the topology stays the host's (CLIDR from it).
+if can_narrow baremetal.cache.narrowing-available; then
+	printf '[cpu.id_registers]\nCTR_EL0.DMINLINE = 3\nCTR_EL0.IDC = 0\n' > /tmp/ctr.toml
+	bm_run ctr --config /tmp/ctr.toml
+	want=$(printf '0x%x' $(( $(one_reg 603000000013d801) & ~(0xf << 16) & ~(1 << 28) | (3 << 16) )))
+	bm_expect ctr CTR_EL0 "$want"
+	bm_expect ctr CLIDR_EL1 "$(one_reg 603000000013c801)"
+else
+	skip baremetal.ctr.CTR_EL0 "$NO_NARROW_REASON"
+fi
+
 bm_run sve256 --sve-max-vl 256
 bm_expect sve256 sve_rdvl_max_bytes 0x20
 bm_expect sve256 sve_rdvl_zcr0_bytes 0x10

@@ -579,13 +579,85 @@ static void test_idreg_writes(int vm, int vcpu, uint64_t isar0)
 		close(other);
 }
 
+/*
+ * The cache ID registers. Since 6.3 (the 6.12 reference, elvisor.ko)
+ * KVM fabricates the topology from CTR_EL0: CLIDR_EL1 as below, all 14
+ * CCSIDRs as 1 set, 1 way and the minimum line size, both writable by
+ * userspace within rules; CTR_EL0 is a writable ID register. 6.1 passes
+ * the host's CLIDR and CCSIDRs through and refuses any change. The two
+ * references are told apart by the writable ID registers (6.7).
+ */
+#define CLIDR_EL1	SYSREG(3, 1, 0, 0, 1)
+#define CTR_EL0		SYSREG(3, 3, 0, 0, 1)
+#define NO_FABRICATED_CACHES "the 6.1 reference shows the host's cache topology, invariant"
+
+static uint64_t clidr_from_ctr(uint64_t ctr)
+{
+	bool idc = ctr & (1ULL << 28), dic = ctr & (1ULL << 29);
+	uint64_t loc = idc ? (dic ? 1 : 2) : 1;
+	uint64_t clidr = idc ? 4ULL << (3 * (loc - 1)) : (1ULL << 27) | (1ULL << 21) | 2;
+
+	if (!dic)
+		clidr |= 1;
+	return clidr | loc << 24;
+}
+
+static void test_cache_regs(int vcpu)
+{
+	bool fab = has_reg_masks;
+	uint64_t ctr = 0, clidr = 0, want, dminline;
+	uint32_t c32 = 0, line;
+	unsigned int i, bad = 0;
+
+	expect_err("sys.ccsidr0", get_reg(vcpu, CCSIDR(0), &c32), 0);
+	expect_err("sys.ccsidr0_set_same", set_reg(vcpu, CCSIDR(0), &c32), 0);
+	c32 ^= 1;	/* fabricated: a larger line, allowed */
+	expect_err("sys.ccsidr0_set_other", set_reg(vcpu, CCSIDR(0), &c32), fab ? 0 : -EINVAL);
+	expect_err("sys.ccsidr_invalid", get_reg(vcpu, CCSIDR(14), &c32), -ENOENT);
+	expect_err("sys.ccsidr13", get_reg(vcpu, CCSIDR(13), &c32), fab ? 0 : -ENOENT);
+	expect_err("sys.ctr_get", get_reg(vcpu, CTR_EL0, &ctr), 0);
+	expect_err("sys.clidr_get", get_reg(vcpu, CLIDR_EL1, &clidr), 0);
+	expect_err("sys.clidr_set_same", set_u64(vcpu, CLIDR_EL1, clidr), 0);
+	expect_err("sys.clidr_set_res0", set_u64(vcpu, CLIDR_EL1, clidr | 1ULL << 47), -EINVAL);
+	dminline = (ctr >> 16) & 0xf;
+	/* Lower a writable CTR_EL0 field, then restore: VM-wide, checked as an ID register. */
+	expect_err("sys.ctr_lower_dminline", set_u64(vcpu, CTR_EL0, ctr - (1ULL << 16)),
+		   fab && dminline ? 0 : -EINVAL);
+	expect_err("sys.ctr_restore", set_u64(vcpu, CTR_EL0, ctr), 0);
+	expect_err("sys.ctr_raise_cwg", set_u64(vcpu, CTR_EL0, ctr ^ (1ULL << 24)), -EINVAL);
+	if (!fab) {
+		skip("sys.clidr_fabricated", NO_FABRICATED_CACHES);
+		skip("sys.ccsidr_fabricated", NO_FABRICATED_CACHES);
+		skip("sys.ccsidr_roundtrip", NO_FABRICATED_CACHES);
+		skip("sys.ccsidr_below_min_line", NO_FABRICATED_CACHES);
+		skip("sys.clidr_set_other", NO_FABRICATED_CACHES);
+		return;
+	}
+	expect_val("sys.clidr_fabricated", clidr, clidr_from_ctr(ctr));
+	for (i = 1; i < 14; i++) {
+		want = (((ctr >> ((i & 1) ? 0 : 16)) & 0xf) + 2 - 4) & 7;
+		if (get_reg(vcpu, CCSIDR(i), &c32) || c32 != want)
+			bad++;
+	}
+	report(!bad, "sys.ccsidr_fabricated", "%u of CCSIDR 1..13 not 1 set, 1 way, minimum line", bad);
+	get_reg(vcpu, CCSIDR(0), &c32);
+	expect_val("sys.ccsidr_roundtrip", c32, (((ctr >> 16) & 0xf) + 2 - 4) ^ 1);
+	line = (((ctr >> 16) & 0xf) + 2 - 4) & 7;
+	c32 = line - 1;
+	if (line)
+		expect_err("sys.ccsidr_below_min_line", set_reg(vcpu, CCSIDR(0), &c32), -EINVAL);
+	else
+		skip("sys.ccsidr_below_min_line", "16-byte minimum lines: nothing below");
+	/* A real topology: L1 I+D, L2 unified, LoUU/LoUIS 1, LoC 2. */
+	expect_err("sys.clidr_set_other", set_u64(vcpu, CLIDR_EL1, 0x0a200023), 0);
+}
+
 static void test_sysregs(void)
 {
 	int vm = create_vm(), vcpu = new_vcpu(vm, 0, 0, false);
 	/* A VM of its own: every vCPU of a VM has the same features (6.12). */
 	int pa_vm = create_vm(), pa = new_vcpu(pa_vm, 0, F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC), false);
 	uint64_t v, midr, isar0, isar1, isar1_pa;
-	uint32_t c32;
 	struct kvm_one_reg bad = { .id = MIDR | 0x0ULL, .addr = 0 };
 
 	expect_err("sys.midr_get", get_reg(vcpu, MIDR, &midr), 0);
@@ -612,11 +684,7 @@ static void test_sysregs(void)
 	get_reg(vcpu, ID_AA64ISAR0, &isar0);
 	expect_err("sys.idreg_set_same", set_u64(vcpu, ID_AA64ISAR0, isar0), 0);
 	test_idreg_writes(vm, vcpu, isar0);
-	expect_err("sys.ccsidr0", get_reg(vcpu, CCSIDR(0), &c32), 0);
-	expect_err("sys.ccsidr0_set_same", set_reg(vcpu, CCSIDR(0), &c32), 0);
-	c32 ^= 1;
-	expect_err("sys.ccsidr0_set_other", set_reg(vcpu, CCSIDR(0), &c32), -EINVAL);
-	expect_err("sys.ccsidr_invalid", get_reg(vcpu, CCSIDR(13), &c32), -ENOENT);
+	test_cache_regs(vcpu);
 	expect_err("sys.ccsidr_u64", get_reg(vcpu, CCSIDR(0) | KVM_REG_SIZE_U64, &v), -ENOENT);
 	bad.addr = 0xffff000000001000ULL;
 	expect_err("sys.kernel_pointer", xioctl(vcpu, KVM_GET_ONE_REG, &bad), -EFAULT);
