@@ -186,6 +186,7 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 #define ELV_PFR0_AMU_SHIFT	44
 #define ELV_PFR0_CSV2_SHIFT	56
 #define ELV_PFR0_CSV3_SHIFT	60
+#define ELV_PFR1_SSBS_SHIFT	4
 #define ELV_PFR1_MTE_SHIFT	8
 #define ELV_PFR1_SME_SHIFT	24
 #define ELV_ISAR1_APA_SHIFT	4

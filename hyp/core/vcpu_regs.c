@@ -492,6 +492,7 @@ static int sve_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf)
 
 int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t cap)
 {
+	struct elv_fw_host fw;
 	uint64_t val;
 	uint32_t v32;
 	unsigned int csselr;
@@ -508,7 +509,8 @@ int elv_reg_get(const struct elv_reg_ctx *ctx, uint64_t id, void *buf, size_t ca
 			       elv_regid_size(id));
 	case ELV_REG_FW:
 	case ELV_REG_FW_BMAP:
-		err = elv_fw_get(&ctx->vm->fw, &ctx->host->fw,
+		fw = elv_vm_fw_host(ctx->vm, ctx->host);
+		err = elv_fw_get(&ctx->vm->fw, &fw,
 				 elv_vcpu_has(ctx->cfg, ELV_FEAT_PSCI_0_2), id, &val);
 		return err ? err : put_val(buf, cap, &val, elv_regid_size(id));
 	case ELV_REG_SVE:
@@ -550,6 +552,7 @@ int elv_reg_set_check(const struct elv_reg_ctx *ctx, uint64_t id)
 
 int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf)
 {
+	struct elv_fw_host fw;
 	uint32_t v32;
 	unsigned int csselr;
 	int size, err;
@@ -568,7 +571,8 @@ int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf)
 		return 0;
 	case ELV_REG_FW:
 	case ELV_REG_FW_BMAP:
-		return elv_fw_set(&ctx->vm->fw, &ctx->host->fw,
+		fw = elv_vm_fw_host(ctx->vm, ctx->host);
+		return elv_fw_set(&ctx->vm->fw, &fw,
 				  elv_vcpu_has(ctx->cfg, ELV_FEAT_PSCI_0_2), id, get_u64(buf));
 	case ELV_REG_SVE:
 		return sve_set(ctx, id, buf);
@@ -635,6 +639,15 @@ void elv_vm_regs_init(struct elv_vm_regs *vm, const struct elv_host *host)
 			vm->idregs[idx] = idreg_default(host, elv_sysregs[i].enc);
 	}
 	elv_fw_state_init(&vm->fw);
+}
+
+struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv_host *host)
+{
+	struct elv_fw_host fw = host->fw;
+	uint64_t pfr1 = vm->idregs[elv_feature_id_idx(ELV_ID_AA64PFR1_EL1)];
+
+	fw.ssbs = host->fw.ssbs && ((pfr1 >> ELV_PFR1_SSBS_SHIFT) & 0xf);
+	return fw;
 }
 
 void elv_vm_regs_mark_run(struct elv_vm_regs *vm)

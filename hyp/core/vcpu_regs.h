@@ -78,6 +78,12 @@ struct elv_reg_ctx {
 };
 
 void elv_vm_regs_init(struct elv_vm_regs *vm, const struct elv_host *host);
+/*
+ * The host's firmware facts as the VM's guests see them: with SSBS hidden
+ * by userspace (ID_AA64PFR1_EL1.SSBS 0) a mitigated host reports
+ * WORKAROUND_2 as NOT_REQUIRED, as 6.12 (6.1 looks at the host's SSBS).
+ */
+struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv_host *host);
 /* First KVM_RUN of any vCPU: freeze ID registers and firmware bitmaps. */
 void elv_vm_regs_mark_run(struct elv_vm_regs *vm);
 void elv_vm_writable_masks(const struct elv_vm_regs *vm, uint64_t *masks);

@@ -525,8 +525,9 @@ static int elv_handle_hcall(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
 	struct elv_vm *vm = vcpu->vm;
+	struct elv_fw_host fw = elv_vm_fw_host(&vm->regs, &elv_host);
 	struct elv_hcall_ctx ctx = {
-		.fw = &vm->regs.fw, .host = &elv_host.fw,
+		.fw = &vm->regs.fw, .host = &fw,
 		.psci_0_2 = elv_vcpu_has(&vcpu->cfg, ELV_FEAT_PSCI_0_2),
 		.system_suspend = READ_ONCE(vm->system_suspend),
 	};

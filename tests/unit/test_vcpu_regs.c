@@ -337,6 +337,26 @@ Test(vcpu_regs, fw_regs_and_freeze)
 			 &(uint64_t){ 0 }), -ENOENT);
 }
 
+/* 6.12: WORKAROUND_2 follows the VM's SSBS, which userspace may hide. */
+Test(vcpu_regs, wa2_follows_the_vms_ssbs)
+{
+	uint64_t pfr1 = ELV_REGID_SYSREG(3, 0, 0, 4, 1);
+	struct vcpu *v;
+
+	host.fw = (struct elv_fw_host){ .v4 = ELV_SPECTRE_MITIGATED, .ssbs = true };
+	set_idreg(ID(4, 1), 0x21ULL);		/* BT 1, SSBS 2 */
+	elv_vm_regs_init(&vm, &host);
+	v = mk(FEAT(PSCI_0_2), 0);
+	cr_assert_eq(get64(v, ELV_REG_SMCCC_ARCH_WORKAROUND_2), ELV_WA2_NOT_AVAIL);
+	cr_assert_eq(set64(v, ELV_REG_SMCCC_ARCH_WORKAROUND_2, ELV_WA2_NOT_REQUIRED), -EINVAL);
+	cr_assert_eq(set64(v, pfr1, 0x1), 0);
+	cr_assert_eq(get64(v, ELV_REG_SMCCC_ARCH_WORKAROUND_2), ELV_WA2_NOT_REQUIRED);
+	cr_assert_eq(set64(v, ELV_REG_SMCCC_ARCH_WORKAROUND_2, ELV_WA2_NOT_REQUIRED), 0);
+	cr_assert_eq(elv_vm_fw_host(&vm, &host).ssbs, false);
+	cr_assert_eq(set64(v, pfr1, 0x21), 0);
+	cr_assert_eq(get64(v, ELV_REG_SMCCC_ARCH_WORKAROUND_2), ELV_WA2_NOT_AVAIL);
+}
+
 Test(vcpu_regs, sve_rules)
 {
 	struct vcpu *s = mk(FEAT(SVE), 0), *n = mk_alone(0, 1);

@@ -45,6 +45,7 @@ static bool vm_wide_features;
 #define SYSREG(op0, op1, crn, crm, op2) ARM64_SYS_REG(op0, op1, crn, crm, op2)
 #define CORE_ID(sz, off) (KVM_REG_ARM64 | (sz) | KVM_REG_ARM_CORE | (off))
 #define ID_AA64PFR0	SYSREG(3, 0, 0, 4, 0)
+#define ID_AA64PFR1	SYSREG(3, 0, 0, 4, 1)
 #define ID_AA64ISAR0	SYSREG(3, 0, 0, 6, 0)
 #define ID_AA64ISAR1	SYSREG(3, 0, 0, 6, 1)
 #define MIDR		SYSREG(3, 0, 0, 0, 0)
@@ -699,6 +700,36 @@ static void test_sysregs(void)
 }
 
 /*
+ * 6.12 tells a guest of a mitigated host that WORKAROUND_2 is NOT_REQUIRED
+ * once userspace hides SSBS (ID_AA64PFR1_EL1.SSBS 0): the host then keeps
+ * the mitigation on for it. With SSBS shown the guest uses SSBS, so the
+ * level is NOT_AVAIL (0), as on 6.1, which looks at the host's SSBS only.
+ */
+static void test_wa2_follows_ssbs(int vcpu)
+{
+	uint64_t pfr1 = 0, wa2 = 0xee, v = 0xee;
+
+	get_reg(vcpu, ID_AA64PFR1, &pfr1);
+	get_reg(vcpu, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, &wa2);
+	if (!has_reg_masks) {
+		skip("fw.wa2_follows_vm_ssbs", NO_REG_MASKS);
+		return;
+	}
+	if (!(pfr1 & 0xf0) || wa2 != KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_AVAIL) {
+		skip("fw.wa2_follows_vm_ssbs", "this host has no SSBS or is not mitigated through it");
+		return;
+	}
+	expect_err("fw.wa2_hide_ssbs", set_u64(vcpu, ID_AA64PFR1, pfr1 & ~0xf0ULL), 0);
+	get_reg(vcpu, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, &v);
+	expect_val("fw.wa2_follows_vm_ssbs", v, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED);
+	expect_err("fw.wa2_set_not_required", set_u64(vcpu, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
+					       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED), 0);
+	set_u64(vcpu, ID_AA64PFR1, pfr1);
+	get_reg(vcpu, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, &v);
+	expect_val("fw.wa2_ssbs_shown_again", v, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_AVAIL);
+}
+
+/*
  * Firmware registers of a VM with PSCI 0.2 (vCPUs p and p2) and of one
  * without (n): vCPUs of one VM share their features (6.12).
  */
@@ -735,6 +766,7 @@ static void test_fw_regs(void)
 	get_reg(p, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, &v);
 	expect_err("fw.wa1_set_same", set_u64(p, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, v), 0);
 	expect_err("fw.set_fault", set_reg(p, KVM_REG_ARM_STD_BMAP, (void *)16), -EFAULT);
+	test_wa2_follows_ssbs(p);
 	close(p);
 	close(p2);
 	close(n);
