@@ -52,6 +52,7 @@ full_groups=(
 	elvisor-6.12:baremetal.sh
 	kvm-6.12:vgic.sh
 	elvisor-6.12:vgic.sh
+	kvm-6.12:api/run-stress.sh
 	elvisor-6.12:api/run-stress.sh
 	elvisor-6.12:cycles.sh
 )

@@ -76,11 +76,11 @@ static void cycle(unsigned int order, void *mem)
 		if (v[i] < 0)
 			die("KVM_CREATE_VCPU");
 	}
-	if (init_vcpu(vm, v[0], F(SVE) | F(PSCI_0_2)) < 0 ||
-	    ioctl(v[0], KVM_ARM_VCPU_FINALIZE, &what) < 0)
-		die("SVE vCPU");
-	if (init_vcpu(vm, v[1], F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC)) < 0)
-		die("ptrauth vCPU");
+	/* One feature set per VM: 6.12 (and elvisor.ko) refuse a second. */
+	for (i = 0; i < 2; i++)
+		if (init_vcpu(vm, v[i], F(SVE) | F(PSCI_0_2) | F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC)) < 0 ||
+		    ioctl(v[i], KVM_ARM_VCPU_FINALIZE, &what) < 0)
+			die("SVE+ptrauth vCPU");
 	run = mmap(NULL, pagesz, PROT_READ | PROT_WRITE, MAP_SHARED, v[order & 1], 0);
 	if (run == MAP_FAILED)
 		die("mmap kvm_run");
@@ -187,7 +187,7 @@ static void *hammer(void *p)
 			ioctl(a->vcpu, KVM_GET_REG_LIST, &probe);
 			break;
 		case 1:
-			init_vcpu(a->vm, a->vcpu, F(SVE));
+			init_vcpu(a->vm, a->vcpu, F(SVE) | F(PSCI_0_2));
 			break;
 		case 2:
 			ioctl(a->vcpu, KVM_ARM_VCPU_FINALIZE, &what);
@@ -248,7 +248,10 @@ int main(int argc, char **argv)
 	ok = random_onereg(vcpu, calls, buf);
 	printf("ok stress.random_onereg %lu calls, %lu succeeded\n", calls, ok);
 	close(vcpu);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 1);
+	close(vm);
+	/* Other features: another VM (one feature set per VM on 6.12). */
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	vcpu = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 1);
 	if (vcpu < 0 || init_vcpu(vm, vcpu, F(SVE) | F(PSCI_0_2)) < 0)
 		die("random SVE vCPU");
 	/* On a backend that runs guests, KVM_RUN must come straight back. */
