@@ -152,6 +152,9 @@ $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 
 # The emulated host's initramfs, one per host kernel ABI.
 host-image: all
+	@for d in $(BUILD)/host-image/* $(BUILD)/kernel/*; do \
+		case " $(HOST_ABIS) " in *" $${d##*/} "*) ;; *) [ -d "$$d" ] && rm -rf "$$d";; esac; \
+	done; true
 	@for abi in $(HOST_ABIS); do \
 		echo "  IMAGE   build/host-image/$$abi/base.cpio"; \
 		scripts/host-image.sh $$abi || exit 1; \

@@ -12,6 +12,7 @@ enum {
 	ELV_CAP_IOEVENTFD_ANY_LENGTH = 122,
 	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
 	ELV_CAP_USER_MEMORY = 3,
+	ELV_CAP_USER_MEMORY2 = 231,	/* KVM_SET_USER_MEMORY_REGION2 (6.8+) */
 	ELV_CAP_MP_STATE = 14,		/* KVM_{GET,SET}_MP_STATE on vCPU fds */
 	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
 	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
@@ -71,6 +72,7 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 {
 	switch (cap) {
 	case ELV_CAP_USER_MEMORY:
+	case ELV_CAP_USER_MEMORY2:
 	case ELV_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case ELV_CAP_JOIN_MEMORY_REGIONS_WORKS:
 	case ELV_CAP_ONE_REG:

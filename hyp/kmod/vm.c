@@ -15,6 +15,10 @@
 /* Upstream's ioctl (6.7+), absent from 6.1 UAPI; numbers and struct: hyp/core. */
 #define ELV_ARM_GET_REG_WRITABLE_MASKS \
 	_IOR(KVMIO, ELV_IOCTL_NR_GET_REG_WRITABLE_MASKS, struct elv_reg_mask_range)
+#define ELV_SET_USER_MEMORY_REGION2 \
+	_IOW(KVMIO, ELV_IOCTL_NR_SET_USER_MEMORY_REGION2, struct elv_memory_region2)
+static_assert(sizeof(struct kvm_userspace_memory_region) == ELV_MEMORY_REGION_V1_SIZE);
+static_assert(sizeof(struct elv_memory_region2) == 160);
 
 static void elv_vm_release_ref(struct kref *ref)
 {
@@ -41,9 +45,9 @@ static int elv_vm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp)
+static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp, size_t size)
 {
-	struct kvm_userspace_memory_region mem;
+	struct elv_memory_region2 mem = {};
 	struct elv_memslot_req req;
 	struct elv_memslot old;
 	struct elv_mem_limits lim = {
@@ -53,7 +57,7 @@ static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp)
 	};
 	int ret;
 
-	if (copy_from_user(&mem, argp, sizeof(mem)))
+	if (copy_from_user(&mem, argp, size))
 		return -EFAULT;
 	req = (struct elv_memslot_req){
 		.slot = mem.slot,
@@ -120,7 +124,9 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case KVM_ENABLE_CAP:
 		return elv_vm_enable_cap(vm, argp);
 	case KVM_SET_USER_MEMORY_REGION:
-		return elv_vm_set_memory(vm, argp);
+		return elv_vm_set_memory(vm, argp, ELV_MEMORY_REGION_V1_SIZE);
+	case ELV_SET_USER_MEMORY_REGION2:
+		return elv_vm_set_memory(vm, argp, sizeof(struct elv_memory_region2));
 	case KVM_IRQFD:
 		return elv_irqfd_ioctl(vm, argp);
 	case KVM_IOEVENTFD:

@@ -45,6 +45,7 @@ Test(vm_config, extensions)
 	cr_assert_eq(elv_check_extension(&h, false, 171), 0);	/* PTRAUTH_ADDRESS */
 	cr_assert_eq(elv_check_extension(&h, false, 207), 3);	/* seed 003 */
 	cr_assert_eq(elv_check_extension(&h, true, 230), 1);	/* REG_MASK_RANGES */
+	cr_assert_eq(elv_check_extension(&h, true, 231), 1);	/* USER_MEMORY2 */
 	cr_assert_eq(elv_check_extension(&h, false, 9), 2);	/* NR_VCPUS */
 	cr_assert_eq(elv_check_extension(&h, false, 10), ELV_MAX_MEMSLOTS);
 	cr_assert_eq(elv_check_extension(&h, false, 0), 1);	/* IRQCHIP: vGIC delivery */
