@@ -40,6 +40,8 @@ default_groups=(
 	elvisor-6.1:vgic.sh
 	kvm-6.1:selftests.sh
 	elvisor-6.1:selftests.sh
+	kvm-6.12:selftests.sh
+	elvisor-6.12:selftests.sh
 )
 # The rest of the host x group matrix (make test-full).
 full_groups=(
