@@ -23,6 +23,7 @@ default_groups=(
 	kvm-6.1:config-errors.sh
 	kvm-6.12:config-errors.sh
 	elvisor-6.1:config-errors.sh
+	elvisor-6.12:config-errors.sh
 	kvm-6.1:devices.sh
 	kvm-6.1:devices-errors.sh
 	kvm-6.1:api.sh
@@ -31,6 +32,8 @@ default_groups=(
 	elvisor-6.12:api.sh
 	kvm-6.1:api/run-module.sh
 	elvisor-6.1:api/run-module.sh
+	kvm-6.12:api/run-module.sh
+	elvisor-6.12:api/run-module.sh
 	kvm-6.1:api/run-stress.sh
 	elvisor-6.1:api/run-stress.sh
 	elvisor-6.1:cycles.sh
@@ -47,9 +50,10 @@ default_groups=(
 full_groups=(
 	kvm-6.12:boot.sh
 	elvisor-6.12:boot.sh
+	kvm-6.12:errors.sh
 	elvisor-6.12:config.sh
-	elvisor-6.12:config-errors.sh
 	kvm-6.12:devices.sh
+	kvm-6.12:devices-errors.sh
 	kvm-6.12:baremetal.sh
 	elvisor-6.12:baremetal.sh
 	kvm-6.12:vgic.sh
