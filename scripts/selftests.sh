@@ -18,10 +18,10 @@
 # are copied beside them as expected.txt, with expected.awk and a file
 # `series` naming the series.
 #
-# Nothing of the kernel tree is patched: the two compile shims the 6.1
-# backports need live in tests/selftests/shims/ and come in through
-# EXTRA_CFLAGS (an include path for linux/bitfield.h and a forced include
-# for TEST_ASSERT_EQ). 6.12 builds without them.
+# The two compile shims the 6.1 backports need live in tests/selftests/shims/
+# and come in through EXTRA_CFLAGS (an include path for linux/bitfield.h and
+# a forced include for TEST_ASSERT_EQ). 6.12 builds without them, but gets
+# one upstream selftest fix its tree lacks (patch_source).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf 'selftests: %s\n' "$*" >&2; }
@@ -92,6 +92,37 @@ fetch_source() {
 	echo "$ver" > "$cache/.complete"
 }
 
+# Debian's 6.12.117 backports upstream 03c7527e97f7 ("KVM: arm64: Do not
+# allow ID_AA64MMFR0_EL1.ASIDbits to be overridden") but not the matching
+# selftest fix, upstream's "KVM: arm64: Fix set_id_regs selftest for
+# ASIDBITS becoming unwritable" (Mark Brown, 2024-12-16), which deletes the
+# ASIDBITS entry of ftr_id_aa64mmfr0_el1[] in aarch64/set_id_regs.c: without
+# it the stock test fails on its own kernel (test 57 of 87). Applied here,
+# to the cached tree, if the line is there (a later tree may have the fix);
+# any other shape of the file stops the build. This script is part of the
+# build stamp, so a change here rebuilds.
+patch_source() {
+	[ "$series" = 6.12 ] || return 0
+	local f=$kst/aarch64/set_id_regs.c
+	local start='^static const struct reg_ftr_bits ftr_id_aa64mmfr0_el1\[\] = {$'
+	local entry=$'^\tREG_FTR_BITS(FTR_LOWER_SAFE, ID_AA64MMFR0_EL1, ASIDBITS, 0),$'
+	if [ ! -f "$f" ] || [ "$(grep -c "$start" "$f")" != 1 ] ||
+	   [ "$(grep -c ASIDBITS "$f")" != "$(grep -c "$entry" "$f")" ] ||
+	   [ "$(grep -c "$entry" "$f")" -gt 1 ]; then
+		log "${f#$top/}: not the expected shape (one ftr_id_aa64mmfr0_el1[]," \
+			"ASIDBITS at most in its one REG_FTR_BITS entry): cannot apply" \
+			"the upstream set_id_regs ASIDBITS fix"
+		exit 1
+	fi
+	grep -q "$entry" "$f" || return 0
+	sed -i "/$start/,/^};\$/{/$entry/d}" "$f"
+	if grep -q ASIDBITS "$f"; then
+		log "${f#$top/}: ASIDBITS entry still there after the fix"
+		exit 1
+	fi
+	log "applied upstream's set_id_regs fix (ASIDBITS no longer writable)"
+}
+
 stamp_value() {
 	{
 		echo "$ver"
@@ -120,6 +151,7 @@ install_expected() {
 build() {
 	setup "$1"
 	fetch_source
+	patch_source
 	want="$ver $(stamp_value)"
 	if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$want" ]; then
 		install_expected
