@@ -357,3 +357,11 @@ int elv_feature_id_idx(uint16_t enc)
 	return ELV_FEATURE_ID_SPACE_IDX(3, op1, 0, ELV_SYSREG_ENC_CRM(enc),
 					ELV_SYSREG_ENC_OP2(enc));
 }
+
+/* Outside 6.12's VM-wide ones: CTR_EL0 and Op1 0's CRm 1 to 7. */
+bool elv_sysreg_vcpu_feature_id(uint16_t enc)
+{
+	if (elv_feature_id_idx(enc) < 0 || enc == ELV_SYSREG_ENC(3, 3, 0, 0, 1))
+		return false;
+	return ELV_SYSREG_ENC_OP1(enc) != 0 || ELV_SYSREG_ENC_CRM(enc) == 0;
+}

@@ -105,5 +105,10 @@ static inline unsigned int elv_sysreg_index(const struct elv_sysreg_desc *d)
 	(((((op1) & 3) - (((op1) & 3) == 3)) << 6) | (((crm) & 7) << 3) | ((op2) & 7))
 
 int elv_feature_id_idx(uint16_t enc);
+/*
+ * A feature ID register of the vCPU rather than of the VM (MPIDR_EL1,
+ * CLIDR_EL1): 6.12's is_vcpu_ftr_id_reg(), reset at the first INIT only.
+ */
+bool elv_sysreg_vcpu_feature_id(uint16_t enc);
 
 #endif /* ELV_SYSREGS_H */

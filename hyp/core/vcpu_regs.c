@@ -691,8 +691,12 @@ void elv_vcpu_regs_reset(struct elv_reg_ctx *ctx)
 
 	memset(r->core, 0, sizeof(r->core));
 	r->core[ELV_CORE_PSTATE / 2] = ELV_PSTATE_RESET_EL1;
-	for (i = 0; i < elv_nr_sysregs; i++)
+	for (i = 0; i < elv_nr_sysregs; i++) {
+		if (r->vcpu_id_regs_reset && elv_sysreg_vcpu_feature_id(elv_sysregs[i].enc))
+			continue;
 		r->sys[i] = sysreg_reset_value(ctx, &elv_sysregs[i]);
+	}
+	r->vcpu_id_regs_reset = true;
 	r->timer_ctl = 0;
 	r->timer_cval = 0;
 	r->ptimer.ctl = 0;

@@ -62,6 +62,8 @@ struct elv_vcpu_regs {
 	uint64_t sve_vls[ELV_SVE_VLS_WORDS];	/* this vCPU's vector lengths */
 	unsigned int sve_max_vq;
 	void *sve_state;			/* Z0-31, P0-15, FFR at sve_max_vq */
+	/* MPIDR_EL1 and CLIDR_EL1 reset: later INITs keep them, as 6.12. */
+	bool vcpu_id_regs_reset;
 	/* Userspace's CCSIDRs once it wrote one; kept across INIT, as 6.12. */
 	bool ccsidr_set;
 	uint32_t ccsidr[ELV_CSSELR_MAX];

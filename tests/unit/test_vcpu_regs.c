@@ -173,6 +173,32 @@ Test(vcpu_regs, reset_values)
 	cr_assert_eq(get64(v, ELV_REGID_SYSREG(3, 0, 0, 0, 0)), host.midr);
 }
 
+/*
+ * A later INIT (or PSCI CPU_ON) resets the vCPU but keeps its feature ID
+ * registers, MPIDR_EL1 and CLIDR_EL1, as 6.12 (reset_vcpu_ftr_id_reg());
+ * the set_id_regs selftest writes both, re-INITs and reads them back.
+ */
+Test(vcpu_regs, reset_keeps_the_vcpu_feature_id_registers)
+{
+	struct vcpu *v = mk(0, 2);
+	uint64_t mpidr = ELV_REGID_SYSREG(3, 0, 0, 0, 5), clidr = ELV_REGID_SYSREG(3, 1, 0, 0, 1);
+	uint64_t sctlr = ELV_REGID_SYSREG(3, 0, 1, 0, 0);
+
+	cr_assert_eq(set64(v, mpidr, 0x80000003ULL), 0);
+	cr_assert_eq(set64(v, clidr, 0x0a200023), 0);
+	cr_assert_eq(set64(v, sctlr, 0xc50079ULL), 0);
+	elv_vcpu_regs_reset(&v->ctx);
+	cr_assert_eq(get64(v, mpidr), 0x80000003ULL);
+	cr_assert_eq(get64(v, clidr), 0x0a200023);
+	cr_assert_eq(get64(v, sctlr), 0xc50078ULL);	/* the rest resets */
+	cr_assert(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 0, 0, 0, 5)));
+	cr_assert(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 1, 0, 0, 1)));
+	cr_assert_not(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 3, 0, 0, 1)));	/* CTR_EL0: the VM's */
+	cr_assert_not(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 0, 0, 4, 0)));	/* ID_AA64PFR0_EL1 */
+	cr_assert_not(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 2, 0, 0, 0)));	/* CSSELR_EL1 */
+	cr_assert_not(elv_sysreg_vcpu_feature_id(ELV_SYSREG_ENC(3, 0, 1, 0, 0)));	/* SCTLR_EL1 */
+}
+
 Test(vcpu_regs, core_rules)
 {
 	struct vcpu *v = mk(0, 0);
@@ -250,8 +276,8 @@ Test(vcpu_regs, clidr_and_ctr)
 	cr_assert_eq(get64(v, clidr), 0x0a200023);
 	cr_assert_eq(get64(w, clidr), 0x2000021);	/* per vCPU */
 	cr_assert_eq(set64(v, clidr, 1ULL << 47), -EINVAL);	/* RES0 */
-	elv_vcpu_regs_reset(&v->ctx);
-	cr_assert_eq(get64(v, clidr), 0x2000021);
+	elv_vcpu_regs_reset(&v->ctx);			/* INIT keeps it, as 6.12 */
+	cr_assert_eq(get64(v, clidr), 0x0a200023);
 	cr_assert_eq(get64(v, ctr), 0x9444c004);
 	cr_assert_eq(elv_vcpu_cache_traps(&v->ctx), ELV_HCR_TID2);	/* no FEAT_EVT */
 	cr_assert_eq(set64(v, ctr, 0x9443c004), 0);	/* DminLine 32 bytes */
