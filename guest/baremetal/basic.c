@@ -26,6 +26,7 @@ static void check_psci(void)
 	bm_report("kvm_vendor_features", bm_hvc(KVM_VENDOR_FEATURES, 0, 0, 0).x0);
 	bm_report("hvc_unknown", bm_hvc(0xc6001234, 0, 0, 0).x0);
 	bm_report("smc_psci_version", bm_smc(PSCI_VERSION, 0, 0, 0).x0);
+	bm_report("smc1_psci_version", bm_smc_imm1(PSCI_VERSION, 0, 0, 0).x0);
 }
 
 static void check_mmio(void)

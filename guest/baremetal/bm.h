@@ -44,6 +44,7 @@ void bm_report(const char *key, u64 val);	/* "BM key=0x..." */
 void bm_report_str(const char *key, const char *val);
 struct bm_res bm_hvc(u32 fn, u64 a1, u64 a2, u64 a3);
 struct bm_res bm_smc(u32 fn, u64 a1, u64 a2, u64 a3);
+struct bm_res bm_smc_imm1(u32 fn, u64 a1, u64 a2, u64 a3);
 
 /* Run the code between bm_try_begin() and bm_trapped(): did it trap? */
 static inline u64 bm_try_begin(void)

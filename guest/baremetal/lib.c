@@ -48,19 +48,25 @@ void bm_report_str(const char *key, const char *val)
 	register u64 x1 asm("x1") = a1;					\
 	register u64 x2 asm("x2") = a2;					\
 	register u64 x3 asm("x3") = a3;					\
-	asm volatile(insn " #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) \
+	asm volatile(insn : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) \
 		     :: "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",	\
 			"x12", "x13", "x14", "x15", "x16", "x17", "memory"); \
 	return (struct bm_res){ x0, x1, x2, x3 }
 
 struct bm_res bm_hvc(u32 fn, u64 a1, u64 a2, u64 a3)
 {
-	SMCCC_CALL("hvc");
+	SMCCC_CALL("hvc #0");
 }
 
 struct bm_res bm_smc(u32 fn, u64 a1, u64 a2, u64 a3)
 {
-	SMCCC_CALL("smc");
+	SMCCC_CALL("smc #0");
+}
+
+/* SMC with a non-zero immediate: reserved by SMCCC, never a call. */
+struct bm_res bm_smc_imm1(u32 fn, u64 a1, u64 a2, u64 a3)
+{
+	SMCCC_CALL("smc #1");
 }
 
 void bm_unexpected(void)

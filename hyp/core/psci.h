@@ -8,6 +8,7 @@
  *
  * API
  *   elv_hcall_decide(&ctx, x[4], &res)   one call; res.action says what to do
+ *   elv_smc_is_smccc(imm)                whether a trapped SMC is an SMCCC call
  *   elv_psci_cpu_on_answer(), elv_psci_affinity_answer()
  *                                        what CPU_ON / AFFINITY_INFO return,
  *                                        from the targets' power states
@@ -115,6 +116,17 @@ struct elv_hcall_res {
 
 void elv_hcall_decide(const struct elv_hcall_ctx *ctx, const uint64_t x[4],
 		      struct elv_hcall_res *res);
+
+/*
+ * A trapped SMC (HCR_EL2.TSC) with immediate 0 is an SMCCC call, served as
+ * an HVC is (upstream since 6.4, the 6.12 reference); a non-zero immediate
+ * is reserved (SMCCC, DEN0028 "SMC and HVC immediate value"): the guest
+ * gets NOT_SUPPORTED. Linux 6.1 answered NOT_SUPPORTED to every SMC.
+ */
+static inline bool elv_smc_is_smccc(uint16_t imm)
+{
+	return imm == 0;
+}
 
 /*
  * CPU_ON against a target in power state @target (ELV_MP_STATE_*), from a

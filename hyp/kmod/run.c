@@ -847,9 +847,11 @@ static int elv_handle_sync(struct elv_vcpu *vcpu)
 	case ELV_EXIT_HVC:
 		return elv_handle_hcall(vcpu);
 	case ELV_EXIT_SMC:
-		/* As the reference: SMC is not a conduit; NOT_SUPPORTED, skip it. */
-		sw->ctx.x[0] = ELV_SMCCC_NOT_SUPPORTED;
+		/* ELR is the SMC itself: step over it first, as upstream. */
 		elv_skip_insn(rs);
+		if (elv_smc_is_smccc(e.imm))
+			return elv_handle_hcall(vcpu);
+		sw->ctx.x[0] = ELV_SMCCC_NOT_SUPPORTED;
 		return ELV_RESUME;
 	case ELV_EXIT_DABT:
 	case ELV_EXIT_IABT:

@@ -34,12 +34,17 @@ if [ ! -f $BM ]; then
 fi
 
 bm_run basic
+# SMC #0 is an SMCCC conduit like HVC since Linux 6.4 (6.12 and elvisor.ko
+# answer PSCI_VERSION over it); Linux 6.1 answers NOT_SUPPORTED to any SMC.
+smc_psci_version=0x10001
+[ "$(host_name)" = kvm-6.1 ] && smc_psci_version=0xffffffffffffffff
 for kv in psci_version=0x10001 psci_features_cpu_on=0x0 \
 	psci_features_smccc_version=0x0 psci_features_bogus=0xffffffffffffffff \
 	psci_migrate_info_type=0x2 psci_affinity_info_self=0x0 \
 	smccc_version=0x10001 smccc_arch_features_bogus=0xffffffffffffffff \
 	trng_version=0x10000 kvm_vendor_features=0x3 \
-	hvc_unknown=0xffffffffffffffff smc_psci_version=0xffffffffffffffff \
+	hvc_unknown=0xffffffffffffffff smc_psci_version=$smc_psci_version \
+	smc1_psci_version=0xffffffffffffffff \
 	mmio_w8_r8=0xa5 mmio_w16_r8=0x34 mmio_r16=0x34 mmio_w32_r8=0xef \
 	mmio_r32=0xef mmio_w64_r8=0x5a mmio_r64=0x5a \
 	mmio_ldrsh_x=0x80 mmio_ldrb_w=0x80 mmio_ldrb_x30=0x80 mmio_strb_wzr=0x0 \

@@ -169,3 +169,10 @@ Test(psci, cpu_on_and_affinity_follow_power_states)
 	cr_assert_eq(elv_psci_affinity_answer(2, 0), ELV_PSCI_AFFINITY_OFF);
 	cr_assert_eq(elv_psci_affinity_answer(2, 1), ELV_PSCI_AFFINITY_ON);
 }
+
+Test(psci, smc_is_a_conduit_with_immediate_zero_only)
+{
+	cr_assert(elv_smc_is_smccc(0));
+	cr_assert(!elv_smc_is_smccc(1));
+	cr_assert(!elv_smc_is_smccc(0xffff));
+}
