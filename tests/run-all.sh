@@ -6,6 +6,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 total_p=0 total_f=0 total_s=0
 add() { total_p=$((total_p + $1)); total_f=$((total_f + $2)); total_s=$((total_s + ${3:-0})); }
+# add_summary OUTPUT: count a layer by its last line, "N passed, N failed";
+# a layer that did not say counts as one failure.
+add_summary() {
+	local line p f
+	line=$(printf '%s\n' "$1" | tail -n1)
+	p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
+	f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+	[ -n "$p" ] || { p=0 f=1; }
+	add "$p" "$f"
+}
 
 echo "== unit tests (Criterion)"
 out=$(build/host/unit-tests --jobs 2 2>&1); st=$?
@@ -21,11 +31,7 @@ if [ -x tests/toml/run-toml-test.sh ]; then
 	echo "== TOML 1.0 conformance (toml-test)"
 	out=$(tests/toml/run-toml-test.sh tests/toml/suite build/host/toml-decode 2>&1)
 	printf '%s\n' "$out" | tail -n 15
-	line=$(printf '%s\n' "$out" | tail -n1)
-	p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
-	f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
-	[ -n "$p" ] || { p=0 f=1; }
-	add "$p" "$f"
+	add_summary "$out"
 fi
 
 echo "== fuzzing, a short bounded round (make fuzz runs longer)"
@@ -50,20 +56,12 @@ add "$p" "$f" "$s"
 echo "== KVM API parity: elvisor.ko against kvm-6.1 and kvm-6.12 (register lists and values)"
 out=$(tests/host/api/run-parity.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok .*apitest|[0-9]+ passed)' | tail -n 20
-line=$(printf '%s\n' "$out" | tail -n1)
-p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
-f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
-[ -n "$p" ] || { p=0 f=1; }
-add "$p" "$f"
+add_summary "$out"
 
 echo "== same config, same CPU: kvm-6.12 against elvisor.ko (the guest's report)"
 out=$(tests/host/run-samecpu.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok|#|[0-9]+ passed)' | tail -n 20
-line=$(printf '%s\n' "$out" | tail -n1)
-p=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$line")
-f=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
-[ -n "$p" ] || { p=0 f=1; }
-add "$p" "$f"
+add_summary "$out"
 
 echo "== total: $total_p passed, $total_f failed ($total_s skipped, not counted as passed)"
 echo "$total_p passed, $total_f failed"
