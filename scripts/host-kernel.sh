@@ -12,6 +12,14 @@ kdir=$top/cache/kernel/$abi
 out=$top/build/kernel/$abi
 [ -f "$kdir/.complete" ] || { echo "host-kernel: no kernel $abi in cache/ (run make deps)" >&2; exit 2; }
 if [ "$(uname -m)" = aarch64 ]; then CROSS=${CROSS_COMPILE-}; else CROSS=${CROSS_COMPILE-aarch64-linux-gnu-}; fi
+# Debian may re-spin an ABI with new headers (a new package version); the
+# objects of the old ones must not survive into the new build.
+ver=$(cat "$kdir/.complete")
+if [ "$(cat "$out/.kernel-version" 2>/dev/null)" != "$ver" ]; then
+	rm -rf "$out/kmod-src" "$out/elvisor.ko" "$out/host-modules"
+	mkdir -p "$out"
+	echo "$ver" > "$out/.kernel-version"
+fi
 mkdir -p "$out/kmod-src" "$out/host-modules"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
 	--exclude modules.order --exclude Module.symvers "$top/hyp/" "$out/kmod-src/"
