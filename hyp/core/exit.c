@@ -30,8 +30,7 @@ static void decode_sysreg(uint64_t esr, struct elv_sysreg_trap *s)
 {
 	uint64_t iss = ELV_ESR_ISS(esr);
 
-	s->enc = ELV_SYSREG_ENC((iss >> 20) & 3, (iss >> 14) & 7, (iss >> 10) & 15,
-			       (iss >> 1) & 15, (iss >> 17) & 7);
+	s->enc = elv_esr_sysreg_enc(esr);
 	s->rt = (iss >> 5) & 0x1f;
 	s->read = iss & 1;
 }

@@ -166,4 +166,27 @@ enum elv_sysreg_trap_act {
 enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
 						uint16_t enc, bool read);
 
+/*
+ * Whether @esr is a guest's MRS of system register @enc (EC 0x18, ISS
+ * direction 1 = read); *@rt is its target register (31: XZR). For the
+ * exits served without leaving the guest's context (hyp/el2/switch.c).
+ */
+static inline uint16_t elv_esr_sysreg_enc(uint64_t esr)
+{
+	uint64_t iss = ELV_ESR_ISS(esr);
+
+	return ELV_SYSREG_ENC((iss >> 20) & 3, (iss >> 14) & 7, (iss >> 10) & 15,
+			      (iss >> 1) & 15, (iss >> 17) & 7);
+}
+
+static inline bool elv_esr_is_mrs(uint64_t esr, uint16_t enc, unsigned int *rt)
+{
+	uint64_t iss = ELV_ESR_ISS(esr);
+
+	if (ELV_ESR_EC(esr) != ELV_EC_SYS64 || !(iss & 1) || elv_esr_sysreg_enc(esr) != enc)
+		return false;
+	*rt = (iss >> 5) & 0x1f;
+	return true;
+}
+
 #endif /* ELV_EXIT_H */

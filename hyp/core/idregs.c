@@ -312,7 +312,7 @@ const struct elv_idreg elv_idregs[] = {
 	REG64(7, 1, "ID_AA64MMFR1_EL1", id_aa64mmfr1, MMFR1_WRITABLE),
 	REG64(7, 2, "ID_AA64MMFR2_EL1", id_aa64mmfr2, MMFR2_WRITABLE),
 	REG64(7, 3, "ID_AA64MMFR3_EL1", id_aa64mmfr3, MMFR3_WRITABLE),
-	{ "CTR_EL0", ELV_SYSREG_ENC(3, 3, 0, 0, 1), false, ctr_el0, ARRAY_SIZE(ctr_el0),
+	{ "CTR_EL0", ELV_ENC_CTR_EL0, false, ctr_el0, ARRAY_SIZE(ctr_el0),
 	  CTR_WRITABLE },
 };
 

@@ -305,7 +305,7 @@ static bool name_ok(const char *s)
 
 static bool in_id_space(uint16_t enc)
 {
-	if (enc == ELV_SYSREG_ENC(3, 3, 0, 0, 1))	/* CTR_EL0 */
+	if (enc == ELV_ENC_CTR_EL0)
 		return true;
 	return ELV_SYSREG_ENC_OP0(enc) == 3 && ELV_SYSREG_ENC_OP1(enc) == 0 &&
 	       ELV_SYSREG_ENC_CRN(enc) == 0 && ELV_SYSREG_ENC_CRM(enc) >= 1 &&
@@ -361,7 +361,7 @@ int elv_feature_id_idx(uint16_t enc)
 /* Outside 6.12's VM-wide ones: CTR_EL0 and Op1 0's CRm 1 to 7. */
 bool elv_sysreg_vcpu_feature_id(uint16_t enc)
 {
-	if (elv_feature_id_idx(enc) < 0 || enc == ELV_SYSREG_ENC(3, 3, 0, 0, 1))
+	if (elv_feature_id_idx(enc) < 0 || enc == ELV_ENC_CTR_EL0)
 		return false;
 	return ELV_SYSREG_ENC_OP1(enc) != 0 || ELV_SYSREG_ENC_CRM(enc) == 0;
 }

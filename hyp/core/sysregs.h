@@ -29,6 +29,9 @@
 #include "elv_base.h"
 #include "regid.h"
 
+/* Registers the code names outside the table (the table spells each once too). */
+#define ELV_ENC_CTR_EL0		ELV_SYSREG_ENC(3, 3, 0, 0, 1)
+
 /* Descriptor flags. */
 #define ELV_SR_ID		ELV_BIT(0)	/* VM-wide ID register: op0=3 op1=0 CRn=0 CRm=1..7, and CTR_EL0 (idregs.h) */
 #define ELV_SR_AA32_ID		ELV_BIT(1)	/* AArch32 ID reg: RAZ, user-WI if the host lacks AArch32 EL0 */

@@ -11,7 +11,7 @@
 #define ENC_AMAIR	ENC(3, 0, 10, 3, 0)
 #define ENC_OSLSR	ENC(2, 0, 1, 1, 4)
 #define ENC_CLIDR	ENC(3, 1, 0, 0, 1)
-#define ENC_CTR		ENC(3, 3, 0, 0, 1)
+#define ENC_CTR		ELV_ENC_CTR_EL0
 #define ENC_MMFR2	ENC(3, 0, 0, 7, 2)
 #define MMFR2_EVT_SHIFT	56
 #define OSLSR_OSLK	ELV_BIT(1)
@@ -355,13 +355,17 @@ bool elv_vcpu_ccsidr_read(const struct elv_reg_ctx *ctx, uint64_t csselr, uint64
 	return true;
 }
 
+uint64_t elv_vm_ctr_el0(const struct elv_vm_regs *vm)
+{
+	return vm->idregs[elv_feature_id_idx(ENC_CTR)];
+}
+
 uint64_t elv_vcpu_cache_traps(const struct elv_reg_ctx *ctx)
 {
 	const struct elv_host *h = ctx->host;
 	bool evt = (h->idregs[elv_feature_id_idx(ENC_MMFR2)] >> MMFR2_EVT_SHIFT) & 0xf;
 
-	return elv_cache_id_traps(evt, h->ctr_mismatch,
-				  ctx->vm->idregs[elv_feature_id_idx(ENC_CTR)], host_ctr(h));
+	return elv_cache_id_traps(evt, h->ctr_mismatch, elv_vm_ctr_el0(ctx->vm), host_ctr(h));
 }
 
 /* --- core registers ------------------------------------------------------ */

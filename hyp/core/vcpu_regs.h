@@ -114,6 +114,8 @@ int elv_reg_set(struct elv_reg_ctx *ctx, uint64_t id, const void *buf);
 bool elv_vcpu_ccsidr_read(const struct elv_reg_ctx *ctx, uint64_t csselr, uint64_t *val);
 /* The HCR_EL2 bit trapping the guest's cache ID registers (cacheid.h). */
 uint64_t elv_vcpu_cache_traps(const struct elv_reg_ctx *ctx);
+/* The CTR_EL0 a guest of @vm reads (a VM-wide writable ID register). */
+uint64_t elv_vm_ctr_el0(const struct elv_vm_regs *vm);
 
 /* KVM_GET_REG_LIST: fills up to @n IDs (if @ids), returns the total. */
 unsigned int elv_reg_list(const struct elv_reg_ctx *ctx, uint64_t *ids, unsigned int n);

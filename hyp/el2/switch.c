@@ -14,6 +14,8 @@
 #include <asm/sysreg.h>
 
 #include "switch.h"
+#include "exit.h"
+#include "sysregs.h"
 #include "vgic.h"
 
 /* Encodings, spelled out so nothing depends on which the headers name. */
@@ -306,6 +308,27 @@ u64 elv_gic_vtr(void)
 	return read_sysreg_s(ELV_SYS_ICH_VTR_EL2);
 }
 
+/*
+ * Exits served without leaving the guest's context: an MRS of CTR_EL0,
+ * trapped by HCR_EL2.TID2 whenever the VM has its own cache topology (as
+ * 6.12), is what a running Linux guest does all the time (every cache
+ * maintenance loop reads the line sizes); a full exit for each made a
+ * guest boot 2.5 times slower. Host interrupts still end the loop: they
+ * exit with ELV_EXIT_CODE_IRQ.
+ */
+static bool elv_fast_exit(struct elv_switch *sw, int code)
+{
+	unsigned int rt;
+
+	if (code != ELV_EXIT_CODE_SYNC ||
+	    !elv_esr_is_mrs(read_sysreg_s(ELV_SYS_ESR_EL2), ELV_ENC_CTR_EL0, &rt))
+		return false;
+	if (rt != 31)
+		sw->ctx.x[rt] = sw->ctr_el0;
+	write_sysreg_s(read_sysreg_s(ELV_SYS_ELR_EL2) + 4, ELV_SYS_ELR_EL2);
+	return true;
+}
+
 int elv_world_switch(struct elv_switch *sw)
 {
 	struct elv_host_save host;
@@ -335,7 +358,9 @@ int elv_world_switch(struct elv_switch *sw)
 		sw->flush_local_tlb = false;
 	}
 
-	code = elv_guest_enter(&sw->ctx);
+	do {
+		code = elv_guest_enter(&sw->ctx);
+	} while (elv_fast_exit(sw, code));
 
 	/* Save guest. */
 	sw->pc = read_sysreg_s(ELV_SYS_ELR_EL2);

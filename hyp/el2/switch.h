@@ -43,6 +43,8 @@ struct elv_switch {
 	 */
 	struct elv_vgic_cpuif *gic;
 	unsigned int gic_nr_lrs, gic_nr_apr;
+	/* The VM's CTR_EL0, served at EL2 to a trapped MRS (elv_fast_exit). */
+	u64 ctr_el0;
 	/* Filled at exit. */
 	u64 esr, far, hpfar;
 };

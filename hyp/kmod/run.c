@@ -139,6 +139,7 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 		sw->ctx.keys[i] = *elv_sysreg_slot(vcpu, elv_key_enc(i));
 
 	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth, elv_vcpu_cache_traps(&ctx));
+	sw->ctr_el0 = elv_vm_ctr_el0(&vcpu->vm->regs);
 	sw->el2.vtcr = vcpu->vm->s2->pt.vtcr;
 	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);
 	sw->el2.cptr = elv_guest_cptr(sw->sve_state);

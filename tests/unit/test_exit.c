@@ -42,6 +42,25 @@ Test(exit, sysreg)
 	cr_assert(e.sysreg.read);
 }
 
+/* The EL2 fast path's test: MRS of one register only, reads only. */
+Test(exit, mrs_of_ctr_el0)
+{
+	/* op0 3, op1 3, CRn 0, CRm 0, op2 1: CTR_EL0. */
+	uint64_t ctr = (3ULL << 20) | (1ULL << 17) | (3ULL << 14);
+	unsigned int rt = 99;
+
+	cr_assert(elv_esr_is_mrs(ESR(ELV_EC_SYS64, ctr | (7ULL << 5) | 1), ELV_ENC_CTR_EL0, &rt));
+	cr_assert_eq(rt, 7);
+	cr_assert(elv_esr_is_mrs(ESR(ELV_EC_SYS64, ctr | (31ULL << 5) | 1), ELV_ENC_CTR_EL0, &rt));
+	cr_assert_eq(rt, 31);
+	rt = 99;
+	cr_assert(!elv_esr_is_mrs(ESR(ELV_EC_SYS64, ctr | (7ULL << 5)), ELV_ENC_CTR_EL0, &rt));	/* MSR */
+	cr_assert(!elv_esr_is_mrs(ESR(ELV_EC_SYS64, (ctr ^ (1ULL << 17)) | 1), ELV_ENC_CTR_EL0, &rt));
+	cr_assert(!elv_esr_is_mrs(ESR(ELV_EC_HVC64, ctr | 1), ELV_ENC_CTR_EL0, &rt));
+	cr_assert_eq(rt, 99);
+	cr_assert_eq(elv_esr_sysreg_enc(ESR(ELV_EC_SYS64, ctr | 1)), ELV_ENC_CTR_EL0);
+}
+
 Test(exit, dabt_decode_and_decide)
 {
 	struct elv_exit e;
