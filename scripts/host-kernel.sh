@@ -21,7 +21,9 @@ if [ "$(cat "$out/.kernel-version" 2>/dev/null)" != "$ver" ]; then
 	echo "$ver" > "$out/.kernel-version"
 fi
 mkdir -p "$out/kmod-src" "$out/host-modules"
-rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
+# By content, and without the sources' times: a copied file is newer than
+# any object built from what it replaces, so make always rebuilds it.
+rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
 	--exclude modules.order --exclude Module.symvers "$top/hyp/" "$out/kmod-src/"
 echo "  KMOD    hyp -> ${out#$top/}/elvisor.ko"
 make -s -C "$kdir/headers" M="$out/kmod-src" ARCH=arm64 CROSS_COMPILE="$CROSS" modules
