@@ -164,6 +164,7 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 
 /* Encodings used by code that names registers directly. */
 #define ELV_ID_PFR0_EL1		ELV_SYSREG_ENC(3, 0, 0, 1, 0)
+#define ELV_ID_PFR1_EL1		ELV_SYSREG_ENC(3, 0, 0, 1, 1)
 #define ELV_ID_DFR0_EL1		ELV_SYSREG_ENC(3, 0, 0, 1, 2)
 #define ELV_ID_AA64PFR0_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 0)
 #define ELV_ID_AA64PFR1_EL1	ELV_SYSREG_ENC(3, 0, 0, 4, 1)
@@ -183,6 +184,7 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 /* Field positions used by the sanitisers (shift of the 4-bit field). */
 #define ELV_PFR0_SVE_SHIFT	32
 #define ELV_PFR0_GIC_SHIFT	24
+#define ELV_ID_PFR1_GIC_SHIFT	28
 #define ELV_PFR0_AMU_SHIFT	44
 #define ELV_PFR0_CSV2_SHIFT	56
 #define ELV_PFR0_CSV3_SHIFT	60

@@ -654,10 +654,14 @@ struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv
 	return fw;
 }
 
-void elv_vm_regs_mark_run(struct elv_vm_regs *vm)
+void elv_vm_regs_mark_run(struct elv_vm_regs *vm, bool vgic_v3)
 {
 	vm->has_run = true;
 	elv_fw_freeze(&vm->fw);
+	if (vgic_v3)
+		return;
+	vm->idregs[elv_feature_id_idx(ELV_ID_AA64PFR0_EL1)] &= ~(0xfULL << ELV_PFR0_GIC_SHIFT);
+	vm->idregs[elv_feature_id_idx(ELV_ID_PFR1_EL1)] &= ~(0xfULL << ELV_ID_PFR1_GIC_SHIFT);
 }
 
 static uint64_t mpidr_of(unsigned int id)

@@ -86,8 +86,12 @@ void elv_vm_regs_init(struct elv_vm_regs *vm, const struct elv_host *host);
  * WORKAROUND_2 as NOT_REQUIRED, as 6.12 (6.1 looks at the host's SSBS).
  */
 struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv_host *host);
-/* First KVM_RUN of any vCPU: freeze ID registers and firmware bitmaps. */
-void elv_vm_regs_mark_run(struct elv_vm_regs *vm);
+/*
+ * First KVM_RUN of any vCPU: freeze ID registers and firmware bitmaps; a VM
+ * without an in-kernel GICv3 (@vgic_v3 false) stops advertising the GIC
+ * system registers (ID_AA64PFR0_EL1.GIC, ID_PFR1_EL1.GIC = 0), as 6.12.
+ */
+void elv_vm_regs_mark_run(struct elv_vm_regs *vm, bool vgic_v3);
 void elv_vm_writable_masks(const struct elv_vm_regs *vm, uint64_t *masks);
 
 /* After a successful KVM_ARM_VCPU_INIT. */

@@ -1020,7 +1020,7 @@ int elv_run(struct elv_vcpu *vcpu)
 	rs = vcpu->rs;
 	mutex_lock(&vcpu->vm->lock);
 	if (!vcpu->vm->regs.has_run)
-		elv_vm_regs_mark_run(&vcpu->vm->regs);
+		elv_vm_regs_mark_run(&vcpu->vm->regs, smp_load_acquire(&vcpu->vm->vgic) != NULL);
 	rs->idx = elv_vcpu_index(vcpu);
 	mutex_unlock(&vcpu->vm->lock);
 	if (rs->mmio_pending && run->mmio.phys_addr == rs->mmio.ipa)

@@ -290,7 +290,7 @@ Test(vcpu_regs, clidr_and_ctr)
 	elv_idreg_fill_writable_masks(masks, true);
 	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 3, 0, 0, 1))], 0x300f000f);
 	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 1, 0, 0, 1))], 0x7fffffffffffULL);
-	elv_vm_regs_mark_run(&vm);
+	elv_vm_regs_mark_run(&vm, true);
 	cr_assert_eq(set64(v, ctr, 0x9444c004), -EBUSY);
 }
 
@@ -342,7 +342,7 @@ Test(vcpu_regs, idregs_writable_vm_wide_and_frozen)
 	elv_vm_writable_masks(&vm, masks);
 	cr_assert_neq(masks[elv_feature_id_idx(ID(6, 0))], 0);
 	cr_assert_eq(masks[elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 0, 0, 0))], 0);
-	elv_vm_regs_mark_run(&vm);
+	elv_vm_regs_mark_run(&vm, true);
 	cr_assert_eq(set64(a, isar0, host_val), 0);
 	cr_assert_eq(set64(a, isar0, host_val & ~0xf0ULL), -EBUSY);
 }
@@ -356,7 +356,7 @@ Test(vcpu_regs, fw_regs_and_freeze)
 	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 1ULL << 9), -EINVAL);
 	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 0), 0);
 	cr_assert_eq(get64(n, ELV_REG_STD_BMAP), 0);
-	elv_vm_regs_mark_run(&vm);
+	elv_vm_regs_mark_run(&vm, true);
 	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 0), 0);
 	cr_assert_eq(set64(p, ELV_REG_STD_BMAP, 1), -EBUSY);
 	cr_assert_eq(set(p, (ELV_REG_PSCI_VERSION & ~ELV_REG_SIZE_MASK) | ELV_REG_SIZE_U32,
@@ -467,4 +467,26 @@ Test(vcpu_regs, debug_version_is_the_hosts_up_to_v8p8)
 	set_idreg(ID(5, 0), 0x1030500bULL);
 	elv_vm_regs_init(&vm, &host);
 	cr_assert_eq(get64(mk(0, 0), dfr0) & 0xf, 0xa);
+}
+
+/* 6.12's kvm_finalize_sys_regs(): no in-kernel GICv3, no GIC advertised. */
+Test(vcpu_regs, gic_field_cleared_at_first_run_without_a_vgic)
+{
+	struct vcpu *v = mk(0, 0);
+	uint64_t pfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 0), pfr1 = ELV_REGID_SYSREG(3, 0, 0, 1, 1);
+	uint64_t before = get64(v, pfr0);
+
+	cr_assert_eq((before >> ELV_PFR0_GIC_SHIFT) & 0xf, 1);
+	elv_vm_regs_mark_run(&vm, false);
+	cr_assert_eq(get64(v, pfr0), before & ~(0xfULL << ELV_PFR0_GIC_SHIFT));
+	cr_assert_eq((get64(v, pfr1) >> ELV_ID_PFR1_GIC_SHIFT) & 0xf, 0);
+}
+
+Test(vcpu_regs, gic_field_kept_at_first_run_with_a_vgic)
+{
+	struct vcpu *v = mk(0, 0);
+	uint64_t pfr0 = ELV_REGID_SYSREG(3, 0, 0, 4, 0), before = get64(v, pfr0);
+
+	elv_vm_regs_mark_run(&vm, true);
+	cr_assert_eq(get64(v, pfr0), before);
 }
