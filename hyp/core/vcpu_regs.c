@@ -141,20 +141,6 @@ static int idreg_write(struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d,
 	return 0;
 }
 
-void elv_vm_writable_masks(const struct elv_vm_regs *vm, uint64_t *masks)
-{
-	unsigned int i;
-	int idx;
-
-	(void)vm;
-	memset(masks, 0, ELV_FEATURE_ID_SPACE_SIZE * sizeof(*masks));
-	for (i = 0; i < elv_nr_idregs; i++) {
-		idx = elv_feature_id_idx(elv_idregs[i].enc);
-		if (idx >= 0)
-			masks[idx] = elv_idreg_writable_mask(&elv_idregs[i]);
-	}
-}
-
 /* --- system registers ---------------------------------------------------- */
 
 /* The host's sanitised CTR_EL0, from which 6.12 fabricates the cache topology. */

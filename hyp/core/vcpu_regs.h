@@ -92,7 +92,6 @@ struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv
  * system registers (ID_AA64PFR0_EL1.GIC, ID_PFR1_EL1.GIC = 0), as 6.12.
  */
 void elv_vm_regs_mark_run(struct elv_vm_regs *vm, bool vgic_v3);
-void elv_vm_writable_masks(const struct elv_vm_regs *vm, uint64_t *masks);
 
 /* After a successful KVM_ARM_VCPU_INIT. */
 void elv_vcpu_regs_reset(struct elv_reg_ctx *ctx);
