@@ -46,6 +46,7 @@ struct elv_memory_region2 {
 };
 #define ELV_IOCTL_NR_SET_USER_MEMORY_REGION2	0x49	/* _IOW(KVMIO, 0x49, region2) */
 #define ELV_MEMORY_REGION_V1_SIZE	32	/* sizeof(struct kvm_userspace_memory_region) */
+#define ELV_MEMORY_REGION2_SIZE		160	/* sizeof(struct kvm_userspace_memory_region2) */
 
 /* struct kvm_userspace_memory_region, as the glue copied it in. */
 struct elv_memslot_req {

@@ -18,7 +18,7 @@
 #define ELV_SET_USER_MEMORY_REGION2 \
 	_IOW(KVMIO, ELV_IOCTL_NR_SET_USER_MEMORY_REGION2, struct elv_memory_region2)
 static_assert(sizeof(struct kvm_userspace_memory_region) == ELV_MEMORY_REGION_V1_SIZE);
-static_assert(sizeof(struct elv_memory_region2) == 160);
+static_assert(sizeof(struct elv_memory_region2) == ELV_MEMORY_REGION2_SIZE);
 
 static void elv_vm_release_ref(struct kref *ref)
 {

@@ -232,25 +232,15 @@ static int set_mem(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t
 	return xioctl(vm, KVM_SET_USER_MEMORY_REGION, &m);
 }
 
-/* Upstream's KVM_SET_USER_MEMORY_REGION2 (6.8+; the 6.12 selftests need it). */
-struct elv_test_region2 {
-	__u32 slot, flags;
-	__u64 guest_phys_addr, memory_size, userspace_addr, guest_memfd_offset;
-	__u32 guest_memfd, pad1;
-	__u64 pad2[14];
-};
-#define TEST_CAP_USER_MEMORY2		231
-#define TEST_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, struct elv_test_region2)
-#define TEST_MEM_GUEST_MEMFD		(1U << 2)
-
+/* KVM_SET_USER_MEMORY_REGION2 (kvm_compat.h): the 6.12 selftests need it. */
 static int set_mem2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *hva)
 {
-	struct elv_test_region2 m = {
+	struct kvm_userspace_memory_region2 m = {
 		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
 		.memory_size = size, .userspace_addr = (uintptr_t)hva,
 	};
 
-	return xioctl(vm, TEST_SET_USER_MEMORY_REGION2, &m);
+	return xioctl(vm, KVM_SET_USER_MEMORY_REGION2, &m);
 }
 
 static void test_memslots2(void)
@@ -259,7 +249,7 @@ static void test_memslots2(void)
 	char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int vm = create_vm();
 
-	if (xioctl_val(vm, KVM_CHECK_EXTENSION, TEST_CAP_USER_MEMORY2) <= 0) {
+	if (xioctl_val(vm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY2) <= 0) {
 		skip("mem2.region2", "no KVM_CAP_USER_MEMORY2 (Linux 6.1: the ioctl arrived in 6.8)");
 	} else {
 		expect_err("mem2.create", set_mem2(vm, 0, 0, 0x40000000, 16 * pg, mem), 0);
@@ -268,11 +258,11 @@ static void test_memslots2(void)
 		expect_err("mem2.readonly", set_mem2(vm, 1, KVM_MEM_READONLY, 0x80000000, 16 * pg, mem + 16 * pg), 0);
 		/* arm64 has no guest_memfd: the flag is unknown to both ioctls. */
 		expect_err("mem2.guest_memfd_flag",
-			   set_mem2(vm, 2, TEST_MEM_GUEST_MEMFD, 0xc0000000, 16 * pg, mem), -EINVAL);
+			   set_mem2(vm, 2, KVM_MEM_GUEST_MEMFD, 0xc0000000, 16 * pg, mem), -EINVAL);
 		expect_err("mem2.v1_guest_memfd_flag",
-			   set_mem(vm, 2, TEST_MEM_GUEST_MEMFD, 0xc0000000, 16 * pg, mem), -EINVAL);
+			   set_mem(vm, 2, KVM_MEM_GUEST_MEMFD, 0xc0000000, 16 * pg, mem), -EINVAL);
 		expect_err("mem2.delete", set_mem2(vm, 0, 0, 0, 0, NULL), 0);
-		expect_err("mem2.bad_pointer", xioctl(vm, TEST_SET_USER_MEMORY_REGION2, (void *)16), -EFAULT);
+		expect_err("mem2.bad_pointer", xioctl(vm, KVM_SET_USER_MEMORY_REGION2, (void *)16), -EFAULT);
 	}
 	close(vm);
 	munmap(mem, len);

@@ -27,6 +27,23 @@ struct reg_mask_range {
 #ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
 #define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
 #endif
+/* Upstream's KVM_SET_USER_MEMORY_REGION2 (6.8+). */
+#ifndef KVM_SET_USER_MEMORY_REGION2
+#define KVM_CAP_USER_MEMORY2 231
+#define KVM_MEM_GUEST_MEMFD (1U << 2)
+struct kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+#define KVM_SET_USER_MEMORY_REGION2 _IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
+#endif
 /* op1 0, 1, 3 map to 0, 1, 2: upstream's ARM64_FEATURE_ID_SPACE_IDX */
 #define ELV_FEATURE_ID_SPACE_IDX(op1, crm, op2) \
 	((((op1) & 3) - ((op1) == 3)) * 64 + (crm) * 8 + (op2))
