@@ -152,12 +152,57 @@ int elv_s2_lookup(const struct elv_s2 *s2, uint64_t ipa, uint64_t *pa, uint64_t 
 	return 0;
 }
 
+/* Descriptors cleared but not yet flushed: released after the next flush. */
+struct unmap_batch {
+	unsigned int n;
+	bool unused;	/* no vCPU can use the table any more: nothing to flush */
+	struct {
+		uint64_t ipa;	/* leaf: its IPA; table: ~0 */
+		uint64_t desc;
+	} e[ELV_S2_UNMAP_BATCH];
+};
+
+#define BATCH_TABLE	(~0ULL)
+
+static void batch_release(struct elv_s2 *s2, struct unmap_batch *b)
+{
+	unsigned int i;
+
+	if (!b->n)
+		return;
+	if (!b->unused)
+		s2->ops->flush(s2->opaque);
+	for (i = 0; i < b->n; i++) {
+		uint64_t d = b->e[i].desc, pa = d & ELV_S2_ADDR_MASK;
+
+		if (b->e[i].ipa == BATCH_TABLE)
+			s2->ops->free(s2->opaque, s2->ops->phys_to_virt(s2->opaque, pa), 0);
+		else
+			s2->ops->leaf_removed(s2->opaque, b->e[i].ipa, pa, desc_prot(d));
+	}
+	b->n = 0;
+}
+
+/* Clear *@d (a leaf at @ipa, or a table if @ipa is BATCH_TABLE) and queue it. */
+static void batch_clear(struct elv_s2 *s2, struct unmap_batch *b, uint64_t *d, uint64_t ipa)
+{
+	if (b->n == ELV_S2_UNMAP_BATCH)
+		batch_release(s2, b);
+	b->e[b->n].ipa = ipa;
+	b->e[b->n].desc = *d;
+	b->n++;
+	__atomic_store_n(d, 0, __ATOMIC_RELEASE);
+}
+
 /*
  * Remove the leaves of [start, end) under @table (at @level, covering
- * @base); free tables that end up covering only the removed range.
+ * @base); clear the descriptors of tables that end up covering only the
+ * removed range. A table's own entries are all queued before the table is,
+ * so it is freed in a later or the same batch, after them.
  */
-static uint64_t unmap_walk(struct elv_s2 *s2, uint64_t *table, unsigned int level,
-			   uint64_t base, uint64_t start, uint64_t end, unsigned int entries)
+static uint64_t unmap_walk(struct elv_s2 *s2, struct unmap_batch *b, uint64_t *table,
+			   unsigned int level, uint64_t base, uint64_t start, uint64_t end,
+			   unsigned int entries)
 {
 	uint64_t span = 1ULL << level_shift(level), removed = 0;
 	unsigned int i;
@@ -168,39 +213,50 @@ static uint64_t unmap_walk(struct elv_s2 *s2, uint64_t *table, unsigned int leve
 		if (hi <= start || lo >= end || !(d & ELV_S2_DESC_VALID))
 			continue;
 		if (level == 3) {
-			table[i] = 0;
-			s2->ops->leaf_removed(s2->opaque, lo, d & ELV_S2_ADDR_MASK, desc_prot(d));
+			batch_clear(s2, b, &table[i], lo);
 			removed++;
 			continue;
 		}
-		removed += unmap_walk(s2, s2->ops->phys_to_virt(s2->opaque, d & ELV_S2_ADDR_MASK),
+		removed += unmap_walk(s2, b, s2->ops->phys_to_virt(s2->opaque, d & ELV_S2_ADDR_MASK),
 				      level + 1, lo, start, end, PTRS_PER_TABLE);
-		if (lo >= start && hi <= end) {
-			table[i] = 0;
-			s2->ops->free(s2->opaque,
-				      s2->ops->phys_to_virt(s2->opaque, d & ELV_S2_ADDR_MASK), 0);
-		}
+		if (lo >= start && hi <= end)
+			batch_clear(s2, b, &table[i], BATCH_TABLE);
 	}
+	return removed;
+}
+
+static uint64_t unmap(struct elv_s2 *s2, struct unmap_batch *b, uint64_t ipa, uint64_t size)
+{
+	uint64_t removed;
+
+	removed = unmap_walk(s2, b, s2->root, s2->start_level, 0, ipa, ipa + size,
+			     PTRS_PER_TABLE << s2->root_order);
+	batch_release(s2, b);
+	s2->nr_leaves -= removed;
 	return removed;
 }
 
 uint64_t elv_s2_unmap(struct elv_s2 *s2, uint64_t ipa, uint64_t size)
 {
-	uint64_t removed;
+	struct unmap_batch b = { 0 };
 
 	if (!s2->root || !size)
 		return 0;
-	removed = unmap_walk(s2, s2->root, s2->start_level, 0, ipa, ipa + size,
-			     PTRS_PER_TABLE << s2->root_order);
-	s2->nr_leaves -= removed;
-	return removed;
+	return unmap(s2, &b, ipa, size);
 }
 
+/*
+ * The caller guarantees no vCPU can enter this table any more: one flush
+ * first, then every page is released as the walk goes.
+ */
 void elv_s2_destroy(struct elv_s2 *s2)
 {
+	struct unmap_batch b = { .unused = true };
+
 	if (!s2->root)
 		return;
-	elv_s2_unmap(s2, 0, 1ULL << s2->ipa_bits);
+	s2->ops->flush(s2->opaque);
+	unmap(s2, &b, 0, 1ULL << s2->ipa_bits);
 	s2->ops->free(s2->opaque, s2->root, s2->root_order);
 	s2->root = NULL;
 }

@@ -8,9 +8,17 @@
  *   elv_s2_init(&s2, &ops, opaque, ipa_bits, parange)   root table, VTCR_EL2 value
  *   elv_s2_map(&s2, ipa, pa, prot)      map one 4K page; -EEXIST if mapped
  *   elv_s2_unmap(&s2, ipa, size)        remove leaves (ops->leaf_removed each)
+ *                                       and tables left empty; see below
  *   elv_s2_lookup(&s2, ipa, &pa, &prot) 0 or -ENOENT
- *   elv_s2_destroy(&s2)                 unmap everything and free every table
+ *   elv_s2_destroy(&s2)                 flush, free every page and table (no
+ *                                       vCPU may enter the table any more)
  *   elv_s2_vttbr(&s2, vmid)             VTTBR_EL2 for this table and VMID
+ *
+ * Unmap order: a vCPU on another CPU may still hold a TLB or walk-cache
+ * entry for a descriptor until the VMID is invalidated, so nothing a cleared
+ * descriptor pointed at (guest page or table page) is released before
+ * ops->flush() has returned. Cleared descriptors are queued in a batch of
+ * ELV_S2_UNMAP_BATCH; a full batch is flushed, then released.
  */
 #ifndef ELV_STAGE2_H
 #define ELV_STAGE2_H
@@ -46,7 +54,14 @@ struct elv_s2_ops {
 	void *(*phys_to_virt)(void *opaque, uint64_t pa);
 	/* A leaf mapping @pa at @ipa went away (e.g. unpin the page). */
 	void (*leaf_removed)(void *opaque, uint64_t ipa, uint64_t pa, uint64_t prot);
+	/*
+	 * Invalidate every TLB and walk-cache entry of this table on every
+	 * CPU, complete (DSB) on return.
+	 */
+	void (*flush)(void *opaque);
 };
+
+#define ELV_S2_UNMAP_BATCH	32
 
 struct elv_s2 {
 	const struct elv_s2_ops *ops;

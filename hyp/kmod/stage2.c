@@ -66,11 +66,20 @@ static void elv_s2_leaf_removed(void *opaque, u64 ipa, u64 pa, u64 prot)
 	unpin_user_pages_dirty_lock(&page, 1, !!(prot & ELV_S2_W));
 }
 
+/* Broadcast: every CPU drops this VMID's TLB and walk-cache entries. */
+static void elv_s2_flush(void *opaque)
+{
+	struct elv_s2_vm *s2 = opaque;
+
+	elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
+}
+
 static const struct elv_s2_ops elv_s2_kernel_ops = {
 	.zalloc = elv_s2_zalloc,
 	.free = elv_s2_free,
 	.phys_to_virt = elv_s2_p2v,
 	.leaf_removed = elv_s2_leaf_removed,
+	.flush = elv_s2_flush,
 };
 
 int elv_s2_vm_get(struct elv_vm *vm)
@@ -118,8 +127,8 @@ void elv_s2_vm_free(struct elv_vm *vm)
 	if (!s2)
 		return;
 	elv_timer_host_put(vm);
+	/* Flushes the VMID first: it is free for the next VM once this returns. */
 	elv_s2_destroy(&s2->pt);
-	elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
 	elv_vmid_free(s2->vmid);
 	kfree(s2);
 	vm->s2 = NULL;
@@ -131,9 +140,9 @@ void elv_s2_unmap_range(struct elv_vm *vm, u64 gpa, u64 size)
 
 	if (!s2)
 		return;
+	/* Flushes before any page is unpinned or table freed. */
 	mutex_lock(&s2->lock);
-	if (elv_s2_unmap(&s2->pt, gpa, size))
-		elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
+	elv_s2_unmap(&s2->pt, gpa, size);
 	mutex_unlock(&s2->lock);
 }
 
