@@ -42,6 +42,12 @@ struct elv_vm {
 	struct elv_vgic_dev *vgic;		/* in-kernel GICv3 (vgic_dev.h), or NULL */
 	struct elv_eventfds eventfds;		/* KVM_IRQFD / KVM_IOEVENTFD (irqfd.c) */
 	bool system_suspend;			/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
+	/*
+	 * Per physical CPU, the index of this VM's vCPU that entered there
+	 * last (-1: none). Another vCPU of the VM may have left TLB entries
+	 * there that its local TLBIs never reached: a change flushes first.
+	 */
+	int __percpu *last_vcpu_ran;
 };
 
 struct elv_vcpu {

@@ -916,6 +916,26 @@ static void elv_gic_resample(struct elv_vcpu *vcpu)
 	}
 }
 
+/*
+ * The guest's TLB entries are tagged by VMID and ASID, not by vCPU, but a
+ * guest may treat each CPU's TLB as its own (per-CPU tables under one ASID,
+ * TLB state left behind on purpose). Entries another vCPU of this VM left on
+ * this CPU must not be used: flush this CPU's entries for the VMID when
+ * another vCPU of the VM ran here last, or when this vCPU comes from another
+ * CPU (as upstream's last_vcpu_ran).
+ */
+static void elv_tlb_isolate(struct elv_vcpu *vcpu, int cpu)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	int *last = per_cpu_ptr(vcpu->vm->last_vcpu_ran, cpu);
+
+	if (rs->last_cpu != cpu || *last != (int)rs->idx) {
+		rs->sw.flush_local_tlb = true;
+		rs->last_cpu = cpu;
+		*last = rs->idx;
+	}
+}
+
 static int elv_enter_once(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
@@ -931,10 +951,7 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 		kernel_neon_end();
 		return ELV_RESUME;
 	}
-	if (rs->last_cpu != cpu) {
-		rs->sw.flush_local_tlb = true;
-		rs->last_cpu = cpu;
-	}
+	elv_tlb_isolate(vcpu, cpu);
 	elv_gic_flush(vcpu);
 	elv_timer_entry(vcpu);
 	code = elv_world_switch(&rs->sw);

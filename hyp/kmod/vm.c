@@ -31,6 +31,7 @@ static void elv_vm_release_ref(struct kref *ref)
 	kvfree(vm->memslots.slots);
 	elv_s2_vm_free(vm);
 	elv_vgic_destroy(vm);
+	free_percpu(vm->last_vcpu_ran);
 	kfree(vm);
 }
 
@@ -162,7 +163,7 @@ static const struct file_operations elv_vm_fops = {
 long elv_create_vm(unsigned long type)
 {
 	struct elv_vm *vm;
-	int bits, fd;
+	int bits, fd, cpu;
 
 	bits = elv_vm_ipa_bits(type, elv_caps.ipa_limit_bits);
 	if (bits < 0)
@@ -172,10 +173,15 @@ long elv_create_vm(unsigned long type)
 		return -ENOMEM;
 	vm->memslots.slots = kvcalloc(ELV_MAX_MEMSLOTS, sizeof(struct elv_memslot),
 				      GFP_KERNEL_ACCOUNT);
-	if (!vm->memslots.slots) {
+	vm->last_vcpu_ran = alloc_percpu_gfp(int, GFP_KERNEL_ACCOUNT);
+	if (!vm->memslots.slots || !vm->last_vcpu_ran) {
+		free_percpu(vm->last_vcpu_ran);
+		kvfree(vm->memslots.slots);
 		kfree(vm);
 		return -ENOMEM;
 	}
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	elv_eventfds_init(vm);
