@@ -4,8 +4,9 @@
  * creates the tap when it is not named (or does not exist yet). The tap
  * carries virtio's own 12-byte net header (IFF_VNET_HDR), so frames move
  * between the tap and the guest's buffers with one readv/writev each. No
- * offloads are offered. When the guest has no receive buffers we stop
- * polling the tap until it posts some.
+ * offloads are offered: the guest's transmit header is replaced by a zero
+ * one (vmm/virtio_net_frame.c). When the guest has no receive buffers we
+ * stop polling the tap until it posts some.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,12 +20,12 @@
 
 #include "log.h"
 #include "virtio.h"
+#include "virtio_net_frame.h"
 #include "vm.h"
 
 #define VIRTIO_NET_F_MAC	5
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
-#define NET_HDR_BYTES		12	/* virtio_net_hdr_v1 */
 #define NET_RXQ			0
 #define NET_TXQ			1
 
@@ -42,19 +43,10 @@ static struct net_dev {
 	bool added;
 } net;
 
-static int chain_iov(const struct vq_chain *c, bool in, struct iovec *iov)
-{
-	unsigned int first = in ? c->nr_out : 0, n = in ? c->nr_in : c->nr_out;
-
-	for (unsigned int i = 0; i < n; i++)
-		iov[i] = (struct iovec){ c->buf[first + i].hva, c->buf[first + i].len };
-	return n;
-}
-
 /* Tap -> guest, while both have something. */
 static void net__receive(struct virtio_dev *vdev)
 {
-	struct iovec iov[VQ_MAX_SIZE];
+	struct iovec iov[NET_FRAME_MAX_IOV];
 	ssize_t n;
 	int ret;
 
@@ -69,7 +61,7 @@ static void net__receive(struct virtio_dev *vdev)
 			}
 			net.rx_pending = true;
 		}
-		n = readv(vdev->input_fd, iov, chain_iov(&net.rx, true, iov));
+		n = readv(vdev->input_fd, iov, net_frame__rx_iov(&net.rx, iov));
 		if (n < 0)
 			return;		/* EAGAIN: keep the chain for the next frame */
 		net.rx_pending = false;
@@ -80,12 +72,14 @@ static void net__receive(struct virtio_dev *vdev)
 /* Guest -> tap. A frame the tap refuses is dropped, as on a wire. */
 static void net__transmit(struct virtio_dev *vdev)
 {
-	struct iovec iov[VQ_MAX_SIZE];
+	struct iovec iov[NET_FRAME_MAX_IOV];
+	unsigned int n;
 	int ret;
 
 	while ((ret = virtq__pop(&vdev->vq[NET_TXQ], &net.tx)) > 0) {
-		if (net.tx.out_len > NET_HDR_BYTES)
-			(void)!writev(vdev->input_fd, iov, chain_iov(&net.tx, false, iov));
+		n = net_frame__tx_iov(&net.tx, iov);
+		if (n)
+			(void)!writev(vdev->input_fd, iov, n);
 		virtio__complete(vdev, NET_TXQ, net.tx.head, 0);
 	}
 	if (ret < 0)
