@@ -39,6 +39,7 @@ static struct net_dev {
 	struct virtio_net_config config;
 	struct vq_chain rx, tx;
 	bool rx_pending;		/* rx holds a popped, unfilled chain */
+	bool drop_logged;
 	char ifname[IFNAMSIZ];
 	bool added;
 } net;
@@ -47,6 +48,8 @@ static struct net_dev {
 static void net__receive(struct virtio_dev *vdev)
 {
 	struct iovec iov[NET_FRAME_MAX_IOV];
+	unsigned int nr_iov;
+	int64_t len;
 	ssize_t n;
 	int ret;
 
@@ -61,11 +64,28 @@ static void net__receive(struct virtio_dev *vdev)
 			}
 			net.rx_pending = true;
 		}
-		n = readv(vdev->input_fd, iov, net_frame__rx_iov(&net.rx, iov));
-		if (n < 0)
+		nr_iov = net_frame__rx_iov(&net.rx, iov);
+		if (!nr_iov) {
+			virtio__fail(vdev, "receive buffer of %llu bytes cannot hold the %d-byte header",
+				     (unsigned long long)net.rx.in_len, NET_HDR_BYTES);
+			net.rx_pending = false;
+			virtio__pause_input(vdev, true);
+			return;
+		}
+		n = readv(vdev->input_fd, iov, nr_iov);
+		if (n <= 0)
 			return;		/* EAGAIN: keep the chain for the next frame */
+		len = net_frame__rx_len(&net.rx, n);
+		if (len < 0) {
+			/* Truncated by the tap: drop the frame, keep the chain. */
+			if (!net.drop_logged)
+				pr_warn("virtio-net: dropped a frame of %zd bytes (header included) that does not fit the guest's %llu-byte receive buffer (logged once)",
+					n, (unsigned long long)net.rx.in_len);
+			net.drop_logged = true;
+			continue;
+		}
 		net.rx_pending = false;
-		virtio__complete(vdev, NET_RXQ, net.rx.head, n);
+		virtio__complete(vdev, NET_RXQ, net.rx.head, len);
 	}
 }
 

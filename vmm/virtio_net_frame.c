@@ -29,8 +29,17 @@ unsigned int net_frame__rx_iov(const struct vq_chain *c, struct iovec *iov)
 {
 	unsigned int n = 0;
 
+	if (c->in_len < NET_HDR_BYTES)
+		return 0;
 	for (unsigned int i = c->nr_out; i < c->nr_out + c->nr_in; i++)
 		if (c->buf[i].len)
 			iov[n++] = (struct iovec){ c->buf[i].hva, c->buf[i].len };
+	return n;
+}
+
+int64_t net_frame__rx_len(const struct vq_chain *c, int64_t n)
+{
+	if (n < NET_HDR_BYTES || (uint64_t)n > c->in_len)
+		return -1;
 	return n;
 }

@@ -12,6 +12,10 @@
  * header (no flags, GSO_NONE) goes to the tap in their place. They are not
  * zeroed in guest memory: another vCPU could rewrite them between that
  * store and the tap's read.
+ *
+ * Receive: the tap returns the frame's full length even when it truncated
+ * the frame to the buffers posted, so its count is checked against them
+ * before it becomes used.len.
  */
 #ifndef ELV_VIRTIO_NET_FRAME_H
 #define ELV_VIRTIO_NET_FRAME_H
@@ -32,7 +36,19 @@
  */
 unsigned int net_frame__tx_iov(const struct vq_chain *c, struct iovec *iov);
 
-/* The iovec to read a received frame into: the chain's in buffers. */
+/*
+ * The iovec to read a received frame into: the chain's in buffers. Returns
+ * the entries used, or 0 when they cannot hold even the header (a
+ * malformed receive buffer).
+ */
 unsigned int net_frame__rx_iov(const struct vq_chain *c, struct iovec *iov);
+
+/*
+ * used.len for a read of n bytes (what readv returned) into receive chain
+ * c: n when the header and the frame fit in the in buffers, -1 when they
+ * did not (the tap truncated the frame, or reported less than a header):
+ * the frame is dropped and the chain kept for the next one.
+ */
+int64_t net_frame__rx_len(const struct vq_chain *c, int64_t n);
 
 #endif

@@ -127,3 +127,46 @@ Test(virtio_net, tx_longest_chain_fits)
 	cr_assert_eq(n, 1 + VQ_MAX_SIZE - NET_HDR_BYTES);
 	cr_assert_eq(iov[1].iov_base, guest + NET_HDR_BYTES);
 }
+
+/*
+ * The tap returns a frame's full length (header included) even when it
+ * had to truncate the frame to the buffers: that count must not become
+ * used.len.
+ */
+Test(virtio_net, rx_used_len_never_exceeds_the_buffers)
+{
+	add_buf(true, 0, 1000);
+	add_buf(true, 2000, 500);
+	cr_assert_eq(net_frame__rx_len(&chain, 1500), 1500, "exactly the buffers");
+	cr_assert_eq(net_frame__rx_len(&chain, NET_HDR_BYTES + 60), NET_HDR_BYTES + 60);
+	cr_assert_eq(net_frame__rx_len(&chain, 1501), -1, "one byte beyond the buffers");
+	cr_assert_eq(net_frame__rx_len(&chain, 65536 + NET_HDR_BYTES), -1, "a 64 KiB frame");
+	cr_assert_eq(net_frame__rx_len(&chain, INT64_MAX), -1);
+	cr_assert_eq(net_frame__rx_len(&chain, NET_HDR_BYTES - 1), -1, "less than a header");
+}
+
+/* Readable buffers in a receive chain add no room. */
+Test(virtio_net, rx_counts_only_writable_buffers)
+{
+	struct iovec iov[NET_FRAME_MAX_IOV];
+
+	add_buf(false, 0, 2000);
+	add_buf(true, 2000, 100);
+	cr_assert_eq(net_frame__rx_iov(&chain, iov), 1);
+	cr_assert_eq(iov[0].iov_base, guest + 2000);
+	cr_assert_eq(iov[0].iov_len, 100);
+	cr_assert_eq(net_frame__rx_len(&chain, 100), 100);
+	cr_assert_eq(net_frame__rx_len(&chain, 101), -1);
+}
+
+Test(virtio_net, rx_buffer_without_room_for_the_header_refused)
+{
+	struct iovec iov[NET_FRAME_MAX_IOV];
+
+	cr_assert_eq(net_frame__rx_iov(&chain, iov), 0, "no writable buffer");
+	add_buf(true, 0, 4);
+	add_buf(true, 100, NET_HDR_BYTES - 5);
+	cr_assert_eq(net_frame__rx_iov(&chain, iov), 0, "%d bytes", NET_HDR_BYTES - 1);
+	add_buf(true, 200, 1);
+	cr_assert_eq(net_frame__rx_iov(&chain, iov), 3);
+}
