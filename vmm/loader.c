@@ -206,33 +206,63 @@ void loader__free_kernel(struct kernel_image *img)
 	img->data = NULL;
 }
 
+/* Rounded-up MiB of a byte count, for messages. */
+static unsigned long long mib_up(uint64_t v)
+{
+	return (v >> 20) + !!(v & ((1ULL << 20) - 1));
+}
+
+/*
+ * Every sum below is overflow-checked: image_size and text_offset come from
+ * the Image header, i.e. from whoever built the kernel file, and a wrapped
+ * kernel_end would pass the "fits below the initrd" test.
+ */
 int loader__plan(uint64_t ram_base, uint64_t ram_size,
 		 const struct kernel_image *img, uint64_t initrd_size,
 		 struct boot_layout *out, char *err, size_t errlen)
 {
-	uint64_t ram_end = ram_base + ram_size;
-	uint64_t base = align_up(ram_base, LOADER_KERNEL_ALIGN);
+	uint64_t ram_end, base, need;
 
 	memset(out, 0, sizeof(*out));
-	out->kernel_addr = img->raw ? ram_base : base + img->text_offset;
-	out->kernel_end = out->kernel_addr + img->image_size;
+	if (__builtin_add_overflow(ram_base, ram_size, &ram_end))
+		fail("guest memory at %#llx of %llu MiB runs past the end of the address space",
+		     (unsigned long long)ram_base, (unsigned long long)(ram_size >> 20));
 	/* The DTB takes the last 2 MiB block: it must not straddle one. */
-	if (ram_size < MEMMAP_DTB_MAX)
+	out->dtb_addr = ram_size < MEMMAP_DTB_MAX ? 0 :
+		(ram_end - MEMMAP_DTB_MAX) & ~(MEMMAP_DTB_MAX - 1);
+	if (ram_size < MEMMAP_DTB_MAX || out->dtb_addr < ram_base)
 		fail("%llu MiB of memory cannot hold the kernel and device tree",
 		     (unsigned long long)(ram_size >> 20));
-	out->dtb_addr = (ram_end - MEMMAP_DTB_MAX) & ~(MEMMAP_DTB_MAX - 1);
-	out->initrd_size = initrd_size;
-	out->initrd_addr = (out->dtb_addr - initrd_size) & ~4095ULL;
-	if (initrd_size > out->dtb_addr - ram_base ||
-	    out->kernel_end > out->initrd_addr) {
-		uint64_t need = out->kernel_end - ram_base + initrd_size + 4095 +
-			MEMMAP_DTB_MAX;
-
-		fail("%llu MiB of memory is too small for the kernel (%llu MiB), initrd (%llu MiB) and device tree: at least %llu MiB needed",
-		     (unsigned long long)(ram_size >> 20),
-		     (unsigned long long)(img->image_size >> 20),
-		     (unsigned long long)(initrd_size >> 20),
-		     (unsigned long long)((need + (1ULL << 20) - 1) >> 20));
+	if (img->raw) {
+		out->kernel_addr = ram_base;
+	} else if (__builtin_add_overflow(ram_base, LOADER_KERNEL_ALIGN - 1, &base) ||
+		   __builtin_add_overflow(base & ~(LOADER_KERNEL_ALIGN - 1), img->text_offset,
+					  &out->kernel_addr)) {
+		fail("Image header: text_offset %#llx places the kernel past the end of the address space",
+		     (unsigned long long)img->text_offset);
 	}
+	if (img->image_size < img->size)
+		fail("Image header: image_size %#llx is smaller than the kernel file (%#zx bytes)",
+		     (unsigned long long)img->image_size, img->size);
+	if (__builtin_add_overflow(out->kernel_addr, img->image_size, &out->kernel_end))
+		fail("Image header: image_size %#llx at %#llx runs past the end of the address space (%llu MiB of guest memory)",
+		     (unsigned long long)img->image_size, (unsigned long long)out->kernel_addr,
+		     (unsigned long long)(ram_size >> 20));
+	out->initrd_size = initrd_size;
+	if (initrd_size <= out->dtb_addr - ram_base)
+		out->initrd_addr = (out->dtb_addr - initrd_size) & ~4095ULL;
+	if (initrd_size > out->dtb_addr - ram_base || out->initrd_addr < ram_base ||
+	    out->kernel_end > out->initrd_addr) {
+		/* kernel_end - ram_base + initrd + page rounding + DTB block. */
+		if (__builtin_add_overflow(out->kernel_end - ram_base, initrd_size, &need) ||
+		    __builtin_add_overflow(need, 4095 + MEMMAP_DTB_MAX, &need))
+			fail("the kernel (Image header image_size %#llx) and initrd (%#llx bytes) cannot fit in any guest memory",
+			     (unsigned long long)img->image_size, (unsigned long long)initrd_size);
+		fail("%llu MiB of memory is too small for the kernel (image_size %llu MiB), initrd (%llu MiB) and device tree: at least %llu MiB needed",
+		     (unsigned long long)(ram_size >> 20), mib_up(img->image_size),
+		     mib_up(initrd_size), mib_up(need));
+	}
+	if (out->kernel_end > ram_end || out->initrd_addr + initrd_size > out->dtb_addr)
+		fail("internal error: boot layout outside guest memory");
 	return 0;
 }

@@ -220,12 +220,15 @@ static int dump_dtb(struct vm *vm, char *err, unsigned long errlen)
 static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
 {
 	const struct boot_layout *l = &vm->layout;
+	void *kernel = vm__gpa_to_hva(vm, l->kernel_addr, vm->kernel.size);
+	void *initrd = vm__gpa_to_hva(vm, l->initrd_addr, vm->initrd_size);
 
-	memcpy(vm__gpa_to_hva(vm, l->kernel_addr, vm->kernel.size),
-	       vm->kernel.data, vm->kernel.size);
+	/* loader__plan() placed both inside RAM; a NULL here is a bug. */
+	if (!kernel || !initrd)
+		fail("internal error: kernel or initrd placed outside guest memory");
+	memcpy(kernel, vm->kernel.data, vm->kernel.size);
 	if (vm->initrd_size)
-		memcpy(vm__gpa_to_hva(vm, l->initrd_addr, vm->initrd_size),
-		       vm->initrd, vm->initrd_size);
+		memcpy(initrd, vm->initrd, vm->initrd_size);
 	if (write_dtb(vm, err, errlen))
 		return -1;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)

@@ -181,3 +181,99 @@ Test(loader, placement_memory_too_small)
 	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 64 << 20, &img, 30 << 20, &l, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "at least 73 MiB"), "%s", err);
 }
+
+/* A hostile Image header: image_size near 2^64 must not wrap the placement. */
+Test(loader, placement_image_size_wrapping_refused)
+{
+	static const uint64_t sizes[] = {
+		~0ULL, ~0ULL - 0x7ffff, (~0ULL - 0x40080000ULL) + 1, 1ULL << 63,
+	};
+	struct boot_layout l;
+	char err[256];
+
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct kernel_image img = { .text_offset = 0x80000, .image_size = sizes[i], .size = 8192 };
+
+		err[0] = 0;
+		cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, 3 << 20, &l, err, sizeof(err)), -1,
+			     "image_size %#llx accepted: kernel %#llx-%#llx", (unsigned long long)sizes[i],
+			     (unsigned long long)l.kernel_addr, (unsigned long long)l.kernel_end);
+		cr_assert(strstr(err, "image_size"), "%s", err);
+	}
+}
+
+/* The same through the parser: the header is what the guest image supplies. */
+Test(loader, crafted_header_wrapping_refused_end_to_end)
+{
+	struct kernel_image img;
+	struct boot_layout l;
+	char err[256];
+	uint8_t *buf = fake_image(8192, 0x80000, ~0ULL - 0x40000000ULL, 0);
+
+	cr_assert_eq(loader__parse_kernel(buf, 8192, false, &img, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "image_size 0xffffffffbfffffff"), "%s", err);
+	loader__free_kernel(&img);
+}
+
+/* Too large to fit but not wrapping: the "at least" figure must not wrap either. */
+Test(loader, placement_huge_image_size_named)
+{
+	struct kernel_image img = { .text_offset = 0, .image_size = ~0ULL - (8ULL << 30), .size = 8192 };
+	struct boot_layout l;
+	char err[256];
+
+	cr_assert_eq(loader__plan(0, 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "image_size"), "%s", err);
+	cr_assert_null(strstr(err, "at least 0 MiB"), "%s", err);
+}
+
+Test(loader, placement_text_offset_wrapping_refused)
+{
+	struct kernel_image img = { .text_offset = ~0ULL - 0xfff, .image_size = 0x100000, .size = 8192 };
+	struct boot_layout l;
+	char err[256];
+
+	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "text_offset"), "%s", err);
+}
+
+Test(loader, placement_initrd_size_wrapping_refused)
+{
+	static const uint64_t sizes[] = { ~0ULL, ~0ULL - 4095, 1ULL << 63, (256ULL << 20) };
+	struct kernel_image img = { .text_offset = 0x80000, .image_size = 40 << 20, .size = 8192 };
+	struct boot_layout l;
+	char err[256];
+
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, sizes[i], &l, err, sizeof(err)), -1,
+			     "initrd of %#llx bytes accepted", (unsigned long long)sizes[i]);
+		cr_assert(strstr(err, "initrd"), "%s", err);
+		cr_assert_null(strstr(err, "at least 0 MiB"), "%s", err);
+	}
+}
+
+/* RAM that wraps the address space, or too unaligned for the DTB block. */
+Test(loader, placement_bad_ram_window_refused)
+{
+	struct kernel_image img = { .raw = true, .image_size = 0x1000, .size = 0x1000 };
+	struct boot_layout l;
+	char err[256];
+
+	cr_assert_eq(loader__plan(~0ULL - (128ULL << 20), 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "address space"), "%s", err);
+	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE + 0x100000, MEMMAP_DTB_MAX, &img, 0, &l, err, sizeof(err)), -1,
+		     "DTB placed at %#llx, below RAM", (unsigned long long)l.dtb_addr);
+	cr_assert(strstr(err, "device tree"), "%s", err);
+}
+
+/* A raw binary larger than memory is refused with its size. */
+Test(loader, placement_raw_too_large)
+{
+	struct kernel_image img = { .raw = true, .image_size = ~0ULL - 0xfff, .size = 0x1000 };
+	struct boot_layout l;
+	char err[256];
+
+	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "image_size") || strstr(err, "kernel"), "%s", err);
+}
