@@ -30,7 +30,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image
+.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image debug-kernel test-debug
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -153,7 +153,7 @@ $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 # The emulated host's initramfs, one per host kernel ABI.
 host-image: all
 	@for d in $(BUILD)/host-image/* $(BUILD)/kernel/*; do \
-		case " $(HOST_ABIS) " in *" $${d##*/} "*) ;; *) [ -d "$$d" ] && rm -rf "$$d";; esac; \
+		case " $(HOST_ABIS) $(DEBUG_ABI) " in *" $${d##*/} "*) ;; *) [ -d "$$d" ] && rm -rf "$$d";; esac; \
 	done; true
 	@for abi in $(HOST_ABIS); do \
 		echo "  IMAGE   build/host-image/$$abi/base.cpio"; \
@@ -177,6 +177,18 @@ test: deps
 test-full: deps
 	@$(MAKE) --no-print-directory host-image
 	@ELV_TEST_FULL=1 tests/run-all.sh
+
+# The debug (sanitizer) 6.1 host kernel (scripts/debug-kernel.sh, cached in
+# cache/debug-kernel/), and elvisor.ko's groups on it with every console
+# scanned for KASAN/KFENCE/lockdep/RCU/UBSAN/WARN/BUG reports
+# (scripts/test-debug.sh; docs/testing.md, "Debug kernel").
+DEBUG_ABI := 6.1-debug
+debug-kernel: $(CACHE)/current-abi
+	@scripts/debug-kernel.sh build
+
+test-debug: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/test-debug.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory host-image

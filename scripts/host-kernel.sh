@@ -3,14 +3,27 @@
 # against its headers and the host modules the scenarios load (tun), in
 # build/kernel/<abi>/ (the host image overlays it on build/aarch64/).
 #   host-kernel.sh ABI
+#   host-kernel.sh --kdir TREE ABI   against a kernel built here instead of
+#       Debian's headers (the debug kernel, scripts/debug-kernel.sh): TREE is
+#       its kbuild tree (its .complete names the build), ABI only names
+#       build/kernel/ABI; tun.ko is copied only if TREE built it.
 # The module source is copied per ABI (Kbuild puts objects beside the
 # sources), so 6.1's and 6.12's objects never mix.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+tree=
+if [ "${1:-}" = --kdir ]; then tree=$2; shift 2; fi
 abi=$1
-kdir=$top/cache/kernel/$abi
 out=$top/build/kernel/$abi
-[ -f "$kdir/.complete" ] || { echo "host-kernel: no kernel $abi in cache/ (run make deps)" >&2; exit 2; }
+if [ -n "$tree" ]; then
+	kdir=$tree
+	[ -f "$kdir/.complete" ] || { echo "host-kernel: $tree is not a complete kernel build" >&2; exit 2; }
+	headers=$kdir tun=$kdir/drivers/net/tun.ko
+else
+	kdir=$top/cache/kernel/$abi
+	[ -f "$kdir/.complete" ] || { echo "host-kernel: no kernel $abi in cache/ (run make deps)" >&2; exit 2; }
+	headers=$kdir/headers tun=$kdir/modules/kernel/drivers/net/tun.ko
+fi
 if [ "$(uname -m)" = aarch64 ]; then CROSS=${CROSS_COMPILE-}; else CROSS=${CROSS_COMPILE-aarch64-linux-gnu-}; fi
 # Debian may re-spin an ABI with new headers (a new package version); the
 # objects of the old ones must not survive into the new build.
@@ -26,8 +39,8 @@ mkdir -p "$out/kmod-src" "$out/host-modules"
 rsync -rlpD --checksum --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' --exclude '*.mod*' \
 	--exclude modules.order --exclude Module.symvers "$top/hyp/" "$out/kmod-src/"
 echo "  KMOD    hyp -> ${out#$top/}/elvisor.ko"
-make -s -C "$kdir/headers" M="$out/kmod-src" ARCH=arm64 CROSS_COMPILE="$CROSS" modules
+make -s -C "$headers" M="$out/kmod-src" ARCH=arm64 CROSS_COMPILE="$CROSS" modules
 cmp -s "$out/kmod-src/elvisor.ko" "$out/elvisor.ko" 2>/dev/null || cp "$out/kmod-src/elvisor.ko" "$out/elvisor.ko"
 echo "$abi" > "$out/elvisor.ko.abi"
-tun=$kdir/modules/kernel/drivers/net/tun.ko
-if [ -f "$tun.xz" ]; then xz -dc "$tun.xz" > "$out/host-modules/tun.ko"; else cp "$tun" "$out/host-modules/tun.ko"; fi
+if [ -f "$tun.xz" ]; then xz -dc "$tun.xz" > "$out/host-modules/tun.ko"
+elif [ -z "$tree" ] || [ -f "$tun" ]; then cp "$tun" "$out/host-modules/tun.ko"; fi

@@ -7,9 +7,15 @@
 #   kvm-6.1 (default), kvm-6.12: the host kernel's own KVM, the references
 #   elvisor-6.1, elvisor-6.12: the host booted with kvm-arm.mode=none, where
 #     elvisor.ko (built for that kernel) can own EL2; the script loads it.
+#   elvisor-debug: elvisor.ko on the debug (sanitizer) 6.1 kernel built by
+#     scripts/debug-kernel.sh (no KVM in it; image build/host-image/6.1-debug,
+#     made by make test-debug); the guests still boot Debian's 6.1 Image.
 # --backend kvm|elvisor is HOST kvm-6.1|elvisor-6.1.
 # A script may add host kernel arguments with a line "# host-cmdline: ARGS"
 # (any backend) or "# host-cmdline elvisor: ARGS" (that backend only).
+# HOST_CMDLINE_EXTRA in the environment, if set, is appended as well: its
+# NAME=VALUE words reach /init's environment, so the scripts' knobs can be
+# set, e.g. HOST_CMDLINE_EXTRA='CYCLES=20 STRESS_ARGS="-n 100 -r 2000"'.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 host=kvm-6.1 timeout=600 log=/dev/null interactive=
@@ -28,9 +34,18 @@ backend=${host%%-*} series=${host#*-}
 case $backend:$series in
 kvm:6.1 | elvisor:6.1) abi_file=$top/cache/current-abi ;;
 kvm:6.12 | elvisor:6.12) abi_file=$top/cache/current-abi-$series ;;
-*) echo "host-run: unknown host $host (kvm-6.1, kvm-6.12, elvisor-6.1, elvisor-6.12)" >&2; exit 2 ;;
+elvisor:debug) abi_file= ;;
+*) echo "host-run: unknown host $host (kvm-6.1, kvm-6.12, elvisor-6.1, elvisor-6.12, elvisor-debug)" >&2; exit 2 ;;
 esac
-read -r abi _ < "$abi_file"
+if [ -n "$abi_file" ]; then
+	read -r abi _ < "$abi_file"
+	image=$top/cache/kernel/$abi/Image
+else
+	# Only the kernel built for the current source version and fragment.
+	abi=6.1-debug
+	tree=$("$top/scripts/debug-kernel.sh" dir) || exit 2
+	image=$tree/arch/arm64/boot/Image
+fi
 base=$top/build/host-image/$abi/base.cpio
 [ -f "$base" ] || { echo "host-run: $base missing (run make host-image)" >&2; exit 2; }
 script_args=$(sed -n -e 's/^# host-cmdline: //p' -e "s/^# host-cmdline $backend: //p" "$1" | tr '\n' ' ')
@@ -44,10 +59,14 @@ for f in "$@"; do cp -a "$f" "$work/root/test/"; done
 cat "$base" "$work/extra.cpio" > "$work/initrd.cpio"
 append="console=ttyAMA0 panic=-1 oops=panic rdinit=/init loglevel=4"
 [ "$backend" = elvisor ] && append="$append kvm-arm.mode=none"
+# The sanitizers and lockdep report at KERN_WARNING and KERN_ERR; the debug
+# host's console must carry them all (make test-debug scans it).
+[ "$series" = debug ] && append="$append loglevel=7"
 [ -n "$script_args" ] && append="$append ${script_args% }"
+[ -n "${HOST_CMDLINE_EXTRA:-}" ] && append="$append $HOST_CMDLINE_EXTRA"
 qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on
 	-accel tcg,thread=multi -smp 2 -m 3072 -nographic -no-reboot
-	-kernel "$top/cache/kernel/$abi/Image" -initrd "$work/initrd.cpio" -append "$append")
+	-kernel "$image" -initrd "$work/initrd.cpio" -append "$append")
 if [ -n "$interactive" ]; then
 	echo "host-run: Ctrl-A x quits QEMU" >&2
 	"${qemu[@]}"
