@@ -144,11 +144,11 @@ $(BUILD)/host/json-equal: tests/toml/json-equal.c
 
 $(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
-	@gcc -o $@ $^ -lfdt -lz
+	@gcc -o $@ $^ -lfdt -lz -lseccomp
 
 $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
-	@gcc -o $@ $^ -lcriterion -lfdt -lz
+	@gcc -o $@ $^ -lcriterion -lfdt -lz -lseccomp
 
 # The emulated host's initramfs, one per host kernel ABI.
 host-image: all
