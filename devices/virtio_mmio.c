@@ -46,6 +46,7 @@ enum virtio_mmio_reg {
 #define ISR_CONFIG		2
 
 static unsigned int next_slot;
+static struct virtio_dev *slots[MEMMAP_VIRTIO_SLOTS];
 
 static uint64_t slot_base(const struct virtio_dev *vdev)
 {
@@ -429,6 +430,33 @@ static void init_state(struct vm *vm, struct virtio_dev *vdev)
 	}
 }
 
+static int start_thread(struct virtio_dev *vdev)
+{
+	vdev->thread_started = true;
+	if (pthread_create(&vdev->thread, NULL, io_thread, vdev)) {
+		vdev->thread_started = false;
+		pr_err("%s: cannot start its I/O thread", vdev->ops->name);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Stop the I/O thread and wait for it: nothing of the device runs after. */
+static void stop_thread(struct virtio_dev *vdev)
+{
+	uint64_t one = 1;
+	bool started;
+
+	pthread_mutex_lock(&vdev->lock);
+	started = vdev->thread_started;
+	vdev->thread_started = false;
+	pthread_mutex_unlock(&vdev->lock);
+	if (started) {
+		(void)!write(vdev->stop_fd, &one, sizeof(one));
+		pthread_join(vdev->thread, NULL);
+	}
+}
+
 int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 {
 	int ret;
@@ -448,12 +476,10 @@ int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 		pr_err("%s: cannot attach: %s", vdev->ops->name, strerror(-ret));
 		return ret;
 	}
-	vdev->thread_started = true;
-	if (pthread_create(&vdev->thread, NULL, io_thread, vdev)) {
-		vdev->thread_started = false;
-		pr_err("%s: cannot start its I/O thread", vdev->ops->name);
-		return -EAGAIN;
-	}
+	ret = start_thread(vdev);
+	if (ret)
+		return ret;
+	slots[vdev->slot] = vdev;
 	pr_info("%s at %#llx, SPI %u, interrupts through %s", vdev->ops->name,
 		 (unsigned long long)slot_base(vdev), slot_spi(vdev),
 		 vdev->irq_fd >= 0 ? "KVM_IRQFD" : "KVM_IRQ_LINE");
@@ -462,15 +488,42 @@ int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 
 void virtio_mmio__remove(struct virtio_dev *vdev)
 {
-	uint64_t one = 1;
-	bool started;
-
-	pthread_mutex_lock(&vdev->lock);
-	started = vdev->thread_started;
-	vdev->thread_started = false;
-	pthread_mutex_unlock(&vdev->lock);
-	if (started) {
-		(void)!write(vdev->stop_fd, &one, sizeof(one));
-		pthread_join(vdev->thread, NULL);
-	}
+	stop_thread(vdev);
+	if (slots[vdev->slot] == vdev)
+		slots[vdev->slot] = NULL;
 }
+
+/*
+ * Guest reboot, vCPUs stopped: quiesce each device by stopping its I/O
+ * thread (a request in flight with the lock dropped completes first), then
+ * reset it as a driver's status write of 0 does: queues disabled, features
+ * and interrupt status cleared, the device's own state dropped. Kicks the
+ * old driver sent are drained so that the new one starts from none. The
+ * ioeventfd and irqfd bindings stay: the slot's address, queue indices and
+ * SPI are the same after the reboot. Then the thread starts again and the
+ * images may be written.
+ */
+static int virtio_mmio__reboot(struct vm *vm)
+{
+	(void)vm;
+	for (unsigned int i = 0; i < MEMMAP_VIRTIO_SLOTS; i++) {
+		struct virtio_dev *vdev = slots[i];
+		int ret;
+
+		if (!vdev)
+			continue;
+		stop_thread(vdev);
+		pthread_mutex_lock(&vdev->lock);
+		device_reset(vdev);
+		for (unsigned int q = 0; q < vdev->ops->nr_queues; q++)
+			drain(vdev->kick_fd[q]);
+		drain(vdev->stop_fd);
+		pthread_mutex_unlock(&vdev->lock);
+		ret = start_thread(vdev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+device_reset_hook("virtio-mmio", virtio_mmio__reboot);

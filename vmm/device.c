@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
+
 #include "device.h"
 #include "log.h"
 
 static struct device_init_entry *entries;
+static struct device_reset_entry *resets;
 
 /* Keep the list sorted by priority, stable within one priority. */
 void device__register(struct device_init_entry *e)
@@ -32,4 +35,26 @@ void device__exit_all(struct vm *vm)
 	for (struct device_init_entry *e = entries; e; e = e->next)
 		if (e->exit)
 			e->exit(vm);
+}
+
+void device__register_reset(struct device_reset_entry *e)
+{
+	struct device_reset_entry **pp = &resets;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+}
+
+int device__reset_all(struct vm *vm)
+{
+	for (struct device_reset_entry *e = resets; e; e = e->next) {
+		int ret = e->reset(vm);
+
+		if (ret)
+			return ret;	/* the hook printed what is wrong */
+		pr_debug("device %s reset", e->name);
+	}
+	return 0;
 }

@@ -36,6 +36,32 @@ void device__exit_all(struct vm *vm);
 		device__register(&__dev_##_init);				\
 	}
 
+/*
+ * Guest reboot: every registered reset hook runs, in registration order,
+ * before guest memory is rewritten with the boot images (vmm/reboot.h).
+ * A hook leaves its devices quiesced (no thread of theirs touches guest
+ * memory any more, nothing in flight) and as a driver finds them after
+ * power-on. Returns 0 or a negative errno, with the reason logged.
+ */
+struct device_reset_entry {
+	const char *name;
+	int (*reset)(struct vm *vm);
+	struct device_reset_entry *next;
+};
+
+void device__register_reset(struct device_reset_entry *e);
+/* 0, or the first failing hook's error (the later hooks do not run). */
+int device__reset_all(struct vm *vm);
+
+#define device_reset_hook(_name, _fn)						\
+	static struct device_reset_entry __dev_reset_##_fn = {			\
+		.name = _name, .reset = _fn,					\
+	};									\
+	static void __attribute__((constructor)) __dev_reset_reg_##_fn(void)	\
+	{									\
+		device__register_reset(&__dev_reset_##_fn);			\
+	}
+
 /* MMIO dispatch: offset is relative to the region's base. */
 typedef void (*mmio_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
 			       uint32_t len, bool is_write);

@@ -13,6 +13,7 @@
 #include "guest_fdt.h"
 #include "log.h"
 #include "memmap.h"
+#include "reboot.h"
 #include "term.h"
 #include "vm.h"
 
@@ -337,25 +338,53 @@ static void main_loop(struct vm *vm)
 	}
 }
 
-static int reboot(struct vm *vm)
+static int reboot_devices(void *opaque)
 {
+	if (device__reset_all(opaque)) {
+		pr_err("reboot: a device could not be reset");
+		return -1;
+	}
+	return 0;
+}
+
+static int reboot_vcpus(void *opaque)
+{
+	struct vm *vm = opaque;
 	char err[512];
 
-	pr_info("rebooting the guest");
-	pthread_mutex_lock(&vm->lock);
-	vm->stopping = false;
-	pthread_mutex_unlock(&vm->lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if (cpu__init_vcpu(vm, &vm->vcpus[i], false, err, sizeof(err))) {
 			pr_err("reboot: %s", err);
 			return -1;
 		}
 	}
-	if (prepare_boot(vm, err, sizeof(err))) {
+	return 0;
+}
+
+static int reboot_images(void *opaque)
+{
+	char err[512];
+
+	if (prepare_boot(opaque, err, sizeof(err))) {
 		pr_err("reboot: %s", err);
 		return -1;
 	}
 	return 0;
+}
+
+/* Devices quiesced and reset before guest memory is rewritten (reboot.h). */
+static int reboot(struct vm *vm)
+{
+	static const struct reboot_steps steps = {
+		.reset_devices = reboot_devices, .reset_vcpus = reboot_vcpus,
+		.load_images = reboot_images,
+	};
+
+	pr_info("rebooting the guest");
+	pthread_mutex_lock(&vm->lock);
+	vm->stopping = false;
+	pthread_mutex_unlock(&vm->lock);
+	return reboot__run(&steps, vm);
 }
 
 int vm__run(struct vm *vm)

@@ -124,3 +124,40 @@ run_vm sbx -k $KERNEL -i $INITRD -m 256 -p quiet --sandbox-selftest
 expect_error sbx "vCPU thread made a forbidden system call: socket" devices.sandbox.vcpu-forbidden-syscall-stops
 run_vm sbxoff -k $KERNEL -i $INITRD -m 256 -p quiet --sandbox=off --sandbox-selftest
 expect_exit sbxoff 0 devices.sandbox.off-lets-the-guest-run
+
+# 5. --on-reset reboot in the middle of block I/O: the guest shell keeps
+# reading and writing the disk (O_DIRECT, in a loop) and resets the machine;
+# the VMM quiesces and resets every virtio device before it reloads the
+# images, so the second boot finds a clean device: it reads the disk again
+# and powers off. The markers are computed ($((...))) so that the tty's echo
+# of the typed line does not match them.
+dd if=/dev/zero of=/tmp/rb.img bs=1M count=8 2>/dev/null
+mkfifo /tmp/rb.in
+$E/elvisor run -k $KERNEL -i $INITRD -m 256 -d /tmp/rb.img --rng --on-reset reboot \
+	--loglevel info -p "$GUEST_CMDLINE elv.mode=shell" > /tmp/rb.out 2>&1 < /tmp/rb.in &
+pid=$!
+exec 3> /tmp/rb.in
+mods='for m in $(cat /lib/modules/elv/order); do insmod /lib/modules/elv/$m.ko; done 2>/dev/null; sleep 1'
+if wait_for rb "guest shell" $GUEST_TIMEOUT; then
+	sleep 1
+	echo "$mods; (while :; do dd if=/dev/vda of=/dev/null bs=64k iflag=direct 2>/dev/null; dd if=/dev/zero of=/dev/vda bs=64k count=64 oflag=direct 2>/dev/null; done) & sleep 3; echo RB-IO-\$((6*7)); reboot -f" >&3
+fi
+i=0
+while [ "$(grep -c 'guest shell' /tmp/rb.out)" -lt 2 ] && kill -0 $pid 2>/dev/null && [ $i -lt $((GUEST_TIMEOUT * 5)) ]; do
+	sleep 0.2; i=$((i + 1))
+done
+if [ "$(grep -c 'guest shell' /tmp/rb.out)" -ge 2 ]; then
+	sleep 1
+	echo "$mods; echo RB-READ-\$(dd if=/dev/vda bs=4096 count=4 iflag=direct 2>/dev/null | wc -c); poweroff -f" >&3
+fi
+exec 3>&-
+reap rb $GUEST_TIMEOUT
+check devices.reboot.io-running-at-reset grep -q "RB-IO-42" /tmp/rb.out
+check devices.reboot.vmm-rebooted grep -q "rebooting the guest" /tmp/rb.out
+check devices.reboot.second-boot-reads-disk grep -q "RB-READ-16384" /tmp/rb.out
+expect_exit rb 0 devices.reboot.second-boot-powers-off
+if grep -q "needs a reset\|reboot: " /tmp/rb.out; then
+	fail devices.reboot.no-device-failed "$(grep 'needs a reset\|reboot: ' /tmp/rb.out | head -n 1)"
+else
+	pass devices.reboot.no-device-failed
+fi
