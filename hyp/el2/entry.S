@@ -4,8 +4,10 @@
  * switch with IRQs masked and every EL2 register already set for the guest
  * (HCR_EL2, VTTBR_EL2, VBAR_EL2 = elv_hyp_vectors, ELR/SPSR_EL2 = guest
  * PC/PSTATE). It saves the host's callee-saved registers on the host stack
- * (SP_EL2, which the guest never touches), keeps the context pointer there
- * too, loads the guest's registers and ERETs. An exception from the guest
+ * (SP_EL2, which the guest never touches), and x18 (the shadow call stack
+ * pointer on kernels built with CONFIG_SHADOW_CALL_STACK: a guest value left
+ * there would be the host's return addresses), keeps the context pointer
+ * there too, loads the guest's registers and ERETs. An exception from the guest
  * lands in the lower-EL half of elv_hyp_vectors, which stores the guest's
  * registers and returns to the caller with the vector's exit code.
  *
@@ -59,7 +61,7 @@
 
 SYM_FUNC_START(elv_guest_enter)
 	sub	sp, sp, #112
-	str	x0, [sp, #0]
+	stp	x0, x18, [sp, #0]
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
 	stp	x23, x24, [sp, #48]
@@ -134,6 +136,7 @@ SYM_CODE_START_LOCAL(elv_guest_exit)
 	isb
 1:
 
+	ldr	x18, [sp, #8]
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]
