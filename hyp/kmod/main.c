@@ -40,6 +40,19 @@ static int elv_check_el2(void)
 	return 0;
 }
 
+/*
+ * Stage 2 is built with 4K pages and guest pages are pinned one PAGE_SIZE
+ * page at a time: on a 16K or 64K kernel a guest would refault forever.
+ */
+static int elv_check_page_size(void)
+{
+	if (PAGE_SIZE == SZ_4K)
+		return 0;
+	pr_err(ELV_NAME ": the kernel uses %luK pages; only 4K-page kernels are supported\n",
+	       PAGE_SIZE / SZ_1K);
+	return -ENODEV;
+}
+
 static long elv_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
@@ -73,6 +86,8 @@ static int __init elv_init(void)
 	int err;
 
 	err = elv_check_el2();
+	if (!err)
+		err = elv_check_page_size();
 	if (err)
 		return err;
 	err = elv_host_probe();
