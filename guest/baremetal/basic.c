@@ -90,6 +90,36 @@ static void check_cache_ids(void)
 	asm volatile("msr csselr_el1, %0\n\tisb" :: "r"(0UL));
 }
 
+/*
+ * RAS error records (ID_AA64PFR0_EL1.RAS): a hypervisor keeps the host's
+ * records away from the guest (HCR_EL2.TERR: KVM and elvisor.ko serve them
+ * as RAZ/WI). Each access reports zero, visible (a non-zero value: the
+ * host's record) or undef (QEMU's CPU, with no records, UNDEFs all but
+ * ERRIDR_EL1 before any EL2 trap).
+ */
+static void check_ras(void)
+{
+	u64 exc = bm_exc_count, before, v;
+
+	if (!((bm_read_sysreg(id_aa64pfr0_el1) >> 28) & 0xf)) {
+		bm_report_str("ras_records", "no-ras");
+		return;
+	}
+	before = bm_try_begin();
+	v = bm_read_sysreg(S3_0_C5_C3_0);				/* ERRIDR_EL1 */
+	bm_report_str("ras_erridr", bm_trapped(before) ? "undef" : v ? "visible" : "zero");
+	before = bm_try_begin();
+	asm volatile("msr S3_0_C5_C3_1, %0\n\tisb" :: "r"(1UL));	/* ERRSELR_EL1 */
+	bm_report_str("ras_errselr_write", bm_trapped(before) ? "undef" : "ok");
+	before = bm_try_begin();
+	v = bm_read_sysreg(S3_0_C5_C3_1);
+	bm_report_str("ras_errselr", bm_trapped(before) ? "undef" : v ? "visible" : "zero");
+	before = bm_try_begin();
+	v = bm_read_sysreg(S3_0_C5_C4_2);				/* ERXSTATUS_EL1 */
+	bm_report_str("ras_erxstatus", bm_trapped(before) ? "undef" : v ? "visible" : "zero");
+	bm_exc_count = exc;	/* UNDEF is an allowed answer here, not a stray exception */
+}
+
 static void check_sve(void)
 {
 	u64 before, vl = 0, vl_min = 0;
@@ -142,6 +172,7 @@ void bm_main(void)
 	check_mmio();
 	check_idregs();
 	check_cache_ids();
+	check_ras();
 	check_sve();
 	check_pac();
 	check_wfi();

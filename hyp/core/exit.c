@@ -87,10 +87,18 @@ enum elv_dabt_action elv_dabt_decide(const struct elv_dabt *d, enum elv_slot_kin
 		return ELV_DABT_INJECT;		/* external aborts, ECC, ... */
 	if (type == ELV_FSC_ACCESS && slot != ELV_SLOT_NONE)
 		return ELV_DABT_RETRY;		/* mappings are made with AF set */
+	/*
+	 * A stage-1 walk must read memory; a walk into MMIO is the guest's bug.
+	 * A permission fault of a walk is the walker's write (access flag,
+	 * dirty state): into a read-only slot it can never succeed (mapping
+	 * again would refault forever), so it is the guest's bug too.
+	 */
+	if (d->s1ptw) {
+		if (slot == ELV_SLOT_NONE || (slot == ELV_SLOT_RO && type == ELV_FSC_PERM))
+			return ELV_DABT_INJECT;
+		return ELV_DABT_MAP;
+	}
 	if (instruction)
-		return slot == ELV_SLOT_NONE ? ELV_DABT_INJECT : ELV_DABT_MAP;
-	/* A stage-1 walk must read memory; a walk into MMIO is the guest's bug. */
-	if (d->s1ptw)
 		return slot == ELV_SLOT_NONE ? ELV_DABT_INJECT : ELV_DABT_MAP;
 	if (slot == ELV_SLOT_RW || (slot == ELV_SLOT_RO && !d->write))
 		return ELV_DABT_MAP;
@@ -173,8 +181,11 @@ uint64_t elv_esr_abort(const struct elv_exc_state *s, bool instruction, bool wri
 enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
 						uint16_t enc, bool read)
 {
-	if (!d)
-		return ELV_SYSREG_ENC_OP0(enc) == 2 ? ELV_SRT_RAZ_WI : ELV_SRT_UNDEF;
+	if (!d) {
+		if (ELV_SYSREG_ENC_OP0(enc) == 2 || elv_sysreg_is_ras_record(enc))
+			return ELV_SRT_RAZ_WI;
+		return ELV_SRT_UNDEF;
+	}
 	if (d->flags & (ELV_SR_ID | ELV_SR_INVARIANT))
 		return read ? ELV_SRT_READ_VALUE : ELV_SRT_UNDEF;
 	if ((d->flags & ELV_SR_GUEST_RO) && !read)
@@ -186,4 +197,30 @@ enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
 	if (d->reset == ELV_RESET_NONE)
 		return ELV_SRT_UNDEF;
 	return ELV_SRT_STORAGE;
+}
+
+uint64_t elv_hcr_ras_traps(uint64_t id_aa64pfr0)
+{
+	return ((id_aa64pfr0 >> 28) & 0xf) ? ELV_HCR_TERR | ELV_HCR_TEA : 0;
+}
+
+/* Those of the error-record registers 6.12 serves as RAZ/WI; the rest UNDEF. */
+bool elv_sysreg_is_ras_record(uint16_t enc)
+{
+	static const uint16_t records[] = {
+		ELV_SYSREG_ENC(3, 0, 5, 3, 0),	/* ERRIDR_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 3, 1),	/* ERRSELR_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 4, 0),	/* ERXFR_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 4, 1),	/* ERXCTLR_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 4, 2),	/* ERXSTATUS_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 4, 3),	/* ERXADDR_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 5, 0),	/* ERXMISC0_EL1 */
+		ELV_SYSREG_ENC(3, 0, 5, 5, 1),	/* ERXMISC1_EL1 */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(records); i++)
+		if (records[i] == enc)
+			return true;
+	return false;
 }

@@ -158,13 +158,29 @@ uint64_t elv_esr_abort(const struct elv_exc_state *s, bool instruction, bool wri
 enum elv_sysreg_trap_act {
 	ELV_SRT_READ_VALUE,	/* MRS of an ID / invariant register: the VM's value */
 	ELV_SRT_STORAGE,	/* read or write the register file's copy */
-	ELV_SRT_RAZ_WI,		/* debug space elvisor does not model (OSLAR, OSDLR, ...) */
+	ELV_SRT_RAZ_WI,		/* debug space elvisor does not model (OSLAR, OSDLR, ...),
+				 * RAS error records (HCR_EL2.TERR) */
 	ELV_SRT_UNDEF,
 };
 
 /* @d is the table entry for @enc, or NULL. */
 enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
 						uint16_t enc, bool read);
+
+/* HCR_EL2 bits keeping the host's RAS error records from the guest. */
+#define ELV_HCR_TERR		ELV_BIT(36)	/* trap ERR*_EL1 / ERX*_EL1 accesses */
+#define ELV_HCR_TEA		ELV_BIT(37)	/* route synchronous external aborts to EL2 */
+
+/*
+ * On a host with RAS (ID_AA64PFR0_EL1.RAS != 0), TERR and TEA, as 6.12:
+ * the guest's accesses to the error records trap (and read as zero, writes
+ * ignored: elv_sysreg_is_ras_record()), and its synchronous external
+ * aborts come to EL2 (injected back as an external abort). 0 without RAS.
+ */
+uint64_t elv_hcr_ras_traps(uint64_t id_aa64pfr0);
+
+/* ERRIDR, ERRSELR, ERXFR, ERXCTLR, ERXSTATUS, ERXADDR, ERXMISC0/1 (_EL1). */
+bool elv_sysreg_is_ras_record(uint16_t enc);
 
 /*
  * Whether @esr is a guest's MRS of system register @enc (EC 0x18, ISS

@@ -138,7 +138,8 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 	for (i = 0; sw->ctx.ptrauth && i < ARRAY_SIZE(sw->ctx.keys); i++)
 		sw->ctx.keys[i] = *elv_sysreg_slot(vcpu, elv_key_enc(i));
 
-	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth, elv_vcpu_cache_traps(&ctx));
+	sw->el2.hcr = elv_guest_hcr(sw->ctx.ptrauth, elv_vcpu_cache_traps(&ctx) |
+				    elv_hcr_ras_traps(elv_host.idregs[elv_feature_id_idx(ELV_ID_AA64PFR0_EL1)]));
 	sw->ctr_el0 = elv_vm_ctr_el0(&vcpu->vm->regs);
 	sw->el2.vtcr = vcpu->vm->s2->pt.vtcr;
 	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);

@@ -52,6 +52,17 @@ for kv in psci_version=0x10001 psci_features_cpu_on=0x0 \
 	wfi_timer_wake=ok exceptions=0x0; do
 	bm_expect basic "${kv%%=*}" "${kv#*=}"
 done
+# RAS error records are never the host's: zero or UNDEF, never a value.
+if grep -q '^BM ras_records=no-ras' /tmp/basic.out; then
+	skip baremetal.basic.ras_records_hidden "the CPU has no RAS extension"
+else
+bm_expect basic ras_erridr zero
+if grep -q '^BM ras_[a-z_]*=visible' /tmp/basic.out; then
+	fail baremetal.basic.ras_records_hidden "$(grep '^BM ras_' /tmp/basic.out | tr '\r\n' '  ')"
+else
+	pass baremetal.basic.ras_records_hidden
+fi
+fi
 # Sign extension of emulated loads (LDRSB): the reference KVM 6.1, nested
 # under QEMU TCG, hands back the zero-extended byte; the architecture (and
 # elvisor.ko) sign-extends as ESR.SSE says.

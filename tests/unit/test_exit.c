@@ -4,6 +4,7 @@
 
 #include "exit.h"
 #include "regid.h"
+#include "sysregs.h"
 
 #define ESR(ec, iss) (((uint64_t)(ec) << 26) | (1ULL << 25) | (iss))
 
@@ -83,6 +84,51 @@ Test(exit, dabt_decode_and_decide)
 	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_NONE, true), ELV_DABT_INJECT);
 	e.dabt.fsc = ELV_FSC_EXTABT;
 	cr_assert_eq(elv_dabt_decide(&e.dabt, ELV_SLOT_RW, false), ELV_DABT_INJECT);
+}
+
+/*
+ * A stage-1 table walk (S1PTW) that faults: into memory it is mapped; into
+ * MMIO, or a walker write (permission fault) into a read-only slot, it can
+ * never complete and goes back to the guest as an abort instead of
+ * refaulting forever.
+ */
+Test(exit, stage1_walk_faults)
+{
+	struct elv_dabt d = { .s1ptw = true, .fsc = ELV_FSC_TRANS | 1 };
+
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RW, false), ELV_DABT_MAP);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RO, false), ELV_DABT_MAP);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_NONE, false), ELV_DABT_INJECT);
+	d.fsc = ELV_FSC_PERM | 3;
+	d.write = true;
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RO, false), ELV_DABT_INJECT);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RO, true), ELV_DABT_INJECT);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RW, false), ELV_DABT_MAP);
+}
+
+/* RAS hosts: error-record accesses trap and read as zero (6.12's trap_raz_wi). */
+Test(exit, ras_error_records)
+{
+	static const uint16_t raz[] = {
+		ELV_SYSREG_ENC(3, 0, 5, 3, 0), ELV_SYSREG_ENC(3, 0, 5, 3, 1),
+		ELV_SYSREG_ENC(3, 0, 5, 4, 0), ELV_SYSREG_ENC(3, 0, 5, 4, 1),
+		ELV_SYSREG_ENC(3, 0, 5, 4, 2), ELV_SYSREG_ENC(3, 0, 5, 4, 3),
+		ELV_SYSREG_ENC(3, 0, 5, 5, 0), ELV_SYSREG_ENC(3, 0, 5, 5, 1),
+	};
+	unsigned int i;
+
+	cr_assert_eq(elv_hcr_ras_traps(0), 0);
+	cr_assert_eq(elv_hcr_ras_traps(1ULL << 28), (1ULL << 36) | (1ULL << 37));
+	cr_assert_eq(elv_hcr_ras_traps(2ULL << 28), (1ULL << 36) | (1ULL << 37));
+	cr_assert_eq(elv_hcr_ras_traps(0xfULL << 24), 0);
+	for (i = 0; i < ARRAY_SIZE(raz); i++) {
+		cr_assert_eq(elv_sysreg_find(raz[i]), NULL);
+		cr_assert_eq(elv_sysreg_trap_action(NULL, raz[i], true), ELV_SRT_RAZ_WI);
+		cr_assert_eq(elv_sysreg_trap_action(NULL, raz[i], false), ELV_SRT_RAZ_WI);
+	}
+	/* ERXPFGF_EL1 and ERXMISC2_EL1: UNDEF, as 6.12 (no descriptor). */
+	cr_assert_eq(elv_sysreg_trap_action(NULL, ELV_SYSREG_ENC(3, 0, 5, 4, 4), true), ELV_SRT_UNDEF);
+	cr_assert_eq(elv_sysreg_trap_action(NULL, ELV_SYSREG_ENC(3, 0, 5, 5, 2), true), ELV_SRT_UNDEF);
 }
 
 Test(exit, mmio_values)
