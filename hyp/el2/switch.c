@@ -61,6 +61,7 @@
 #define ELV_SYS_PAR_EL1		sys_reg(3, 0, 7, 4, 0)
 #define ELV_SYS_TPIDR_EL1	sys_reg(3, 0, 13, 0, 4)
 #define ELV_SYS_CSSELR_EL1	sys_reg(3, 2, 0, 0, 0)
+#define ELV_SYS_MDSCR_EL1	sys_reg(2, 0, 0, 2, 2)	/* no EL12 alias: one register */
 #define ELV_SYS_TPIDR_EL0	sys_reg(3, 3, 13, 0, 2)
 #define ELV_SYS_TPIDRRO_EL0	sys_reg(3, 3, 13, 0, 3)
 #define ELV_SYS_SP_EL1		sys_reg(3, 4, 4, 1, 0)
@@ -148,6 +149,7 @@ struct elv_host_save {
 	X(tpidr, ELV_SYS_TPIDR_EL1)			\
 	X(cntkctl, ELV_SYS_CNTKCTL_EL12)		\
 	X(csselr, ELV_SYS_CSSELR_EL1)			\
+	X(mdscr, ELV_SYS_MDSCR_EL1)			\
 	X(tpidr_el0, ELV_SYS_TPIDR_EL0)			\
 	X(tpidrro_el0, ELV_SYS_TPIDRRO_EL0)		\
 	X(sp_el1, ELV_SYS_SP_EL1)			\

@@ -18,6 +18,7 @@ struct elv_el1_state {
 	u64 par, mair, amair, vbar, contextidr, tpidr, cntkctl, csselr;
 	u64 tpidr_el0, tpidrro_el0, sp_el1, elr, spsr;
 	u64 cntv_ctl, cntv_cval;
+	u64 mdscr;			/* guest: elv_guest_hw_mdscr() of its own */
 	u64 zcr;			/* SVE vCPUs only */
 };
 

@@ -64,6 +64,7 @@ static const struct elv_el1_map elv_el1_regs[] = {
 
 #define ENC_MPIDR	ELV_SYSREG_ENC(3, 0, 0, 0, 5)
 #define ENC_ZCR		ELV_SYSREG_ENC(3, 0, 1, 2, 0)
+#define ENC_MDSCR	ELV_SYSREG_ENC(2, 0, 0, 2, 2)
 
 /* AP{IA,IB,DA,DB,GA}KEY{LO,HI}_EL1 in struct elv_guest_ctx order: CRm 1..3, op2 0..3. */
 static u16 elv_key_enc(unsigned int i)
@@ -128,6 +129,7 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 	}
 	sw->el1.cntv_ctl = vcpu->regs.timer_ctl;
 	sw->el1.cntv_cval = vcpu->regs.timer_cval;
+	sw->el1.mdscr = elv_guest_hw_mdscr(*elv_sysreg_slot(vcpu, ENC_MDSCR));
 	elv_fp_copy(vcpu, rs->fp, false);
 	sw->fp = rs->fp;
 	sw->sve_state = elv_vcpu_sve(vcpu) ? vcpu->regs.sve_state : NULL;

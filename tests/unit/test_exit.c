@@ -106,6 +106,30 @@ Test(exit, stage1_walk_faults)
 	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RW, false), ELV_DABT_MAP);
 }
 
+/* WFx: TI says which; WFIT carries its timeout register (RV set). */
+Test(exit, wfx_kinds)
+{
+	struct elv_exit e;
+
+	elv_exit_decode(ESR(ELV_EC_WFX, 0), 0, 0, &e);
+	cr_assert(e.kind == ELV_EXIT_WFI && !e.wfit);
+	elv_exit_decode(ESR(ELV_EC_WFX, 1), 0, 0, &e);
+	cr_assert_eq(e.kind, ELV_EXIT_WFE);
+	elv_exit_decode(ESR(ELV_EC_WFX, (7 << 5) | 4 | 2), 0, 0, &e);	/* WFIT x7 */
+	cr_assert(e.kind == ELV_EXIT_WFI && e.wfit);
+	cr_assert_eq(e.wfit_rt, 7);
+	elv_exit_decode(ESR(ELV_EC_WFX, (7 << 5) | 4 | 3), 0, 0, &e);	/* WFET x7: a WFE */
+	cr_assert(e.kind == ELV_EXIT_WFE && !e.wfit);
+}
+
+/* The host's breakpoints and watchpoints never arm in the guest. */
+Test(exit, guest_mdscr)
+{
+	cr_assert_eq(elv_guest_hw_mdscr(0), 0);
+	cr_assert_eq(elv_guest_hw_mdscr((1 << 15) | (1 << 13) | 1), 1);	/* MDE, KDE, SS */
+	cr_assert_eq(elv_guest_hw_mdscr(1 << 12), 1 << 12);			/* TDCC stays */
+}
+
 /* RAS hosts: error-record accesses trap and read as zero (6.12's trap_raz_wi). */
 Test(exit, ras_error_records)
 {
