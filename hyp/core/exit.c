@@ -70,8 +70,13 @@ void elv_exit_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct elv_exit
 		decode_sysreg(esr, &out->sysreg);
 		break;
 	case ELV_EXIT_WFI:
-		if (ELV_ESR_ISS(esr) & 1)	/* TI: WFE (and WFET) */
+		/* TI: 0 WFI, 1 WFE, 2 WFIT, 3 WFET; RV: Rt valid (WFxT). */
+		if (ELV_ESR_ISS(esr) & 1) {
 			out->kind = ELV_EXIT_WFE;
+		} else if ((ELV_ESR_ISS(esr) & 3) == 2 && (ELV_ESR_ISS(esr) & 4)) {
+			out->wfit = true;
+			out->wfit_rt = (ELV_ESR_ISS(esr) >> 5) & 0x1f;
+		}
 		break;
 	default:
 		break;

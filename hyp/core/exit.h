@@ -107,6 +107,9 @@ struct elv_exit {
 	enum elv_exit_kind kind;
 	uint32_t ec;
 	uint16_t imm;		/* HVC/SMC immediate */
+	/* WFIT: ELV_EXIT_WFI until virtual count >= X[wfit_rt] (31: XZR). */
+	bool wfit;
+	uint8_t wfit_rt;
 	struct elv_dabt dabt;
 	struct elv_sysreg_trap sysreg;
 };

@@ -633,6 +633,18 @@ static int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 	return ELV_RESUME;
 }
 
+/* WFIT: a WFI that also ends when the virtual count reaches @deadline. */
+static int elv_handle_wfit(struct elv_vcpu *vcpu, u64 deadline)
+{
+	int ret;
+
+	if (!elv_timer_wfit_begin(vcpu, deadline))
+		return ELV_RESUME;
+	ret = elv_handle_wfx(vcpu, true);
+	elv_timer_wfit_end(vcpu);
+	return ret;
+}
+
 /* GICD/GICR frames: emulated here, never seen by userspace. */
 static bool elv_handle_vgic_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d)
 {
@@ -865,6 +877,8 @@ static int elv_handle_sync(struct elv_vcpu *vcpu)
 	case ELV_EXIT_WFI:
 	case ELV_EXIT_WFE:
 		elv_skip_insn(rs);
+		if (e.wfit)
+			return elv_handle_wfit(vcpu, elv_get_x(rs, e.wfit_rt));
 		return elv_handle_wfx(vcpu, e.kind == ELV_EXIT_WFI);
 	case ELV_EXIT_UNDEF:
 		elv_inject_undef(vcpu, "trapped instruction", sw->esr);

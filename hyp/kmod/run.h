@@ -68,6 +68,9 @@ struct elv_run_state {
 	u32 vtimer_ppi, ptimer_ppi;	/* KVM_ARM_VCPU_TIMER_CTRL: 27 and 30 */
 	struct hrtimer vt_hrt;		/* virtual timer deadline while blocked */
 	struct hrtimer pt_hrt;		/* physical timer deadline */
+	struct hrtimer wfit_hrt;	/* WFIT timeout while blocked in it */
+	bool in_wfit;			/* blocked in WFIT until virtual count >= wfit_deadline */
+	u64 wfit_deadline;
 	u32 halt_poll_ns;		/* this vCPU's WFI polling window (halt_poll.h) */
 	/* The vGIC CPU interface as the hardware holds it (vgic_dev.h contract). */
 	struct elv_vgic_cpuif gic;
@@ -108,6 +111,8 @@ void elv_timer_update_levels(struct elv_vcpu *vcpu);
 bool elv_timer_wake_pending(struct elv_vcpu *vcpu);
 void elv_timer_block_begin(struct elv_vcpu *vcpu);
 void elv_timer_block_end(struct elv_vcpu *vcpu);
+bool elv_timer_wfit_begin(struct elv_vcpu *vcpu, u64 deadline);
+void elv_timer_wfit_end(struct elv_vcpu *vcpu);
 /* Host vtimer/maintenance IRQs, held from a VM's first run until it goes. */
 void elv_timer_host_get(struct elv_vm *vm);
 void elv_timer_host_put(struct elv_vm *vm);

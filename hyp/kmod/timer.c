@@ -65,6 +65,11 @@ static enum hrtimer_restart elv_pt_expired(struct hrtimer *hrt)
 	return elv_timer_expired(hrt, container_of(hrt, struct elv_run_state, pt_hrt));
 }
 
+static enum hrtimer_restart elv_wfit_expired(struct hrtimer *hrt)
+{
+	return elv_timer_expired(hrt, container_of(hrt, struct elv_run_state, wfit_hrt));
+}
+
 void elv_timer_vcpu_init(struct elv_vcpu *vcpu)
 {
 	struct elv_run_state *rs = vcpu->rs;
@@ -75,12 +80,15 @@ void elv_timer_vcpu_init(struct elv_vcpu *vcpu)
 	rs->vt_hrt.function = elv_vt_expired;
 	hrtimer_init(&rs->pt_hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	rs->pt_hrt.function = elv_pt_expired;
+	hrtimer_init(&rs->wfit_hrt, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	rs->wfit_hrt.function = elv_wfit_expired;
 }
 
 void elv_timer_vcpu_destroy(struct elv_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->rs->vt_hrt);
 	hrtimer_cancel(&vcpu->rs->pt_hrt);
+	hrtimer_cancel(&vcpu->rs->wfit_hrt);
 }
 
 /* Start @hrt for @t's deadline if it can still fire; false if it cannot. */
@@ -120,7 +128,29 @@ bool elv_timer_wake_pending(struct elv_vcpu *vcpu)
 	struct elv_timer vt = elv_vtimer(rs);
 
 	return elv_timer_irq_level(&vt, elv_timer_vcount(vcpu)) ||
-	       elv_timer_irq_level(&vcpu->regs.ptimer, elv_ptimer_now(vcpu));
+	       elv_timer_irq_level(&vcpu->regs.ptimer, elv_ptimer_now(vcpu)) ||
+	       (rs->in_wfit && elv_timer_vcount(vcpu) >= rs->wfit_deadline);
+}
+
+/*
+ * WFIT with timeout @deadline (virtual count, as the architecture says):
+ * false if it has passed already (the instruction completes at once), else
+ * the WFI sleep that follows also ends at the deadline.
+ */
+bool elv_timer_wfit_begin(struct elv_vcpu *vcpu, u64 deadline)
+{
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_timer t = { .ctl = ELV_TIMER_CTL_ENABLE, .cval = deadline };
+
+	rs->wfit_deadline = deadline;
+	rs->in_wfit = elv_timer_arm(&rs->wfit_hrt, &t, elv_timer_vcount(vcpu));
+	return rs->in_wfit;
+}
+
+void elv_timer_wfit_end(struct elv_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->rs->wfit_hrt);
+	vcpu->rs->in_wfit = false;
 }
 
 /* Entering a WFI sleep: kick ourselves at the earliest deadline. */
