@@ -99,6 +99,7 @@ struct vm_config {
 	enum config_net net;
 	char tapif[CONFIG_IFNAME_LEN];	/* "" = let the VMM create one */
 	bool sandbox_off;		/* --sandbox=off */
+	bool sandbox_trap;		/* --sandbox=trap: name a forbidden call */
 	bool sandbox_selftest;		/* hidden: vCPU 0 tries a forbidden syscall */
 	bool virtio_no_eventfd;		/* hidden: test the MMIO-exit/IRQ_LINE fallback */
 };

@@ -45,7 +45,7 @@ static int cmd_run(int argc, char **argv)
 		pr_err("%s", err);
 		return VM_EXIT_USAGE;
 	}
-	sandbox__configure(!cfg.sandbox_off, cfg.sandbox_selftest);
+	sandbox__configure(!cfg.sandbox_off, cfg.sandbox_trap, cfg.sandbox_selftest);
 	if (vm__create(&vm, &cfg, err, sizeof(err))) {
 		if (*err)
 			pr_err("%s", err);

@@ -39,7 +39,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("network", required_argument, OPT_NETWORK, "mode=tap[,tapif=NAME]|mode=none", "virtio-net on a host tap (created when not named)"),
 	OPT("disk", required_argument, OPT_DISK, "PATH[,ro][,serial=ID]", "virtio-blk disk on a raw image (repeatable)"),
 	OPT("rng", no_argument, OPT_RNG, NULL, "virtio-rng entropy device (host getrandom)"),
-	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off", "seccomp sandbox of every VMM thread (default on)"),
+	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off|trap", "seccomp sandbox of every VMM thread (default on; trap: name a forbidden call)"),
 	OPT("sandbox-selftest", no_argument, OPT_SANDBOX_SELFTEST, NULL, NULL),
 	OPT("virtio-no-eventfd", no_argument, OPT_VIRTIO_NO_EVENTFD, NULL, NULL),
 	OPT("nodefaults", no_argument, OPT_NODEFAULTS, NULL, "no implicit kernel parameters"),
@@ -241,9 +241,10 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_SANDBOX_SELFTEST: cfg->sandbox_selftest = true; break;
 	case OPT_VIRTIO_NO_EVENTFD: cfg->virtio_no_eventfd = true; break;
 	case OPT_SANDBOX:
-		if (strcmp(arg, "on") && strcmp(arg, "off"))
-			fail("--sandbox %s: expected on or off", arg);
+		if (strcmp(arg, "on") && strcmp(arg, "off") && strcmp(arg, "trap"))
+			fail("--sandbox %s: expected on or off (or trap: on, naming a forbidden call instead of killing at once)", arg);
 		cfg->sandbox_off = !strcmp(arg, "off");
+		cfg->sandbox_trap = !strcmp(arg, "trap");
 		break;
 	case OPT_LOGLEVEL:
 		if (log__parse_level(arg, &lvl))

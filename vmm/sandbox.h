@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The seccomp sandbox (libseccomp). Each VMM thread, once set up, enters an
- * allow-list fitted to its role; any other system call stops the whole
- * process with one line naming the call and the thread's role. Filters
+ * allow-list fitted to its role (sandbox_rules.c); any other system call
+ * kills the whole process at once (SIGSYS, SCMP_ACT_KILL_PROCESS: no code
+ * of ours runs after it). In trap mode (--sandbox=trap, for debugging the
+ * lists) it raises SIGSYS instead, whose handler prints one line naming the
+ * call and the thread's role and exits with status 1. Filters
  * stack: threads started by the main thread after it entered its own list
  * get the intersection, so the main list is a superset of the others.
  */
@@ -13,8 +16,8 @@
 
 enum sandbox_role { SANDBOX_MAIN, SANDBOX_VCPU, SANDBOX_DEVICE };
 
-/* Before any thread starts: on or off, and the hidden self-test. */
-void sandbox__configure(bool on, bool selftest);
+/* Before any thread starts: on or off, trap mode, and the hidden self-test. */
+void sandbox__configure(bool on, bool trap, bool selftest);
 bool sandbox__enabled(void);
 /*
  * Enter the calling thread's allow-list (no-op when off). who names the
