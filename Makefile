@@ -30,7 +30,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image debug-kernel test-debug
+.PHONY: all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image debug-kernel test-debug
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -75,7 +75,7 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
-	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks
+	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
@@ -94,6 +94,28 @@ $(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c tests/host/api/kvm_compat
 $(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
+$(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
+# A longer concurrent fuzzing round of the KVM API (tests/host/api/fuzz.c,
+# run-fuzz.sh) on one host, with the freshly built api-fuzz and elvisor.ko:
+#   make fuzz-hyp [SECONDS=600] [HOST=elvisor-6.1] [SEED=n] [THREADS=4]
+# HOST: any of scripts/host-run.sh's (elvisor-6.12, elvisor-debug, kvm-6.1...).
+SECONDS ?= 600
+HOST ?= elvisor-6.1
+THREADS ?= 4
+fuzz-hyp: module $(BUILD)/aarch64/api-fuzz
+	@case $(HOST) in *-6.12) abi=$(ABI_612) ;; *-debug) abi=$(DEBUG_ABI) ;; *) abi=$(ABI) ;; esac; \
+	d=$(BUILD)/fuzz-hyp; rm -rf $$d; mkdir -p $$d $(BUILD)/test-logs; \
+	cp $(BUILD)/aarch64/api-fuzz $$d/; \
+	case $(HOST) in elvisor-*) [ -f $(BUILD)/kernel/$$abi/elvisor.ko ] && cp $(BUILD)/kernel/$$abi/elvisor.ko $$d/ ;; esac; \
+	echo 'FUZZ_ARGS="-t $(SECONDS) -j $(THREADS)$(if $(SEED), -s $(SEED))"' > $$d/fuzz.env; \
+	log=$(BUILD)/test-logs/fuzz-hyp-$(HOST).log; \
+	scripts/host-run.sh --host $(HOST) --timeout $$(($(SECONDS) * 2 + 900)) --log $$log \
+		tests/host/api/run-fuzz.sh tests/host/lib.sh $$d/* > /dev/null; st=$$?; \
+	tr -d '\r' < $$log | grep -E '^(ok|FAIL|SKIP|#) |passed,'; echo "log: $$log"; exit $$st
 
 $(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
