@@ -85,7 +85,7 @@ $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat
 
 $(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
 $(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"

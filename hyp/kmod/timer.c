@@ -347,8 +347,19 @@ out:
 /* IRQs off, just before the world switch: mask PPI 27 iff its level is high. */
 void elv_timer_entry(struct elv_vcpu *vcpu)
 {
-	struct elv_timer vt = elv_vtimer(vcpu->rs);
+	struct elv_run_state *rs = vcpu->rs;
+	struct elv_vm *vm = vcpu->vm;
+	struct elv_timer vt;
 	bool high;
+
+	/*
+	 * The VM's counter offsets as they are now: a KVM_REG_ARM_TIMER_CNT
+	 * or PTIMER_CNT write through another vCPU reaches a running vCPU at
+	 * its next entry, not only at its next KVM_RUN.
+	 */
+	rs->sw.el2.cntvoff = READ_ONCE(vm->regs.cntvoff);
+	rs->sw.el2.cnthctl = elv_guest_cnthctl(READ_ONCE(vm->regs.cntpoff) != 0);
+	vt = elv_vtimer(rs);
 
 	if (!elv_vtimer_irq)
 		return;
