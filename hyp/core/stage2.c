@@ -13,6 +13,7 @@
 #define VTCR_SH_INNER	(3ULL << 12)
 #define VTCR_TG0_4K	(0ULL << 14)
 #define VTCR_PS_SHIFT	16
+#define VTCR_VS_16BIT	ELV_BIT(19)
 
 static unsigned int level_shift(unsigned int level)
 {
@@ -29,11 +30,11 @@ static unsigned int level_index(const struct elv_s2 *s2, unsigned int level, uin
 }
 
 int elv_s2_init(struct elv_s2 *s2, const struct elv_s2_ops *ops, void *opaque,
-		unsigned int ipa_bits, unsigned int parange)
+		unsigned int ipa_bits, unsigned int parange, unsigned int vmid_bits)
 {
 	unsigned int levels, root_bits;
 
-	if (ipa_bits < 32 || ipa_bits > 48)
+	if (ipa_bits < 32 || ipa_bits > 48 || !vmid_bits || vmid_bits > 16)
 		return -EINVAL;
 	memset(s2, 0, sizeof(*s2));
 	s2->ops = ops;
@@ -49,7 +50,8 @@ int elv_s2_init(struct elv_s2 *s2, const struct elv_s2_ops *ops, void *opaque,
 	/* SL0 for 4K pages: 0 = level 2, 1 = level 1, 2 = level 0. */
 	s2->vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - s2->start_level) << 6) |
 		   VTCR_IRGN_WBWA | VTCR_ORGN_WBWA | VTCR_SH_INNER | VTCR_TG0_4K |
-		   ((uint64_t)(parange & 7) << VTCR_PS_SHIFT);
+		   ((uint64_t)(parange & 7) << VTCR_PS_SHIFT) |
+		   (vmid_bits > 8 ? VTCR_VS_16BIT : 0);
 	return 0;
 }
 

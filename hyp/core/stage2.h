@@ -5,7 +5,9 @@
  * from the page allocator) and in native unit tests (malloc).
  *
  * API
- *   elv_s2_init(&s2, &ops, opaque, ipa_bits, parange)   root table, VTCR_EL2 value
+ *   elv_s2_init(&s2, &ops, opaque, ipa_bits, parange, vmid_bits)
+ *                                       root table, VTCR_EL2 value (VS set:
+ *                                       16-bit VMIDs, when vmid_bits > 8)
  *   elv_s2_map(&s2, ipa, pa, prot)      map one 4K page; -EEXIST if mapped
  *   elv_s2_unmap(&s2, ipa, size)        remove leaves (ops->leaf_removed each)
  *                                       and tables left empty; see below
@@ -76,7 +78,7 @@ struct elv_s2 {
 };
 
 int elv_s2_init(struct elv_s2 *s2, const struct elv_s2_ops *ops, void *opaque,
-		unsigned int ipa_bits, unsigned int parange);
+		unsigned int ipa_bits, unsigned int parange, unsigned int vmid_bits);
 int elv_s2_map(struct elv_s2 *s2, uint64_t ipa, uint64_t pa, uint64_t prot);
 uint64_t elv_s2_unmap(struct elv_s2 *s2, uint64_t ipa, uint64_t size);
 int elv_s2_lookup(const struct elv_s2 *s2, uint64_t ipa, uint64_t *pa, uint64_t *prot);

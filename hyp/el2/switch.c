@@ -418,22 +418,32 @@ u64 elv_guest_cnthctl(bool trap_pct)
 	return trap_pct ? v & ~ELV_CNTHCTL_EL1PCTEN : v | ELV_CNTHCTL_EL1PCTEN;
 }
 
-void elv_flush_vmid(u64 vttbr)
+void elv_flush_vmid(u64 vttbr, u64 vtcr)
 {
 	unsigned long flags;
-	u64 hcr, old;
+	u64 hcr, old, old_vtcr;
 
 	local_irq_save(flags);
 	hcr = read_sysreg_s(ELV_SYS_HCR_EL2);
 	old = read_sysreg_s(ELV_SYS_VTTBR_EL2);
+	old_vtcr = read_sysreg_s(ELV_SYS_VTCR_EL2);
+	/* VTCR_EL2.VS says whether the TLBI's VMID is VTTBR[55:48] or [63:48]. */
+	write_sysreg_s(vtcr, ELV_SYS_VTCR_EL2);
 	write_sysreg_s(vttbr, ELV_SYS_VTTBR_EL2);
 	write_sysreg_s(hcr & ~ELV_HCR_TGE, ELV_SYS_HCR_EL2);
 	isb();
 	asm volatile("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish\n\tisb" ::: "memory");
 	write_sysreg_s(hcr, ELV_SYS_HCR_EL2);
 	write_sysreg_s(old, ELV_SYS_VTTBR_EL2);
+	write_sysreg_s(old_vtcr, ELV_SYS_VTCR_EL2);
 	isb();
 	local_irq_restore(flags);
+}
+
+/* Every VMID's stage-1 and stage-2 entries, every CPU (a VMID rollover). */
+void elv_flush_all_guests(void)
+{
+	asm volatile("dsb ishst\n\ttlbi alle1is\n\tdsb ish\n\tisb" ::: "memory");
 }
 
 void elv_switch_init(void)

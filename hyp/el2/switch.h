@@ -66,8 +66,13 @@ u64 elv_guest_cnthctl(bool trap_pct);
 /* The host's ICH_VTR_EL2 (0 without a GICv3 CPU interface). */
 u64 elv_gic_vtr(void);
 
-/* Invalidate every stage-1 and stage-2 TLB entry of @vttbr's VMID, all CPUs. */
-void elv_flush_vmid(u64 vttbr);
+/*
+ * Invalidate every stage-1 and stage-2 TLB entry of @vttbr's VMID, all
+ * CPUs; @vtcr: the VM's VTCR_EL2 (its VS bit sizes the VMID).
+ */
+void elv_flush_vmid(u64 vttbr, u64 vtcr);
+/* Invalidate every guest TLB entry (all VMIDs), all CPUs. */
+void elv_flush_all_guests(void);
 
 void elv_switch_init(void);
 

@@ -144,7 +144,7 @@ static void elv_state_load(struct elv_vcpu *vcpu)
 				    elv_hcr_ras_traps(elv_host.idregs[elv_feature_id_idx(ELV_ID_AA64PFR0_EL1)]));
 	sw->ctr_el0 = elv_vm_ctr_el0(&vcpu->vm->regs);
 	sw->el2.vtcr = vcpu->vm->s2->pt.vtcr;
-	sw->el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, vcpu->vm->s2->vmid);
+	/* sw->el2.vttbr: per entry (elv_enter_once), the VMID may change. */
 	sw->el2.cptr = elv_guest_cptr(sw->sve_state);
 	sw->el2.mdcr = elv_guest_mdcr();
 	sw->el2.cnthctl = elv_guest_cnthctl(vcpu->vm->regs.cntpoff != 0);
@@ -971,6 +971,8 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 	elv_tlb_isolate(vcpu, cpu);
 	elv_gic_flush(vcpu);
 	elv_timer_entry(vcpu);
+	/* The VMID for this entry on this CPU: a rollover may have taken the last one. */
+	rs->sw.el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, elv_vmid_get(&vcpu->vm->s2->vmid, cpu));
 	code = elv_world_switch(&rs->sw);
 	elv_kick_exit(rs);
 	if (rs->sw.gic)

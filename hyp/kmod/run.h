@@ -32,7 +32,7 @@ struct elv_eventfds {
 struct elv_s2_vm {
 	struct mutex lock;		/* the tables and the pins below them */
 	struct elv_s2 pt;
-	u16 vmid;
+	u64 vmid;			/* vmid.c: generation | VMID, 0 before the first entry */
 	bool host_irqs;			/* holds a reference on timer.c's host IRQs */
 };
 
@@ -129,5 +129,11 @@ void elv_s2_vm_free(struct elv_vm *vm);
 enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool instruction,
 				  int *err);
 void elv_s2_unmap_range(struct elv_vm *vm, u64 gpa, u64 size);
+
+/* vmid.c: VMIDs by generation (hyp/core/vmid.h), one allocator for all VMs. */
+int elv_vmid_setup(void);			/* before the first stage 2: 0 or -errno */
+unsigned int elv_vmid_width(void);		/* bits in use (VTCR_EL2.VS if > 8) */
+u16 elv_vmid_get(u64 *vmid, int cpu);		/* IRQs off until the guest entry */
+void elv_vmid_flush(u64 *vmid, const struct elv_s2 *pt);	/* TLBI its VMID, all CPUs */
 
 #endif /* ELV_KMOD_RUN_H */

@@ -7,37 +7,11 @@
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/bitmap.h>
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 
 #include "elvisor.h"
 #include "run.h"
-
-#define ELV_NR_VMIDS	256		/* 8-bit VMIDs; 0 is never used */
-
-static DEFINE_SPINLOCK(elv_vmid_lock);
-static DECLARE_BITMAP(elv_vmid_map, ELV_NR_VMIDS);
-
-static int elv_vmid_alloc(void)
-{
-	int id;
-
-	spin_lock(&elv_vmid_lock);
-	id = find_next_zero_bit(elv_vmid_map, ELV_NR_VMIDS, 1);
-	if (id < ELV_NR_VMIDS)
-		__set_bit(id, elv_vmid_map);
-	spin_unlock(&elv_vmid_lock);
-	return id < ELV_NR_VMIDS ? id : -ENOSPC;
-}
-
-static void elv_vmid_free(int id)
-{
-	spin_lock(&elv_vmid_lock);
-	__clear_bit(id, elv_vmid_map);
-	spin_unlock(&elv_vmid_lock);
-}
 
 static void *elv_s2_zalloc(void *opaque, unsigned int order, u64 *pa)
 {
@@ -66,12 +40,15 @@ static void elv_s2_leaf_removed(void *opaque, u64 ipa, u64 pa, u64 prot)
 	unpin_user_pages_dirty_lock(&page, 1, !!(prot & ELV_S2_W));
 }
 
-/* Broadcast: every CPU drops this VMID's TLB and walk-cache entries. */
+/*
+ * Broadcast: every CPU drops the TLB and walk-cache entries of the VMID
+ * the VM holds now (vmid.c: a rollover cannot change it meanwhile).
+ */
 static void elv_s2_flush(void *opaque)
 {
 	struct elv_s2_vm *s2 = opaque;
 
-	elv_flush_vmid(elv_s2_vttbr(&s2->pt, s2->vmid));
+	elv_vmid_flush(&s2->vmid, &s2->pt);
 }
 
 static const struct elv_s2_ops elv_s2_kernel_ops = {
@@ -86,10 +63,13 @@ int elv_s2_vm_get(struct elv_vm *vm)
 {
 	struct elv_s2_vm *s2;
 	unsigned int parange;
-	int vmid, err;
+	int err;
 
 	if (READ_ONCE(vm->s2))
 		return 0;
+	err = elv_vmid_setup();
+	if (err)
+		return err;
 	mutex_lock(&vm->lock);
 	err = 0;
 	if (vm->s2)
@@ -98,22 +78,15 @@ int elv_s2_vm_get(struct elv_vm *vm)
 	s2 = kzalloc(sizeof(*s2), GFP_KERNEL_ACCOUNT);
 	if (!s2)
 		goto out;
-	vmid = elv_vmid_alloc();
-	if (vmid < 0) {
-		kfree(s2);
-		err = vmid;
-		goto out;
-	}
 	parange = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1) & 0xf;
-	err = elv_s2_init(&s2->pt, &elv_s2_kernel_ops, s2, vm->ipa_bits, min(parange, 5U));
+	err = elv_s2_init(&s2->pt, &elv_s2_kernel_ops, s2, vm->ipa_bits, min(parange, 5U),
+			  elv_vmid_width());
 	if (err) {
-		elv_vmid_free(vmid);
 		kfree(s2);
 		goto out;
 	}
 	mutex_init(&s2->lock);
-	s2->vmid = vmid;
-	/* A previous VM with this VMID was flushed when it went away. */
+	/* s2->vmid = 0: the first guest entry takes one (vmid.c, per entry). */
 	smp_store_release(&vm->s2, s2);
 out:
 	mutex_unlock(&vm->lock);
@@ -127,9 +100,11 @@ void elv_s2_vm_free(struct elv_vm *vm)
 	if (!s2)
 		return;
 	elv_timer_host_put(vm);
-	/* Flushes the VMID first: it is free for the next VM once this returns. */
+	/*
+	 * Flushes the VMID first. The VMID is not returned: its index is
+	 * handed out again only after a rollover, which flushes everything.
+	 */
 	elv_s2_destroy(&s2->pt);
-	elv_vmid_free(s2->vmid);
 	kfree(s2);
 	vm->s2 = NULL;
 }

@@ -134,24 +134,34 @@ Test(stage2, geometry)
 	struct mem m = { 0 };
 	struct elv_s2 s2;
 
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 8), 0);
 	cr_assert_eq(s2.start_level, 1);
 	cr_assert_eq(s2.root_order, 1);			/* two concatenated level-1 tables */
 	cr_assert_eq(s2.vtcr & 0x3f, 24);		/* T0SZ */
 	cr_assert_eq((s2.vtcr >> 6) & 3, 1);		/* SL0: level 1 */
 	cr_assert_eq((s2.vtcr >> 16) & 7, 5);		/* PS */
 	cr_assert(s2.vtcr & (1ULL << 31));
+	cr_assert_eq(s2.vtcr & (1ULL << 19), 0);	/* VS: 8-bit VMIDs */
 	elv_s2_destroy(&s2);
+	/* 16-bit VMIDs: VS set, nothing else changes. */
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 16), 0);
+	cr_assert_eq(s2.vtcr & 0x3f, 24);
+	cr_assert_eq((s2.vtcr >> 6) & 3, 1);
+	cr_assert_eq((s2.vtcr >> 16) & 7, 5);
+	cr_assert(s2.vtcr & (1ULL << 19));
+	elv_s2_destroy(&s2);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 0), -EINVAL);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 17), -EINVAL);
 	cr_assert_eq(m.live_pages, 0);
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 48, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 48, 5, 8), 0);
 	cr_assert_eq(s2.start_level, 0);
 	cr_assert_eq(s2.root_order, 0);
 	elv_s2_destroy(&s2);
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 32, 2), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 32, 2, 8), 0);
 	cr_assert_eq(s2.start_level, 2);
 	cr_assert_eq((s2.vtcr >> 6) & 3, 0);
 	elv_s2_destroy(&s2);
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 31, 2), -EINVAL);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 31, 2, 8), -EINVAL);
 	cr_assert_eq(m.live_pages, 0);
 }
 
@@ -161,7 +171,7 @@ Test(stage2, map_lookup_unmap)
 	struct elv_s2 s2;
 	uint64_t pa, prot;
 
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 8), 0);
 	cr_assert_eq(elv_s2_map(&s2, 0x40000000, 0x1234000, ELV_S2_R | ELV_S2_W | ELV_S2_X), 0);
 	cr_assert_eq(elv_s2_map(&s2, 0x40000000, 0x1234000, ELV_S2_R), -EEXIST);
 	cr_assert_eq(elv_s2_map(&s2, 0x40000800, 0x1234000, ELV_S2_R), -EINVAL);
@@ -189,7 +199,7 @@ Test(stage2, descriptor_bits)
 	struct elv_s2 s2;
 	uint64_t *l1, *l2, *l3, d;
 
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 8), 0);
 	cr_assert_eq(elv_s2_map(&s2, 0x40200000, 0x7000, ELV_S2_R), 0);
 	l1 = s2.root;
 	cr_assert_eq(l1[1] & 3, 3);			/* 1 GiB slot 1: table */
@@ -231,7 +241,7 @@ Test(stage2, unmap_flushes_before_release)
 	struct mem m = { 0 };
 	struct elv_s2 s2;
 
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 8), 0);
 	m.s2 = &s2;
 	map_pages(&m, &s2, 0x40000000, 3 * 512 + 7);
 	map_pages(&m, &s2, 0x80000000, 3);
@@ -259,7 +269,7 @@ Test(stage2, destroy_flushes_first)
 	struct mem m = { 0 };
 	struct elv_s2 s2;
 
-	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5), 0);
+	cr_assert_eq(elv_s2_init(&s2, &ops, &m, 40, 5, 8), 0);
 	m.s2 = &s2;
 	map_pages(&m, &s2, 0x40000000, 600);
 	m.no_vcpu = true;
