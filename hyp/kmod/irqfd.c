@@ -17,9 +17,10 @@
  * userspace. PIO and virtio-ccw registrations are accepted and validated as
  * upstream, and never match (arm64 has no port I/O exits).
  *
- * Both lists live in struct elv_eventfds (run.h), under one spinlock; an
- * entry holds a reference on its eventfd context until it is deassigned or
- * the VM goes.
+ * Both lists live in struct elv_eventfds (run.h). The ioeventfds are under
+ * its spinlock; the irqfds under elv_irqfds_lock (their lifetime rules are
+ * below). An entry holds a reference on its eventfd context until it is
+ * deassigned or the VM goes.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -34,14 +35,15 @@
 #include "elvisor.h"
 
 struct elv_irqfd {
-	struct list_head link;
+	struct list_head link;			/* vm->eventfds.irqfds, RCU */
+	struct list_head closing;		/* a list of deactivated ones */
 	struct elv_vm *vm;
 	struct eventfd_ctx *eventfd;
 	struct eventfd_ctx *resamplefd;		/* NULL: no resample */
 	u32 gsi;
+	bool active;				/* under elv_irqfds_lock */
 	wait_queue_entry_t wait;
 	wait_queue_head_t *wqh;
-	poll_table pt;
 };
 
 struct elv_ioeventfd {
@@ -142,6 +144,22 @@ void elv_eventfds_init(struct elv_vm *vm)
 
 /* ---- irqfd ---------------------------------------------------------------- */
 
+/*
+ * Lifetime. An irqfd is active while it is on its VM's list
+ * (vm->eventfds.irqfds) and its wait entry is on the eventfd's wait queue:
+ * both are set together, under the eventfd's wait-queue lock and
+ * elv_irqfds_lock, from vfs_poll's callback, so a concurrent DEASSIGN
+ * either misses the new irqfd or finds it complete. Whoever deactivates it
+ * (DEASSIGN, VM teardown) takes it off the list and the wait queue and
+ * frees it, after an RCU grace period: the resampler walks the list under
+ * RCU.
+ *
+ * Lock order: an eventfd's wait-queue lock, then elv_irqfds_lock (nothing
+ * signals an eventfd under elv_irqfds_lock); vm->eventfds.lock is the
+ * ioeventfds' and the routing's, and is held while signalling.
+ */
+static DEFINE_SPINLOCK(elv_irqfds_lock);
+
 /* Is SPI @intid edge-triggered (GICD_ICFGR)? Read under the vGIC's lock. */
 static bool elv_spi_is_edge(struct elv_vm *vm, u32 intid)
 {
@@ -168,17 +186,26 @@ static bool elv_spi_is_edge(struct elv_vm *vm, u32 intid)
  * guest's EOI lowers it); an edge SPI latches on every signal, which the
  * vGIC here sees as a rising edge, so the line drops again at once.
  */
-static void elv_irqfd_fire(struct elv_irqfd *f)
+static void elv_irqfd_fire(struct elv_vm *vm, u32 gsi, bool resample)
 {
-	u32 intid = elv_gsi_intid(f->vm, f->gsi);
+	u32 intid = elv_gsi_intid(vm, gsi);
 
 	if (!intid)
 		return;
-	elv_vgic_inject_irq(f->vm, 0, intid, true);
-	if (!f->resamplefd && elv_spi_is_edge(f->vm, intid))
-		elv_vgic_inject_irq(f->vm, 0, intid, false);
+	elv_vgic_inject_irq(vm, 0, intid, true);
+	if (!resample && elv_spi_is_edge(vm, intid))
+		elv_vgic_inject_irq(vm, 0, intid, false);
 }
 
+/* Off the VM's list; the caller then owns the wait entry and the irqfd. */
+static void elv_irqfd_deactivate(struct elv_irqfd *f)
+{
+	lockdep_assert_held(&elv_irqfds_lock);
+	f->active = false;
+	list_del_rcu(&f->link);
+}
+
+/* Called with the eventfd's wait-queue lock held, maybe in IRQ context. */
 static int elv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
 	struct elv_irqfd *f = container_of(wait, struct elv_irqfd, wait);
@@ -187,26 +214,50 @@ static int elv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int syn
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(f->eventfd, &cnt);
-		elv_irqfd_fire(f);
+		elv_irqfd_fire(f->vm, f->gsi, f->resamplefd);
 	}
 	/* EPOLLHUP: the context stays alive (our reference) until deassign. */
 	return 0;
 }
 
+/* vfs_poll's state for an assign, on the assigning thread's stack. */
+struct elv_irqfd_poll {
+	poll_table pt;
+	struct elv_irqfd *f;
+	int err;	/* -EBUSY: the eventfd already has an irqfd on this VM */
+};
+
+/*
+ * vfs_poll's callback: registers the wait entry and lists the irqfd in one
+ * step. From here on a DEASSIGN may free it at any time.
+ */
 static void elv_irqfd_queue(struct file *file, wait_queue_head_t *wqh, poll_table *pt)
 {
-	struct elv_irqfd *f = container_of(pt, struct elv_irqfd, pt);
+	struct elv_irqfd_poll *p = container_of(pt, struct elv_irqfd_poll, pt);
+	struct elv_irqfd *f = p->f, *o;
+	unsigned long flags;
 
+	spin_lock_irqsave(&wqh->lock, flags);
+	spin_lock(&elv_irqfds_lock);
+	list_for_each_entry(o, &f->vm->eventfds.irqfds, link) {
+		if (o->eventfd == f->eventfd) {
+			p->err = -EBUSY;
+			goto out;
+		}
+	}
 	f->wqh = wqh;
-	add_wait_queue(wqh, &f->wait);
+	__add_wait_queue(wqh, &f->wait);
+	f->active = true;
+	list_add_tail_rcu(&f->link, &f->vm->eventfds.irqfds);
+	p->err = 0;
+out:
+	spin_unlock(&elv_irqfds_lock);
+	spin_unlock_irqrestore(&wqh->lock, flags);
 }
 
+/* A deactivated irqfd, off its wait queue, after an RCU grace period. */
 static void elv_irqfd_free(struct elv_irqfd *f)
 {
-	u64 cnt;
-
-	if (f->wqh)
-		eventfd_ctx_remove_wait_queue(f->eventfd, &f->wait, &cnt);
 	if (f->resamplefd) {
 		elv_gsi_inject(f->vm, f->gsi, false);
 		eventfd_ctx_put(f->resamplefd);
@@ -215,18 +266,36 @@ static void elv_irqfd_free(struct elv_irqfd *f)
 	kfree(f);
 }
 
+/* Frees the irqfds on @list (by ->closing), which the caller deactivated. */
+static void elv_irqfd_free_list(struct list_head *list)
+{
+	struct elv_irqfd *f, *n;
+	u64 cnt;
+
+	if (list_empty(list))
+		return;
+	list_for_each_entry(f, list, closing)
+		eventfd_ctx_remove_wait_queue(f->eventfd, &f->wait, &cnt);
+	synchronize_rcu();
+	list_for_each_entry_safe(f, n, list, closing)
+		elv_irqfd_free(f);
+}
+
 static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 {
-	struct elv_irqfd *f, *o;
+	struct elv_irqfd_poll p = { .err = -EINVAL };
+	u32 gsi = a->gsi;
+	struct elv_irqfd *f;
 	struct fd file;
 	__poll_t events;
-	int err = 0;
+	bool resample;
+	int err;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	f->vm = vm;
-	f->gsi = a->gsi;
+	f->gsi = gsi;
 	file = fdget(a->fd);
 	if (!fd_file(file)) {
 		kfree(f);
@@ -245,24 +314,23 @@ static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 			goto fail_put_ctx;
 		}
 	}
+	resample = f->resamplefd;
 	init_waitqueue_func_entry(&f->wait, elv_irqfd_wakeup);
-	init_poll_funcptr(&f->pt, elv_irqfd_queue);
+	init_poll_funcptr(&p.pt, elv_irqfd_queue);
+	p.f = f;
 
-	spin_lock(&vm->eventfds.lock);
-	list_for_each_entry(o, &vm->eventfds.irqfds, link) {
-		if (o->eventfd == f->eventfd) {
-			spin_unlock(&vm->eventfds.lock);
-			err = -EBUSY;
-			goto fail_put_resample;
-		}
+	/*
+	 * Registers and lists the irqfd (elv_irqfd_queue). Once it is listed
+	 * a DEASSIGN may free it: f is not touched again here. An eventfd
+	 * already signalled fires now.
+	 */
+	events = vfs_poll(fd_file(file), &p.pt);
+	if (p.err) {
+		err = p.err;
+		goto fail_put_resample;
 	}
-	list_add_tail(&f->link, &vm->eventfds.irqfds);
-	spin_unlock(&vm->eventfds.lock);
-
-	/* Registers the wait entry; an eventfd already signalled fires now. */
-	events = vfs_poll(fd_file(file), &f->pt);
 	if (events & EPOLLIN)
-		elv_irqfd_fire(f);
+		elv_irqfd_fire(vm, gsi, resample);
 	fdput(file);
 	return 0;
 
@@ -280,22 +348,22 @@ fail_put_file:
 static int elv_irqfd_deassign(struct elv_vm *vm, const struct kvm_irqfd *a)
 {
 	struct eventfd_ctx *ctx = eventfd_ctx_fdget(a->fd);
-	struct elv_irqfd *f, *found = NULL;
+	struct elv_irqfd *f;
+	LIST_HEAD(list);
 
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	spin_lock(&vm->eventfds.lock);
+	spin_lock_irq(&elv_irqfds_lock);
 	list_for_each_entry(f, &vm->eventfds.irqfds, link) {
 		if (f->eventfd == ctx && f->gsi == a->gsi) {
-			list_del(&f->link);
-			found = f;
+			elv_irqfd_deactivate(f);
+			list_add_tail(&f->closing, &list);
 			break;
 		}
 	}
-	spin_unlock(&vm->eventfds.lock);
+	spin_unlock_irq(&elv_irqfds_lock);
 	eventfd_ctx_put(ctx);
-	if (found)
-		elv_irqfd_free(found);
+	elv_irqfd_free_list(&list);
 	return 0;	/* as upstream: deassigning an unknown irqfd is not an error */
 }
 
@@ -315,19 +383,20 @@ int elv_irqfd_ioctl(struct elv_vm *vm, void __user *argp)
 /*
  * The guest EOI'd level SPI @intid: lower the lines of the resampling
  * irqfds on it and tell their devices (upstream's irqfd_resampler_ack).
+ * Under RCU: signalling a resamplefd may run other irqfds' wakeups.
  */
 void elv_irqfd_resample(struct elv_vm *vm, u32 intid)
 {
 	struct elv_irqfd *f;
 
-	spin_lock(&vm->eventfds.lock);
-	list_for_each_entry(f, &vm->eventfds.irqfds, link) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(f, &vm->eventfds.irqfds, link) {
 		if (f->resamplefd && elv_gsi_intid(vm, f->gsi) == intid) {
 			elv_vgic_inject_irq(vm, 0, intid, false);
 			elv_eventfd_signal(f->resamplefd);
 		}
 	}
-	spin_unlock(&vm->eventfds.lock);
+	rcu_read_unlock();
 }
 
 /* ---- ioeventfd ------------------------------------------------------------ */
@@ -449,11 +518,13 @@ void elv_eventfds_destroy(struct elv_vm *vm)
 	struct elv_irqfd *f, *fn;
 	LIST_HEAD(irqfds);
 
-	spin_lock(&vm->eventfds.lock);
-	list_splice_init(&vm->eventfds.irqfds, &irqfds);
-	spin_unlock(&vm->eventfds.lock);
-	list_for_each_entry_safe(f, fn, &irqfds, link)
-		elv_irqfd_free(f);
+	spin_lock_irq(&elv_irqfds_lock);
+	list_for_each_entry_safe(f, fn, &vm->eventfds.irqfds, link) {
+		elv_irqfd_deactivate(f);
+		list_add_tail(&f->closing, &irqfds);
+	}
+	spin_unlock_irq(&elv_irqfds_lock);
+	elv_irqfd_free_list(&irqfds);
 	list_for_each_entry_safe(p, pn, &vm->eventfds.ioeventfds, link) {
 		eventfd_ctx_put(p->eventfd);
 		kfree(p);
