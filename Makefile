@@ -76,6 +76,7 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 # The KVM API test programs (tests/host/api), run inside the emulated host.
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
+API_TOOLS += $(BUILD)/aarch64/api-manyvms
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
@@ -96,6 +97,10 @@ $(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
 $(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
+$(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 

@@ -36,6 +36,8 @@ default_groups=(
 	elvisor-6.12:api/run-module.sh
 	kvm-6.1:api/run-stress.sh
 	elvisor-6.1:api/run-stress.sh
+	kvm-6.1:api/run-manyvms.sh
+	elvisor-6.1:api/run-manyvms.sh
 	elvisor-6.1:cycles.sh
 	kvm-6.1:baremetal.sh
 	elvisor-6.1:baremetal.sh
@@ -60,6 +62,8 @@ full_groups=(
 	elvisor-6.12:vgic.sh
 	kvm-6.12:api/run-stress.sh
 	elvisor-6.12:api/run-stress.sh
+	kvm-6.12:api/run-manyvms.sh
+	elvisor-6.12:api/run-manyvms.sh
 	elvisor-6.12:cycles.sh
 )
 [ "${ELV_TEST_FULL:-}" = 1 ] && default_groups+=("${full_groups[@]}")
