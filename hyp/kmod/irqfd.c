@@ -20,7 +20,7 @@
  * Both lists live in struct elv_eventfds (run.h). The ioeventfds are under
  * its spinlock; the irqfds under elv_irqfds_lock (their lifetime rules are
  * below). An entry holds a reference on its eventfd context until it is
- * deassigned or the VM goes.
+ * deassigned, its eventfd is closed (irqfd) or the VM goes.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -30,6 +30,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "elvisor.h"
@@ -150,15 +151,22 @@ void elv_eventfds_init(struct elv_vm *vm)
  * both are set together, under the eventfd's wait-queue lock and
  * elv_irqfds_lock, from vfs_poll's callback, so a concurrent DEASSIGN
  * either misses the new irqfd or finds it complete. Whoever deactivates it
- * (DEASSIGN, VM teardown) takes it off the list and the wait queue and
- * frees it, after an RCU grace period: the resampler walks the list under
- * RCU.
+ * (DEASSIGN, VM teardown, or the eventfd's EPOLLHUP when its last file
+ * reference goes) takes it off the list and the wait queue and frees it,
+ * after an RCU grace period: the resampler walks the list under RCU. The
+ * EPOLLHUP path runs with the wait-queue lock held, maybe in atomic
+ * context, so it leaves the freeing to elv_irqfd_reaper; VM teardown
+ * flushes that work before the VM goes, which also keeps the work off a
+ * module being unloaded (every VM is gone by then).
  *
  * Lock order: an eventfd's wait-queue lock, then elv_irqfds_lock (nothing
  * signals an eventfd under elv_irqfds_lock); vm->eventfds.lock is the
  * ioeventfds' and the routing's, and is held while signalling.
  */
 static DEFINE_SPINLOCK(elv_irqfds_lock);
+static LIST_HEAD(elv_irqfds_closing);	/* EPOLLHUP'd, for the reaper */
+static void elv_irqfd_reap(struct work_struct *work);
+static DECLARE_WORK(elv_irqfd_reaper, elv_irqfd_reap);
 
 /* Is SPI @intid edge-triggered (GICD_ICFGR)? Read under the vGIC's lock. */
 static bool elv_spi_is_edge(struct elv_vm *vm, u32 intid)
@@ -210,13 +218,24 @@ static int elv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int syn
 {
 	struct elv_irqfd *f = container_of(wait, struct elv_irqfd, wait);
 	__poll_t flags = key_to_poll(key);
+	unsigned long irqflags;
 	u64 cnt;
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(f->eventfd, &cnt);
 		elv_irqfd_fire(f->vm, f->gsi, f->resamplefd);
 	}
-	/* EPOLLHUP: the context stays alive (our reference) until deassign. */
+	if (flags & EPOLLHUP) {
+		/* The eventfd's last file reference is going: so does the irqfd. */
+		spin_lock_irqsave(&elv_irqfds_lock, irqflags);
+		if (f->active) {
+			elv_irqfd_deactivate(f);
+			__remove_wait_queue(f->wqh, &f->wait);
+			list_add_tail(&f->closing, &elv_irqfds_closing);
+			queue_work(system_wq, &elv_irqfd_reaper);
+		}
+		spin_unlock_irqrestore(&elv_irqfds_lock, irqflags);
+	}
 	return 0;
 }
 
@@ -264,6 +283,21 @@ static void elv_irqfd_free(struct elv_irqfd *f)
 	}
 	eventfd_ctx_put(f->eventfd);
 	kfree(f);
+}
+
+static void elv_irqfd_reap(struct work_struct *work)
+{
+	struct elv_irqfd *f, *n;
+	LIST_HEAD(list);
+
+	spin_lock_irq(&elv_irqfds_lock);
+	list_splice_init(&elv_irqfds_closing, &list);
+	spin_unlock_irq(&elv_irqfds_lock);
+	if (list_empty(&list))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(f, n, &list, closing)
+		elv_irqfd_free(f);
 }
 
 /* Frees the irqfds on @list (by ->closing), which the caller deactivated. */
@@ -524,6 +558,8 @@ void elv_eventfds_destroy(struct elv_vm *vm)
 		list_add_tail(&f->closing, &irqfds);
 	}
 	spin_unlock_irq(&elv_irqfds_lock);
+	/* The ones whose eventfd went first: freed by the reaper, now. */
+	flush_work(&elv_irqfd_reaper);
 	elv_irqfd_free_list(&irqfds);
 	list_for_each_entry_safe(p, pn, &vm->eventfds.ioeventfds, link) {
 		eventfd_ctx_put(p->eventfd);
