@@ -33,6 +33,11 @@ struct kvm_run;
 struct elv_vm {
 	struct kref ref;
 	struct mutex lock;
+	/*
+	 * The creator's address space: only it may use the VM (any other
+	 * gets -EIO, as upstream), and pinned guest pages are charged to it.
+	 */
+	struct mm_struct *mm;
 	unsigned int ipa_bits;
 	struct elv_memslots memslots;
 	struct elv_vcpu *vcpus[ELV_MAX_VCPUS];	/* indexed by creation order */
@@ -73,6 +78,14 @@ extern const char *elv_devname;
 /* vm.c */
 long elv_create_vm(unsigned long type);
 void elv_vm_put(struct elv_vm *vm);
+int elv_pin_charge(struct mm_struct *mm);	/* one page: 0 or -ENOMEM */
+void elv_pin_uncharge(struct mm_struct *mm);
+
+/* An ioctl from a process other than the VM's creator (fork child, fd passed on). */
+static inline bool elv_vm_foreign(const struct elv_vm *vm)
+{
+	return current->mm != vm->mm;
+}
 
 /* vcpu.c */
 int elv_vcpu_create(struct elv_vm *vm, unsigned long id);

@@ -32,6 +32,7 @@ struct elv_eventfds {
 struct elv_s2_vm {
 	struct mutex lock;		/* the tables and the pins below them */
 	struct elv_s2 pt;
+	struct mm_struct *mm;		/* the VM's creator: pins are charged to it */
 	u64 vmid;			/* vmid.c: generation | VMID, 0 before the first entry */
 	bool host_irqs;			/* holds a reference on timer.c's host IRQs */
 };

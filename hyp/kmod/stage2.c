@@ -35,9 +35,11 @@ static void *elv_s2_p2v(void *opaque, u64 pa)
 
 static void elv_s2_leaf_removed(void *opaque, u64 ipa, u64 pa, u64 prot)
 {
+	struct elv_s2_vm *s2 = opaque;
 	struct page *page = phys_to_page(pa);
 
 	unpin_user_pages_dirty_lock(&page, 1, !!(prot & ELV_S2_W));
+	elv_pin_uncharge(s2->mm);
 }
 
 /*
@@ -86,6 +88,7 @@ int elv_s2_vm_get(struct elv_vm *vm)
 		goto out;
 	}
 	mutex_init(&s2->lock);
+	s2->mm = vm->mm;
 	/* s2->vmid = 0: the first guest entry takes one (vmid.c, per entry). */
 	smp_store_release(&vm->s2, s2);
 out:
@@ -143,18 +146,23 @@ static int elv_s2_map_slot_page(struct elv_s2_vm *s2, const struct elv_memslot *
 	struct page *page;
 	int ret;
 
+	ret = elv_pin_charge(s2->mm);
+	if (ret)
+		return ret;
 	ret = pin_user_pages_fast(hva, 1, gup, &page);
-	if (ret != 1)
+	if (ret != 1) {
+		elv_pin_uncharge(s2->mm);
 		return ret < 0 ? ret : -EFAULT;
+	}
 	elv_clean_page(page);
 	mutex_lock(&s2->lock);
 	ret = elv_s2_map(&s2->pt, ipa, page_to_phys(page), prot);
 	mutex_unlock(&s2->lock);
-	if (ret == -EEXIST)	/* another vCPU mapped it first */
-		ret = 0, unpin_user_page(page);
-	else if (ret)
-		unpin_user_page(page);
-	return ret;
+	if (!ret)
+		return 0;
+	unpin_user_page(page);
+	elv_pin_uncharge(s2->mm);
+	return ret == -EEXIST ? 0 : ret;	/* -EEXIST: another vCPU mapped it first */
 }
 
 /*

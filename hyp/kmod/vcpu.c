@@ -245,6 +245,8 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	void __user *argp = (void __user *)arg;
 	long ret;
 
+	if (elv_vm_foreign(vcpu->vm))
+		return -EIO;
 	if (mutex_lock_killable(&vcpu->lock))
 		return -EINTR;
 	switch (cmd) {

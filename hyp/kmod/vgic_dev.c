@@ -356,6 +356,8 @@ static long elv_vgic_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	struct elv_vm *vm = filp->private_data;
 	struct kvm_device_attr attr;
 
+	if (elv_vm_foreign(vm))
+		return -EIO;
 	switch (cmd) {
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:

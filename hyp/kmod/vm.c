@@ -6,7 +6,11 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/kvm.h>
+#include <linux/capability.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -32,12 +36,42 @@ static void elv_vm_release_ref(struct kref *ref)
 	elv_s2_vm_free(vm);
 	elv_vgic_destroy(vm);
 	free_percpu(vm->last_vcpu_ran);
+	mmdrop(vm->mm);		/* after the stage 2 (its pins are charged to it) */
 	kfree(vm);
 }
 
 void elv_vm_put(struct elv_vm *vm)
 {
 	kref_put(&vm->ref, elv_vm_release_ref);
+}
+
+/*
+ * Guest pages stay pinned while mapped (until guest memory is unpinned
+ * with MMU notifiers): they are counted in the creator's pinned_vm (VmPin
+ * in /proc/PID/status) and, with pin_limit set, a task without
+ * CAP_IPC_LOCK may pin no more than its RLIMIT_MEMLOCK, as VFIO does.
+ */
+static bool pin_limit = true;
+module_param(pin_limit, bool, 0644);
+MODULE_PARM_DESC(pin_limit, "Pinned guest memory counts against RLIMIT_MEMLOCK for tasks without CAP_IPC_LOCK (default on)");
+
+int elv_pin_charge(struct mm_struct *mm)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_inc_return(&mm->pinned_vm);
+
+	if (READ_ONCE(pin_limit) && pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_dec(&mm->pinned_vm);
+		pr_warn_ratelimited(ELV_NAME ": pid %d: guest memory would pin more than RLIMIT_MEMLOCK (%lu kB): raise it (ulimit -l) or load elvisor.ko with pin_limit=0\n",
+				    task_pid_nr(current), limit << (PAGE_SHIFT - 10));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void elv_pin_uncharge(struct mm_struct *mm)
+{
+	atomic64_dec(&mm->pinned_vm);
 }
 
 static int elv_vm_release(struct inode *inode, struct file *filp)
@@ -119,6 +153,8 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	struct elv_vm *vm = filp->private_data;
 	void __user *argp = (void __user *)arg;
 
+	if (elv_vm_foreign(vm))
+		return -EIO;
 	switch (cmd) {
 	case KVM_CHECK_EXTENSION:
 		return elv_check_extension(&elv_caps, true, (long)arg);
@@ -184,6 +220,8 @@ long elv_create_vm(unsigned long type)
 		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 	elv_eventfds_init(vm);
 	vm->ipa_bits = bits;
 	elv_vm_regs_init(&vm->regs, &elv_host);

@@ -22,7 +22,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "kvm_compat.h"
@@ -1313,6 +1315,128 @@ static void test_counter_write_reaches_running_vcpu(void)
 	guest_destroy(&g);
 }
 
+/* --- processes other than the VM's creator ------------------------------------ */
+
+/* Run @fn in a forked child; its exit status (or -1 if it did not exit). */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(fn(arg));
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+struct fds {
+	int vm, vcpu;
+};
+
+/* In a fork child: the parent's VM and vCPU fds answer -EIO (bit 0, bit 1 if not). */
+static int foreign_ioctls(void *arg)
+{
+	struct fds *f = arg;
+	uint64_t v;
+
+	return (xioctl_val(f->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) != -EIO) |
+	       (get_reg(f->vcpu, MIDR, &v) != -EIO) << 1;
+}
+
+/* Only the process that created a VM may use it (upstream: -EIO for any other mm). */
+static void test_foreign_process(void)
+{
+	struct fds f;
+	uint64_t v;
+
+	f.vm = create_vm();
+	f.vcpu = new_vcpu(f.vm, 0, F(PSCI_0_2), false);
+	expect_val("mm.fork_child_gets_eio", in_child(foreign_ioctls, &f), 0);
+	expect_err("mm.creator_still_served", get_reg(f.vcpu, MIDR, &v), 0);
+	close(f.vcpu);
+	close(f.vm);
+}
+
+/*
+ * A guest that stores to each of x2 pages from x6 up, then "str x0, [x5]"
+ * (an MMIO exit at GUEST_MMIO). Run as uid 65534 (no CAP_IPC_LOCK) with
+ * RLIMIT_MEMLOCK at *arg bytes. Exit 0: the guest finished; 1: KVM_RUN
+ * failed with ENOMEM; 2: another result; 3: finished but VmPin does not
+ * show the pages (elvisor.ko only: the reference pins nothing).
+ */
+#define TOUCH_PAGES	1024
+static int touch_pages_limited(void *arg)
+{
+	static const uint32_t code[] = {
+		0xf90000c1,	/* str x1, [x6] */
+		0x914004c6,	/* add x6, x6, #1, lsl #12 */
+		0xf1000442,	/* subs x2, x2, #1 */
+		0x54ffffa1,	/* b.ne the str */
+		0xf90000a0,	/* str x0, [x5] */
+		0x14000000,	/* b . */
+	};
+	struct rlimit rl = { *(rlim_t *)arg, *(rlim_t *)arg };
+	size_t data_len = TOUCH_PAGES * 4096UL;
+	struct kvm_run *run;
+	void *code_mem, *data;
+	int vm, vcpu, r;
+	char line[128];
+	FILE *st;
+	long pin_kb = -1;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || setgid(65534) || setuid(65534))
+		return 2;
+	vm = create_vm();
+	code_mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	data = mmap(NULL, data_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm < 0 || code_mem == MAP_FAILED || data == MAP_FAILED)
+		return 2;
+	memcpy(code_mem, code, sizeof(code));
+	if (set_mem(vm, 0, 0, GUEST_BASE, 4096, code_mem) ||
+	    set_mem(vm, 1, 0, GUEST_BASE + 0x100000, data_len, data))
+		return 2;
+	vcpu = new_vcpu(vm, 0, F(PSCI_0_2), false);
+	run = mmap(NULL, xioctl_val(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), PROT_READ | PROT_WRITE,
+		   MAP_SHARED, vcpu, 0);
+	if (vcpu < 0 || run == MAP_FAILED)
+		return 2;
+	set_u64(vcpu, PC, GUEST_BASE);
+	set_u64(vcpu, X(2), TOUCH_PAGES);
+	set_u64(vcpu, X(5), GUEST_MMIO);
+	set_u64(vcpu, X(6), GUEST_BASE + 0x100000);
+	r = run_alarmed(vcpu);
+	if (r == -ENOMEM)
+		return 1;
+	if (r < 0 || run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr != GUEST_MMIO)
+		return 2;
+	st = fopen("/proc/self/status", "r");
+	while (st && fgets(line, sizeof(line), st))
+		sscanf(line, "VmPin: %ld", &pin_kb);
+	if (st)
+		fclose(st);
+	if (is_elvisor && pin_kb < TOUCH_PAGES * 4)
+		return 3;
+	return 0;
+}
+
+/*
+ * elvisor.ko pins guest pages while they are mapped (upstream does not):
+ * without CAP_IPC_LOCK they count against RLIMIT_MEMLOCK, as VFIO's pins,
+ * and show in VmPin. The reference runs the same guest under any limit.
+ */
+static void test_pinned_memory_limit(void)
+{
+	rlim_t small = 256 * 1024, big = 16 << 20;
+	int got = in_child(touch_pages_limited, &small);
+
+	if (is_elvisor)
+		expect_val("mm.pins_over_memlock_refused", got, 1);
+	else
+		expect_val("mm.reference_pins_nothing", got, 0);
+	expect_val("mm.pins_within_memlock_counted", in_child(touch_pages_limited, &big), 0);
+}
+
 /* The running kernel is at least @major.@minor (for the reference's answers). */
 static bool kernel_at_least(int major, int minor)
 {
@@ -1361,6 +1485,8 @@ int main(int argc, char **argv)
 	test_system_suspend();
 	test_lifetimes();
 	test_counter_write_reaches_running_vcpu();
+	test_foreign_process();
+	test_pinned_memory_limit();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	close(kvm);
 	return failed ? 1 : 0;
