@@ -20,7 +20,8 @@
 static int vmid_bits;
 module_param(vmid_bits, int, 0444);
 MODULE_PARM_DESC(vmid_bits,
-		 "VMID width: 0 (default) = the CPUs' (16 or 8); 2..that to force rollovers (tests). Reads back the width in use once a VM has run");
+		 "VMID width: 0 (default) = the CPUs' (16 or 8); 2..that to force rollovers "
+		 "(tests). Reads back the width in use once a VM has run");
 
 static DEFINE_MUTEX(elv_vmid_setup_lock);
 static DEFINE_RAW_SPINLOCK(elv_vmid_lock);

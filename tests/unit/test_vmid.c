@@ -274,7 +274,7 @@ Test(vmid, width16)
 struct thread_arg {
 	struct machine *m;
 	unsigned int cpu, nr_vms;
-	uint64_t shared;	/* atomic: (VM + 1) << 16 | VMID while in the guest, 0 in the host */
+	uint64_t shared;	/* atomic: (VM + 1) << 16 | VMID in the guest, 0 in the host */
 	struct thread_arg *other;
 	unsigned int clashes;
 };

@@ -174,15 +174,16 @@ static int vm_run_once(struct vm *v)
 	memcpy(&data, r->mmio.data, sizeof(data));
 	if (r->mmio.phys_addr == MMIO_BAD)
 		return vm_fail(v, "guest RAM changed under it: it held 0x%llx (last report 0x%llx)",
-				(unsigned long long)data, (unsigned long long)v->counter);
+			       (unsigned long long)data, (unsigned long long)v->counter);
 	v->counter += iterations;
 	if (r->mmio.phys_addr != MMIO_REPORT || !r->mmio.is_write || r->mmio.len != 8 ||
 	    data != v->counter)
-		return vm_fail(v, "MMIO %s 0x%llx len %u data 0x%llx, expected a write of 0x%llx at 0x%llx",
-				r->mmio.is_write ? "write" : "read",
-				(unsigned long long)r->mmio.phys_addr, r->mmio.len,
-				(unsigned long long)data, (unsigned long long)v->counter,
-				MMIO_REPORT);
+		return vm_fail(v, "MMIO %s 0x%llx len %u data 0x%llx, "
+			       "expected a write of 0x%llx at 0x%llx",
+			       r->mmio.is_write ? "write" : "read",
+			       (unsigned long long)r->mmio.phys_addr, r->mmio.len,
+			       (unsigned long long)data, (unsigned long long)v->counter,
+			       MMIO_REPORT);
 	v->reports++;
 	return 0;
 }
@@ -284,7 +285,8 @@ int main(int argc, char **argv)
 		case 'c': seconds = atoi(optarg); break;
 		case 'i': iterations = (unsigned int)atoi(optarg); break;
 		default:
-			fprintf(stderr, "usage: %s [-d DEV] [-n VMS] [-c SECONDS [-i ITERATIONS]]\n",
+			fprintf(stderr,
+				"usage: %s [-d DEV] [-n VMS] [-c SECONDS [-i ITERATIONS]]\n",
 				argv[0]);
 			return 2;
 		}
