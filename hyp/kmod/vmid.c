@@ -64,7 +64,7 @@ static unsigned int elv_vmid_hw_bits(void)
 
 int elv_vmid_setup(void)
 {
-	unsigned int hw = elv_vmid_hw_bits(), bits;
+	unsigned int hw, bits;
 	int err = 0;
 
 	if (smp_load_acquire(&elv_vmid_ready))
@@ -72,6 +72,7 @@ int elv_vmid_setup(void)
 	mutex_lock(&elv_vmid_setup_lock);
 	if (elv_vmid_ready)
 		goto out;
+	hw = elv_vmid_hw_bits();
 	bits = vmid_bits ? vmid_bits : hw;
 	err = -EINVAL;
 	if (vmid_bits < 0 || bits > hw) {
