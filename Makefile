@@ -107,12 +107,15 @@ $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c tests/host/api/kvm_compat
 # A longer concurrent fuzzing round of the KVM API (tests/host/api/fuzz.c,
 # run-fuzz.sh) on one host, with the freshly built api-fuzz and elvisor.ko:
 #   make fuzz-hyp [SECONDS=600] [HOST=elvisor-6.1] [SEED=n] [THREADS=4]
-# HOST: any of scripts/host-run.sh's (elvisor-6.12, elvisor-debug, kvm-6.1...).
+# HOST: any of scripts/host-run.sh's (elvisor-6.12, kvm-6.1...; elvisor-debug
+# once make test-debug has built its kernel: elvisor.ko is built against it).
 SECONDS ?= 600
 HOST ?= elvisor-6.1
 THREADS ?= 4
 fuzz-hyp: module $(BUILD)/aarch64/api-fuzz
 	@case $(HOST) in *-6.12) abi=$(ABI_612) ;; *-debug) abi=$(DEBUG_ABI) ;; *) abi=$(ABI) ;; esac; \
+	case $(HOST) in *-debug) tree=$$(scripts/debug-kernel.sh dir) && \
+		scripts/host-kernel.sh --kdir "$$tree" $(DEBUG_ABI) || exit 1 ;; esac; \
 	d=$(BUILD)/fuzz-hyp; rm -rf $$d; mkdir -p $$d $(BUILD)/test-logs; \
 	cp $(BUILD)/aarch64/api-fuzz $$d/; \
 	case $(HOST) in elvisor-*) [ -f $(BUILD)/kernel/$$abi/elvisor.ko ] && cp $(BUILD)/kernel/$$abi/elvisor.ko $$d/ ;; esac; \
