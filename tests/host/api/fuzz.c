@@ -132,6 +132,7 @@ struct worker {
 	pthread_t thread;
 	int idx;
 	uint64_t rng;
+	uint64_t trace;		/* a hash of the operations picked and the RNG */
 	struct counters c;
 	/* For the watchdog: the call in flight and when it began (0: none). */
 	volatile int64_t since_ns;
@@ -676,6 +677,8 @@ static void vgic_create(struct worker *w, int kind, int full)
 	struct kvm_device_attr a = {
 		.group = KVM_DEV_ARM_VGIC_GRP_NR_IRQS, .addr = (uintptr_t)&nr,
 	};
+	/* Drawn first: the sequence must not depend on what the calls return. */
+	int addrs = full || rndn(w, 4), init = full || rndn(w, 2);
 
 	if (!full) {
 		cd.type = rndn(w, 2) ? KVM_DEV_TYPE_ARM_VGIC_V3 : rndn(w, 12);
@@ -683,11 +686,11 @@ static void vgic_create(struct worker *w, int kind, int full)
 	}
 	if (xioctl(w, kind, get_fd(&vm_fd), KVM_CREATE_DEVICE, &cd) < 0 || cd.flags)
 		return;
-	if (full || rndn(w, 4)) {
+	if (addrs) {
 		attr64(w, kind, cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, DIST);
 		attr64(w, kind, cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, REDIST);
 		xioctl(w, kind, cd.fd, KVM_SET_DEVICE_ATTR, &a);
-		if (full || rndn(w, 2))
+		if (init)
 			attr64(w, kind, cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, 0);
 	}
 	if (!__atomic_compare_exchange_n(&gic_fd, &(int){ -1 }, (int)cd.fd, 0,
@@ -794,6 +797,7 @@ static void *worker_main(void *p)
 		w->rng = splitmix(seed ^ splitmix(round_nr << 8 | w->idx)) | 1;
 		for (i = 0; i < ops_per_round; i++) {
 			op = pick_op(w);
+			w->trace = splitmix(w->trace ^ op ^ w->rng);
 			if (op == OP_CLOSE_VM)
 				close_slot(w, OP_CLOSE_VM, &vm_fd), w->c.calls[OP_CLOSE_VM]++;
 			else
@@ -1011,6 +1015,11 @@ static int fuzz(const char *dev, unsigned int seconds, unsigned long rounds)
 	for (i = 0; i < nthreads; i++)
 		pthread_join(workers[i].thread, NULL);
 	print_counters();
+	/* Same seed, rounds, threads, ops: the same hashes, whatever the backend. */
+	printf("# operation sequence hashes:");
+	for (i = 0; i < nthreads; i++)
+		printf(" %016llx", (unsigned long long)workers[i].trace);
+	printf("\n");
 	printf("ok fuzz.run seed=%llu rounds=%lu threads=%d ops=%lu (reproduce: api-fuzz -s %llu -r %lu -j %d -n %lu)\n",
 	       (unsigned long long)seed, round_nr, nthreads, ops_per_round,
 	       (unsigned long long)seed, round_nr, nthreads, ops_per_round);
@@ -1164,10 +1173,10 @@ static void check_irqfd_race(unsigned int seconds)
 	r.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	run_race(&r, race_assign, race_deassign, race_signal, seconds * 500);
 	report(r.assigned > 0 && r.deassigned > 0, "irqfd.race_assign_deassign",
-	       "%lu assigned, %lu deassigned, %lu signals", r.assigned, r.deassigned, r.signalled);
+	       "%lu assigned, %lu deassign calls, %lu signals", r.assigned, r.deassigned, r.signalled);
 	r.assigned = r.deassigned = r.signalled = 0;
 	run_race(&r, race_hup, race_hup_deassign, race_signal, seconds * 500);
-	report(r.assigned > 0, "irqfd.race_close_deassign", "%lu assigned, %lu deassigned",
+	report(r.assigned > 0, "irqfd.race_close_deassign", "%lu assigned, %lu deassign calls",
 	       r.assigned, r.deassigned);
 	close(r.fd);
 	close(r.vm);
