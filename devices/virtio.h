@@ -68,6 +68,8 @@ struct virtio_dev {
 	unsigned int slot;
 	int kick_fd[VIRTIO_MAX_QUEUES];
 	int irq_fd;			/* KVM_IRQFD eventfd, or -1: KVM_IRQ_LINE */
+	uint32_t ioeventfd_queues;	/* bit q: kick_fd[q] bound by KVM_IOEVENTFD */
+	bool notify_exit_logged;	/* a bound queue's kick came as an MMIO exit */
 	int stop_fd;
 	pthread_t thread;
 	bool thread_started;

@@ -205,6 +205,21 @@ static void kick(struct virtio_dev *vdev, uint32_t q)
 		(void)!write(vdev->kick_fd[q], &one, sizeof(one));
 }
 
+/*
+ * A QueueNotify write that reached us. With the queue's eventfd bound by
+ * KVM_IOEVENTFD the backend should have signalled it instead: say so once,
+ * since the device still works and the slower path would go unnoticed.
+ */
+static void notify_exit(struct virtio_dev *vdev, uint32_t q)
+{
+	if (q < 32 && (vdev->ioeventfd_queues & (1u << q)) && !vdev->notify_exit_logged) {
+		vdev->notify_exit_logged = true;
+		pr_warn("%s: queue %u kick came as an MMIO exit although KVM_IOEVENTFD is bound",
+			vdev->ops->name, q);
+	}
+	kick(vdev, q);
+}
+
 static void status_write(struct virtio_dev *vdev, uint32_t val)
 {
 	uint64_t need = 1ull << VIRTIO_F_VERSION_1;
@@ -236,7 +251,7 @@ static void reg_write(struct virtio_dev *vdev, uint64_t off, uint32_t val)
 			set_u64_half(&vdev->drv_features, vdev->drv_feat_sel, val);
 		break;
 	case REG_QUEUE_SEL: vdev->queue_sel = val; break;
-	case REG_QUEUE_NOTIFY: kick(vdev, val); break;
+	case REG_QUEUE_NOTIFY: notify_exit(vdev, val); break;
 	case REG_INT_ACK: vdev->isr &= ~val; break;
 	case REG_STATUS: status_write(vdev, val); break;
 	default: queue_write(vdev, off, val); break;
@@ -390,32 +405,63 @@ static int kvm_irqfd(struct virtio_dev *vdev, bool remove)
 	return ioctl(vdev->vm->kvm.vm_fd, KVM_IRQFD, &irqfd) ? -errno : 0;
 }
 
-/* Eventfds for kicks, stop and (when KVM_IRQFD works) the interrupt. */
+/*
+ * Eventfds for kicks, stop and (when KVM_IRQFD works) the interrupt. A
+ * backend that offers KVM_CAP_IOEVENTFD/KVM_CAP_IRQFD but refuses the
+ * binding gets a warning: the device falls back to MMIO exits and
+ * KVM_IRQ_LINE, which work but must not go unnoticed.
+ */
 static int wire_events(struct virtio_dev *vdev)
 {
 	bool fallback = vdev->vm->cfg->virtio_no_eventfd;
 	bool ioeventfd = !fallback && kvm__cap(&vdev->vm->kvm, KVM_CAP_IOEVENTFD) > 0;
+	int ret;
 
 	vdev->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vdev->stop_fd < 0)
 		return -errno;
+	vdev->ioeventfd_queues = 0;
 	for (unsigned int q = 0; q < vdev->ops->nr_queues; q++) {
 		vdev->kick_fd[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (vdev->kick_fd[q] < 0)
 			return -errno;
-		if (!ioeventfd || kvm_ioeventfd(vdev, q, false))
-			pr_info("%s: queue %u notifications through MMIO exits",
-				vdev->ops->name, q);
+		if (!ioeventfd)
+			continue;
+		ret = kvm_ioeventfd(vdev, q, false);
+		if (ret)
+			pr_warn("%s: KVM_IOEVENTFD for queue %u: %s; its kicks come through MMIO exits",
+				vdev->ops->name, q, strerror(-ret));
+		else
+			vdev->ioeventfd_queues |= 1u << q;
 	}
 	vdev->irq_fd = -1;
 	if (fallback || kvm__cap(&vdev->vm->kvm, KVM_CAP_IRQFD) <= 0)
 		return 0;
 	vdev->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vdev->irq_fd >= 0 && kvm_irqfd(vdev, false)) {
+	if (vdev->irq_fd < 0)
+		return -errno;
+	ret = kvm_irqfd(vdev, false);
+	if (ret) {
+		pr_warn("%s: KVM_IRQFD: %s; interrupts through KVM_IRQ_LINE",
+			vdev->ops->name, strerror(-ret));
 		close(vdev->irq_fd);
 		vdev->irq_fd = -1;
 	}
 	return 0;
+}
+
+/* "KVM_IOEVENTFD", "MMIO exits" or "KVM_IOEVENTFD for queues 0x1, MMIO exits for the rest". */
+static const char *kick_path(const struct virtio_dev *vdev, char *buf, size_t size)
+{
+	uint32_t all = (1u << vdev->ops->nr_queues) - 1;
+
+	if (vdev->ioeventfd_queues == all)
+		return "KVM_IOEVENTFD";
+	if (!vdev->ioeventfd_queues)
+		return "MMIO exits";
+	snprintf(buf, size, "KVM_IOEVENTFD for queues %#x, MMIO exits for the rest",
+		 vdev->ioeventfd_queues);
+	return buf;
 }
 
 static void init_state(struct vm *vm, struct virtio_dev *vdev)
@@ -459,6 +505,7 @@ static void stop_thread(struct virtio_dev *vdev)
 
 int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 {
+	char path[64];
 	int ret;
 
 	if (next_slot == MEMMAP_VIRTIO_SLOTS) {
@@ -480,9 +527,10 @@ int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 	if (ret)
 		return ret;
 	slots[vdev->slot] = vdev;
-	pr_info("%s at %#llx, SPI %u, interrupts through %s", vdev->ops->name,
-		 (unsigned long long)slot_base(vdev), slot_spi(vdev),
-		 vdev->irq_fd >= 0 ? "KVM_IRQFD" : "KVM_IRQ_LINE");
+	pr_info("%s at %#llx, SPI %u, kicks through %s, interrupts through %s",
+		vdev->ops->name, (unsigned long long)slot_base(vdev), slot_spi(vdev),
+		kick_path(vdev, path, sizeof(path)),
+		vdev->irq_fd >= 0 ? "KVM_IRQFD" : "KVM_IRQ_LINE");
 	return 0;
 }
 

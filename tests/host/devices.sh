@@ -2,8 +2,11 @@
 # (one read-only) with serial ids, rng, tap network, the virtio console;
 # data the guest flushed is on the host file after power-off and after the
 # VMM is killed; a forbidden system call from a vCPU thread kills the VMM
-# (--sandbox=trap: names it); a reboot in the middle of block I/O.
+# (--sandbox=trap: names it); a reboot in the middle of block I/O. Runs on
+# the reference KVM and on elvisor.ko: every device must use KVM_IOEVENTFD
+# and KVM_IRQFD, which every host offers, unless told not to.
 . ./lib.sh
+backend_up
 insmod $E/host-modules/tun.ko 2>/dev/null
 
 # devval NAME KEY: a value from the guest's ELV-DEV lines.
@@ -56,7 +59,7 @@ cp /tmp/ro.img /tmp/ro.orig
 
 # 1. Everything at once.
 bg_vm full -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img,serial=elvrw \
-	-d /tmp/ro.img,ro,serial=elvro --rng -n mode=tap,tapif=elvt0 \
+	-d /tmp/ro.img,ro,serial=elvro --rng -n mode=tap,tapif=elvt0 --loglevel info \
 	-p "$GUEST_CMDLINE elv.mode=devices elv.dev.write=vda elv.dev.ro=vdb elv.dev.net=192.168.77.2,192.168.77.1"
 i=0
 while ! ip link show elvt0 >/dev/null 2>&1 && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
@@ -83,12 +86,30 @@ if grep -q "needs a reset" /tmp/full.out; then
 else
 	pass devices.no-device-failed
 fi
+# Every host (kvm-6.1, kvm-6.12, elvisor.ko on both) offers KVM_CAP_IOEVENTFD
+# and KVM_CAP_IRQFD: the harness knows it, so a device that fell back to MMIO
+# exits or KVM_IRQ_LINE fails here (the VMM names each device's paths).
+expect_eventfd_paths() { # NAME DEVICES CHECK
+	lines=$(tr -d '\r' < /tmp/$1.out | grep 'elvisor: .* at 0x[0-9a-f]*, SPI [0-9]*, kicks through ')
+	n=$(printf '%s\n' "$lines" | grep -c 'kicks through KVM_IOEVENTFD, interrupts through KVM_IRQFD$')
+	if [ "$n" = "$2" ] && [ "$(printf '%s\n' "$lines" | grep -c .)" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "$n of $2 devices on KVM_IOEVENTFD+KVM_IRQFD: $(printf '%s\n' "$lines" | grep -v 'kicks through KVM_IOEVENTFD, interrupts through KVM_IRQFD$' | head -n 2 | tr '\n' ';')"
+	fi
+	if grep -q "KVM_IOEVENTFD for queue\|KVM_IRQFD: \|kick came as an MMIO exit" /tmp/$1.out; then
+		fail "$3.no-fallback" "$(grep 'KVM_IOEVENTFD for queue\|KVM_IRQFD: \|kick came as an MMIO exit' /tmp/$1.out | head -n 1)"
+	else
+		pass "$3.no-fallback"
+	fi
+}
+expect_eventfd_paths full 4 devices.eventfd-paths
 
 # 1b. The fallback without KVM_IOEVENTFD/KVM_IRQFD: MMIO exits, KVM_IRQ_LINE.
 run_vm fallback -k $KERNEL -i $INITRD -m 256 -d /tmp/rw.img --rng --virtio-no-eventfd \
 	--loglevel info -p "$GUEST_CMDLINE elv.mode=devices elv.dev.write=vda elv.dev.pattern=FALLBACK"
 expect_exit fallback 0 devices.fallback.poweroff-exit-0
-check devices.fallback.uses-irq-line grep -q "interrupts through KVM_IRQ_LINE" /tmp/fallback.out
+check devices.fallback.uses-irq-line grep -q "kicks through MMIO exits, interrupts through KVM_IRQ_LINE" /tmp/fallback.out
 expect_dev fallback readback.vda "$(pattern_md5 FALLBACK)" devices.fallback.blk-write-read
 expect_dev fallback rng.bytes 64 devices.fallback.rng-reads
 
@@ -119,6 +140,7 @@ expect_exit hvc 0 devices.console.poweroff-exit-0
 expect_dev hvc hvc0 output devices.console.guest-output-on-stdout
 expect_dev hvc hvc0.input hello-hvc0 devices.console.stdin-reaches-guest
 check devices.net.tap-created-when-not-named grep -q "on tap elvtap0" /tmp/hvc.out
+expect_eventfd_paths hvc 2 devices.console.eventfd-paths
 
 # 4. Sandbox: a forbidden call from a vCPU thread kills the VMM at once
 # (SIGSYS: status 128 + 31 from the shell, no code of ours runs after it);
@@ -174,3 +196,4 @@ if grep -q "needs a reset\|elvisor: reboot: \|elvisor: warning: " /tmp/rb.out; t
 else
 	pass devices.reboot.no-device-failed
 fi
+backend_down

@@ -25,6 +25,7 @@ default_groups=(
 	elvisor-6.1:config-errors.sh
 	elvisor-6.12:config-errors.sh
 	kvm-6.1:devices.sh
+	elvisor-6.1:devices.sh
 	kvm-6.1:devices-errors.sh
 	kvm-6.1:api.sh
 	kvm-6.12:api.sh
@@ -55,6 +56,7 @@ full_groups=(
 	kvm-6.12:errors.sh
 	elvisor-6.12:config.sh
 	kvm-6.12:devices.sh
+	elvisor-6.12:devices.sh
 	kvm-6.12:devices-errors.sh
 	kvm-6.12:baremetal.sh
 	elvisor-6.12:baremetal.sh
