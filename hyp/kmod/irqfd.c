@@ -315,6 +315,14 @@ static void elv_irqfd_free_list(struct list_head *list)
 		elv_irqfd_free(f);
 }
 
+/* As upstream (kvm_arch_intc_initialized): no irqfd before the vGIC is initialised. */
+static bool elv_irqfd_intc_ready(struct elv_vm *vm)
+{
+	struct elv_vgic_dev *d = smp_load_acquire(&vm->vgic);
+
+	return d && READ_ONCE(d->core.initialized);
+}
+
 static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 {
 	struct elv_irqfd_poll p = { .err = -EINVAL };
@@ -325,6 +333,8 @@ static int elv_irqfd_assign(struct elv_vm *vm, const struct kvm_irqfd *a)
 	bool resample;
 	int err;
 
+	if (!elv_irqfd_intc_ready(vm))
+		return -EAGAIN;
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;

@@ -16,7 +16,7 @@
  * in round R depends only on (seed, R, thread), never on what the calls
  * returned (their interleaving is the scheduler's).
  *   api-fuzz [-d DEV] [-s SEED] [-t SECONDS] [-r ROUNDS] [-j THREADS] [-n OPS]
- *   api-fuzz -c irqfd-race|irqfd-hup|ioeventfd-many   targeted checks
+ *   api-fuzz -c irqfd-race|irqfd-hup|irqfd-vgic|ioeventfd-many   targeted checks
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1329,6 +1329,40 @@ static void check_ioeventfd_many(unsigned int n)
 	close(e);
 }
 
+/*
+ * As upstream (kvm_irqfd_assign: kvm_arch_intc_initialized), an irqfd needs
+ * an initialised vGIC: EAGAIN without one and before its CTRL_INIT;
+ * deassigning is never refused.
+ */
+static void check_irqfd_vgic(void)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	int vm = ioctl(kvm, KVM_CREATE_VM, 0), e = eventfd(0, EFD_CLOEXEC), v;
+	struct worker *m = &workers[MAX_THREADS];
+	struct kvm_vcpu_init init;
+	long err;
+
+	err = irqfd(vm, e, 5, 0, -1);
+	report(err == -EAGAIN, "irqfd.no_vgic_eagain", "%s", ename(-err));
+	err = irqfd(vm, e, 5, KVM_IRQFD_FLAG_DEASSIGN, -1);
+	report(!err, "irqfd.no_vgic_deassign", "%s", ename(-err));
+	v = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (v < 0 || ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) < 0 ||
+	    ioctl(v, KVM_ARM_VCPU_INIT, &init) < 0 || ioctl(vm, KVM_CREATE_DEVICE, &cd) < 0)
+		die("vGIC for the check");
+	attr64(m, OP_SETUP, cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, DIST);
+	attr64(m, OP_SETUP, cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, REDIST);
+	err = irqfd(vm, e, 5, 0, -1);
+	report(err == -EAGAIN, "irqfd.vgic_uninitialised_eagain", "%s", ename(-err));
+	attr64(m, OP_SETUP, cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, 0);
+	err = irqfd(vm, e, 5, 0, -1);
+	report(!err, "irqfd.vgic_initialised", "%s", ename(-err));
+	close(cd.fd);
+	close(v);
+	close(vm);
+	close(e);
+}
+
 static int check(const char *dev, const char *what, unsigned int seconds)
 {
 	kvm = open(dev, O_RDWR | O_CLOEXEC);
@@ -1338,6 +1372,8 @@ static int check(const char *dev, const char *what, unsigned int seconds)
 		check_irqfd_race(seconds ? seconds : 6);
 	else if (!strcmp(what, "irqfd-hup"))
 		check_irqfd_hup();
+	else if (!strcmp(what, "irqfd-vgic"))
+		check_irqfd_vgic();
 	else if (!strcmp(what, "ioeventfd-many"))
 		check_ioeventfd_many(1500);
 	else {
@@ -1368,7 +1404,7 @@ int main(int argc, char **argv)
 		case 'w': deadline_s = strtoul(optarg, NULL, 0); break;
 		default:
 			fprintf(stderr, "usage: api-fuzz [-d DEV] [-s SEED] [-t SECONDS | -r ROUNDS] [-j THREADS] [-n OPS] [-w DEADLINE]\n"
-					"       api-fuzz -c irqfd-race|irqfd-hup|ioeventfd-many\n");
+					"       api-fuzz -c irqfd-race|irqfd-hup|irqfd-vgic|ioeventfd-many\n");
 			return 2;
 		}
 	}

@@ -24,7 +24,7 @@ if is_elvisor; then
 fi
 echo "# host $(host_name), api-fuzz ${FUZZ_ARGS:--t 60 -j 4}"
 # Targeted checks: ok/FAIL lines of their own (counted here).
-for c in irqfd-race irqfd-hup ioeventfd-many; do
+for c in irqfd-race irqfd-hup irqfd-vgic ioeventfd-many; do
 	timeout 300 $fuzz -c $c > /tmp/check.out 2>&1; st=$?
 	cat /tmp/check.out
 	pass=$((pass + $(grep -c '^ok ' /tmp/check.out)))
