@@ -39,6 +39,8 @@ default_groups=(
 	elvisor-6.1:api/run-stress.sh
 	kvm-6.1:api/run-manyvms.sh
 	elvisor-6.1:api/run-manyvms.sh
+	kvm-6.1:api/run-fuzz.sh
+	elvisor-6.1:api/run-fuzz.sh
 	elvisor-6.1:cycles.sh
 	kvm-6.1:baremetal.sh
 	elvisor-6.1:baremetal.sh
@@ -66,6 +68,7 @@ full_groups=(
 	elvisor-6.12:api/run-stress.sh
 	kvm-6.12:api/run-manyvms.sh
 	elvisor-6.12:api/run-manyvms.sh
+	elvisor-6.12:api/run-fuzz.sh
 	elvisor-6.12:cycles.sh
 )
 [ "${ELV_TEST_FULL:-}" = 1 ] && default_groups+=("${full_groups[@]}")
