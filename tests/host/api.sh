@@ -3,5 +3,5 @@
 # there (capability 230, writable masks, writable ID registers).
 . ./lib.sh
 backend_up
-$E/api-test
+run_tool api-test $E/api-test
 backend_down

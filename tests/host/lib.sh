@@ -81,6 +81,33 @@ expect_error() {
 	fi
 }
 
+# run_tool NAME PROGRAM [ARGS...]: an in-host test program that prints
+# ok/FAIL/SKIP lines and ends with "N passed, N failed, N skipped" (its lines
+# pass through). A crash or an early exit must not just cut the lines short:
+# NAME.summary fails when the summary line is missing or disagrees with the
+# lines printed, NAME.exit-status when the status is not 0 (no FAIL line) or
+# 1 (FAIL lines).
+run_tool() {
+	name=$1; shift
+	"$@" > /tmp/$name.tool 2>&1; st=$?
+	cat /tmp/$name.tool
+	p=$(grep -c '^ok ' /tmp/$name.tool) f=$(grep -c '^FAIL ' /tmp/$name.tool)
+	s=$(grep -c '^SKIP ' /tmp/$name.tool)
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' /tmp/$name.tool | tail -n 1)
+	if [ -z "$sum" ]; then
+		fail $name.summary "no summary line from $1 (exit status $st): it stopped early"
+	elif [ "$sum" != "$p passed, $f failed, $s skipped" ] &&
+		{ [ "$sum" != "$p passed, $f failed" ] || [ "$s" != 0 ]; }; then
+		fail $name.summary "$1 says '$sum', its lines count $p passed, $f failed, $s skipped"
+	else
+		pass $name.summary
+	fi
+	want=0; [ "$f" = 0 ] || want=1
+	if [ "$st" = "$want" ]; then pass $name.exit-status; else
+		fail $name.exit-status "$1 exited with status $st ($f FAIL lines: expected $want)"
+	fi
+}
+
 # Leak accounting for elvisor.ko (needs "# host-cmdline elvisor: slub_debug=U" in
 # the scenario, so each live slab object records its allocation stack):
 # module_objects prints the live objects allocated from elvisor.ko code, one

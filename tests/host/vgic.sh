@@ -4,5 +4,5 @@
 # no ITS on elvisor.ko, is in docs/abi.md).
 . ./lib.sh
 backend_up
-$E/vgic-test
+run_tool vgic-test $E/vgic-test
 backend_down
