@@ -28,10 +28,11 @@ if grep -q kvm-arm.mode=none /proc/cmdline; then
 	insmod $E/elvisor.ko && pass baremetal.module-loaded ||
 		{ fail baremetal.module-loaded "insmod failed"; exit 0; }
 fi
-if [ ! -f $BM ]; then
-	skip baremetal "no $BM (guest/baremetal/build.sh not run)"
-	exit 0
-fi
+# make builds every payload: one missing is a broken build, not a skip.
+for p in $BM $E/bm-smp.bin $E/bm-bench.bin; do
+	[ -f $p ] || { fail baremetal.payloads-built "no $p (make builds it)"; exit 0; }
+done
+pass baremetal.payloads-built
 
 bm_run basic
 # SMC #0 is an SMCCC conduit like HVC since Linux 6.4 (6.12 and elvisor.ko
@@ -73,10 +74,20 @@ for kv in mmio_ldrsb_x=0xffffffffffffff80 mmio_ldrsb_w=0xffffff80; do
 		skip "baremetal.basic.${kv%%=*}" "reference KVM under TCG does not sign-extend MMIO loads (got $(sed -n "s/^BM ${kv%%=*}=//p" /tmp/basic.out | tr -d '\r'))"
 	fi
 done
-# The largest VL the host offers, as RDVL reports it with ZCR_EL1.LEN = max.
+# With no SVE option the vCPU gets every VL the host offers: RDVL with
+# ZCR_EL1.LEN = max must give the host's own largest VL, which the host
+# kernel reports when its default VL is set to -1 (the maximum).
+def_vl=$(cat /proc/sys/abi/sve_default_vector_length)
+echo -1 > /proc/sys/abi/sve_default_vector_length
+host_vl=$(cat /proc/sys/abi/sve_default_vector_length)
+echo "$def_vl" > /proc/sys/abi/sve_default_vector_length
 host_max=$(sed -n 's/^BM sve_rdvl_max_bytes=//p' /tmp/basic.out | tr -d '\r')
-[ -n "$host_max" ] && pass baremetal.basic.sve-rdvl-max ||
-	fail baremetal.basic.sve-rdvl-max "no RDVL result"
+if [ -n "$host_max" ] && [ "$((host_max))" = "$host_vl" ]; then
+	pass baremetal.basic.sve-rdvl-max
+else
+	fail baremetal.basic.sve-rdvl-max "RDVL gives '$host_max' bytes, the host's largest VL is $host_vl bytes"
+fi
+echo "# WFI returns to cover 10 ms: $(sed -n 's/^BM wfi_returns=//p' /tmp/basic.out | tr -d '\r')"
 
 # The cache ID registers the guest reads are the vCPU's ONE_REG values
 # (6.12 and elvisor.ko fabricate them and trap the guest's reads; 6.1 shows
@@ -165,16 +176,24 @@ fi
 # checker on the same CPU.
 taskset 1 $E/hoststate 20 > /tmp/hoststate.out 2>&1 &
 hs=$!
+hs_bad=
 for i in 1 2 3; do
 	RUN_PREFIX="taskset 1" run_vm hs$i -k $E/bm-basic.bin -m 64 --irqchip=none
 	RUN_PREFIX="taskset 1" run_vm hsb$i -k $E/bm-bench.bin -m 64 --irqchip=none
+	for n in hs$i hsb$i; do
+		[ "$(cat /tmp/$n.rc)" = 0 ] && grep -q '^BM-END' /tmp/$n.out || hs_bad="$hs_bad $n:$(cat /tmp/$n.rc)"
+	done
 done
 wait $hs
 hs_rc=$?
+# The guests must have run to their end, or the checker saw no guest at all.
+[ -z "$hs_bad" ] && pass baremetal.hoststate-guests-ran ||
+	fail baremetal.hoststate-guests-ran "guests without BM-END or exit 0 (name:status):$hs_bad"
 [ "$hs_rc" = 0 ] && grep -q " 0 mismatches" /tmp/hoststate.out &&
 	pass "baremetal.host-fp-sve-pac-state-intact" ||
 	fail baremetal.host-fp-sve-pac-state-intact "$(cat /tmp/hoststate.out)"
-grep -q "sve=1 pac=1" /tmp/hoststate.out || fail baremetal.hoststate-covers-sve-pac "$(cat /tmp/hoststate.out)"
+grep -q "sve=1 pac=1" /tmp/hoststate.out && pass baremetal.hoststate-covers-sve-pac ||
+	fail baremetal.hoststate-covers-sve-pac "$(cat /tmp/hoststate.out)"
 
 BM=$E/bm-smp.bin
 bm_run smp -c 2
