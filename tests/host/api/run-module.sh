@@ -12,8 +12,13 @@ if grep -q kvm-arm.mode=none /proc/cmdline; then
 	[ ! -e /dev/elvkvm ]; check module.node_removed $?
 	insmod /elvisor/elvisor.ko; check module.reload $?
 	[ -c /dev/kvm ]; check module.default_node $?
-	# The module stays pinned while a VM fd is open.
 	/elvisor/api-reglist none > /dev/null; check module.use $?
+	# The module stays pinned while an fd is open: this shell holds /dev/kvm
+	# (fd 4) across the rmmod, which must refuse; closed, it unloads.
+	exec 4<> /dev/kvm; check module.fd_opened $?
+	rmmod elvisor 4>&- 2> /dev/null; [ $? != 0 ]; check module.pinned_while_fd_open $?
+	[ -c /dev/kvm ] && grep -q "^elvisor " /proc/modules; check module.still_loaded $?
+	exec 4>&-
 	rmmod elvisor; check module.unload_again $?
 else
 	insmod /elvisor/elvisor.ko 2> /tmp/err; st=$?
