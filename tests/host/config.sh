@@ -32,6 +32,7 @@ cfg sve-max-256 --sve-max-vl 128
 expect_report sve-max-256 sve_vls 128 config.flag-overrides-file
 
 cfg ptrauth-off
+expect_exit ptrauth-off 0 config.ptrauth-off.boots
 expect_feature ptrauth-off paca no config.ptrauth-off.no-paca
 expect_feature ptrauth-off pacg no config.ptrauth-off.no-pacg
 cfg ptrauth-on

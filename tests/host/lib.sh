@@ -60,7 +60,12 @@ expect_report() { # NAME KEY VALUE CHECK
 	fi
 }
 
-expect_feature() { # NAME FEATURE yes|no CHECK
+expect_feature() { # NAME FEATURE yes|no CHECK (a guest that never reported fails)
+	if ! grep -q ELV-REPORT-END /tmp/$1.out; then
+		fail "$4" "no complete guest report (exit status $(cat /tmp/$1.rc))"
+		show_output "$1"
+		return
+	fi
 	f=" $(report "$1" features) "
 	case "$f" in *" $2 "*) have=yes ;; *) have=no ;; esac
 	if [ "$have" = "$3" ]; then pass "$4"; else fail "$4" "feature $2 present=$have, expected $3"; fi
