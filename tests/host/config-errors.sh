@@ -42,7 +42,9 @@ expect_error bad-psci "/tmp/bad-psci.toml:2:" config-errors.bad-psci-version
 # ID_AA64PFR0_EL1.RAS to itself; the emulated CPU has RAS = 2): only a
 # backend with writable masks can say so; Linux 6.1 refuses every narrowing
 # (checked above and in config.sh).
-if can_narrow config-errors.narrowing-available; then
+narrowing=yes
+can_narrow config-errors.narrowing-available || narrowing=no
+if [ $narrowing = yes ]; then
 	bad not-writable '[cpu.id_registers]
 ID_AA64PFR0_EL1.RAS = 0'
 	expect_error not-writable "ID_AA64PFR0_EL1.RAS: not writable on /dev/kvm" config-errors.field-not-writable
@@ -50,7 +52,7 @@ else
 	skip config-errors.field-not-writable "$NO_NARROW_REASON"
 fi
 $E/elvisor cpu --config $E/configs/narrow-atomics.toml > /tmp/cpucfg.out 2>&1
-if $E/elvisor cpu | grep -q "nothing can be narrowed"; then
+if [ $narrowing = no ]; then
 	grep -q "cannot narrow ID registers" /tmp/cpucfg.out &&
 		pass config-errors.cpu-config-says-why || fail config-errors.cpu-config-says-why "$(cat /tmp/cpucfg.out)"
 else

@@ -1,8 +1,8 @@
 # VM config files: the guest sees exactly what was configured (issue 3).
 # Runs on every host; ID-register narrowing needs writable ID registers,
 # which Debian's 6.1 KVM lacks: there the refusal itself is checked and the
-# guest-visible part is a SKIP with that reason (chosen by capability; on
-# any other host a missing capability fails).
+# guest-visible part is a SKIP with that reason (chosen by the host, lib.sh
+# can_narrow: on any other host the narrowed guest is required).
 . ./lib.sh
 backend_up
 C=$E/configs
