@@ -441,6 +441,11 @@ Test(config, out_of_range)
 	refuse("[vm]\ncpus = 5000\n",
 	       "vm.toml:2:8: cpus: expected an integer from 1 to 4096, got 5000");
 	refuse("[vm]\ncpus = 0\n", "vm.toml:2:8: cpus: expected an integer from 1 to 4096, got 0");
+	/* Both ends exactly: the bound itself is in, one past it is out. */
+	accept("[vm]\ncpus = 4096\n");
+	accept("[vm]\ncpus = 1\n");
+	refuse("[vm]\ncpus = 4097\n",
+	       "vm.toml:2:8: cpus: expected an integer from 1 to 4096, got 4097");
 	refuse("[cpu]\nsve_max_vector_length = 200\n",
 	       "vm.toml:2:25: sve_max_vector_length: expected a length in bits: a multiple of 128 "
 	       "from 128 to 2048, got 200");

@@ -396,7 +396,8 @@ Test(toml, strings_and_escapes)
 		"c = \"\"\"\nline1\n  line2 \\\n    continued\"\"\"\n"
 		"d = '''\n raw \\n\r\n'''\n"
 		"e = \"\"\"two \"\"quotes\"\"\"\"\n"
-		"f = \"nul\\u0000inside\"\n");
+		"f = \"nul\\u0000inside\"\n"
+		"g = \"\\b\\t\\n\\f\\r\\\"\\\\\"\n");
 	const struct toml_value *f = get(doc, "f");
 
 	assert_str(doc, "a", "tab\there \"q\" \\ \xc3\xa9 \xf0\x9f\x98\x80");
@@ -406,6 +407,7 @@ Test(toml, strings_and_escapes)
 	assert_str(doc, "e", "two \"\"quotes\"");
 	cr_assert_eq(f->u.string.len, 10);
 	cr_assert_eq(memcmp(f->u.string.ptr, "nul\0inside", 10), 0);
+	assert_str(doc, "g", "\b\t\n\f\r\"\\");	/* every short escape, each its own byte */
 	toml__free(doc);
 }
 

@@ -294,6 +294,23 @@ Test(virtio_blk, flush_and_get_id)
 	cr_assert_str_eq((char *)ram + 0x5000, "elv-serial-0");
 }
 
+/*
+ * FLUSH reaches the disk: fdatasync() of a file that cannot sync (a pipe:
+ * EINVAL) must show as IOERR, so a flush answered without the call fails.
+ */
+Test(virtio_blk, flush_calls_fdatasync)
+{
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	close(disk.fd);
+	close(p[1]);
+	disk.fd = p[0];
+	blk_request(VIRTIO_BLK_T_FLUSH, 0, 0, false);
+	blk_req__handle(&disk, &chain);
+	cr_assert_eq(blk_status(), VIRTIO_BLK_S_IOERR);
+}
+
 Test(virtio_blk, unknown_type_is_unsupp)
 {
 	blk_request(99, 0, 512, true);
