@@ -5,7 +5,9 @@
  * ONE_REG IDs, sizes and user addresses (invalid pointers included), and
  * concurrent ioctls on one vCPU from two threads. Only crashes, hangs and
  * leaks are failures here (run-stress.sh watches the kernel log and the
- * memory counters); the program checks that every call returned.
+ * memory counters); the program checks that every call returned, that the
+ * random calls were neither all refused nor all accepted, and that a vCPU
+ * fd still works after its VM fd was closed under it.
  *   api-stress [-d /dev/kvm] [-n CYCLES] [-r RANDOM_CALLS] [-s SEED]
  */
 #include <errno.h>
@@ -39,6 +41,19 @@ static void die(const char *what)
 {
 	perror(what);
 	exit(1);
+}
+
+static int failures;
+
+/* One result line per check: only a check that held prints "ok". */
+static void check(int ok, const char *name, const char *detail)
+{
+	if (ok) {
+		printf("ok %s %s\n", name, detail);
+	} else {
+		printf("FAIL %s: %s\n", name, detail);
+		failures++;
+	}
 }
 
 static int init_vcpu(int vm, int vcpu, uint32_t features)
@@ -203,6 +218,12 @@ int main(int argc, char **argv)
 {
 	const char *dev = "/dev/kvm";
 	unsigned long cycles = 1000, calls = 20000, i, ok;
+	char detail[128];
+	uint64_t pc;
+	struct kvm_one_reg pc_reg = {
+		.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | 0x40,
+		.addr = (uintptr_t)&pc,
+	};
 	struct thread_arg ta;
 	struct kvm_run *run;
 	pthread_t t;
@@ -237,16 +258,20 @@ int main(int argc, char **argv)
 	mprotect(buf + pagesz, 2 * pagesz, PROT_NONE);
 	unmapped = buf + 2 * pagesz;
 
+	/* cycle() dies at the first call that fails: here all of them held. */
 	for (i = 0; i < cycles; i++)
 		cycle(i, mem);
-	printf("ok stress.cycles %lu\n", cycles);
+	snprintf(detail, sizeof(detail), "%lu", cycles);
+	check(i == cycles, "stress.cycles", detail);
 
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vm < 0 || vcpu < 0 || init_vcpu(vm, vcpu, F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC)) < 0)
 		die("random VM");
 	ok = random_onereg(vcpu, calls, buf);
-	printf("ok stress.random_onereg %lu calls, %lu succeeded\n", calls, ok);
+	/* About a tenth succeed (2,000 of 20,000 on kvm-6.1 and elvisor-6.1). */
+	snprintf(detail, sizeof(detail), "%lu calls, %lu succeeded", calls, ok);
+	check(ok > 0 && ok < calls, "stress.random_onereg", detail);
 	close(vcpu);
 	close(vm);
 	/* Other features: another VM (one feature set per VM on 6.12). */
@@ -270,15 +295,20 @@ int main(int argc, char **argv)
 	}
 	ok = random_onereg(vcpu, calls, buf);
 	pthread_join(t, NULL);
-	printf("ok stress.concurrent %lu calls, %lu succeeded\n", calls, ok);
+	snprintf(detail, sizeof(detail), "%lu calls, %lu succeeded", calls, ok);
+	check(ok > 0 && ok < calls, "stress.concurrent", detail);
 	/* Close the VM while a second thread still works on its vCPU. */
 	ta.calls = calls / 4;
 	pthread_create(&t, NULL, hammer, &ta);
 	close(vm);
 	pthread_join(t, NULL);
+	/* The vCPU fd keeps its VM: it still answers once the VM fd is gone. */
+	i = ioctl(vcpu, KVM_GET_ONE_REG, &pc_reg) ? errno : 0;
+	snprintf(detail, sizeof(detail), "GET_ONE_REG(PC) after the VM fd closed: %s",
+		 i ? strerror(i) : "0");
+	check(i == 0, "stress.close_while_busy", detail);
 	close(vcpu);
 	munmap(run, pagesz);
-	printf("ok stress.close_while_busy\n");
 	close(kvm);
-	return 0;
+	return failures ? 1 : 0;
 }
