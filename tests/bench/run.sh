@@ -8,9 +8,20 @@ logs=$top/build/bench-logs
 mkdir -p "$logs"
 declare -A med
 
+# A benchmark that reports a BENCH-ERROR (bm-irqbench's GIC and timer
+# checks among them) or whose host does not finish fails make bench: the
+# numbers are printed, the run exits 1.
+errors=0
 host() { # backend script: run a tests/host script in the emulated host
-	"$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-${2%.sh}.log" \
-		"$top/tests/host/$2" "$top/tests/host/lib.sh"
+	local st n
+
+	# Sets $out (not run in a subshell: $errors must count).
+	out=$("$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-${2%.sh}.log" \
+		"$top/tests/host/$2" "$top/tests/host/lib.sh"); st=$?
+	n=$(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')
+	[ "$st" = 0 ] || [ "$n" != 0 ] || n=1
+	[ "$n" = 0 ] || echo "$1 $2: FAILED (status $st, $n error(s); log $logs/$1-${2%.sh}.log)" >&2
+	errors=$((errors + n))
 }
 
 # median KEY < "BENCH KEY value" lines: the median of the runs' values.
@@ -33,7 +44,7 @@ compare() {
 
 echo "== boot to init and peak RSS (issues 2, 7): Linux guest, 2 vCPUs, 256 MiB; 5 runs per backend, median"
 for b in kvm elvisor; do
-	out=$(host $b bench-boot.sh)
+	host $b bench-boot.sh
 	printf '%s\n' "$out" | grep -E '^(run|BENCH-ERROR)' | sed "s/^/$b /"
 	n=$(printf '%s\n' "$out" | grep -c '^ELV-REPORT nprocs=2')
 	[ "$n" = 5 ] || echo "$b: only $n of 5 boots reported 2 vCPUs online"
@@ -46,7 +57,7 @@ compare "peak RSS" rss KiB
 
 echo "== exit round trips (issue 5): bare-metal guest, median of 3 runs per backend"
 for b in kvm elvisor; do
-	out=$(host $b bench-exits.sh)
+	host $b bench-exits.sh
 	printf '%s\n' "$out" | grep BENCH-ERROR
 	for k in hvc_ns mmio_ns; do
 		med[$b.$k]=$(printf '%s\n' "$out" | median $k)
@@ -59,7 +70,7 @@ echo "== interrupts, in-kernel GICv3 (issue 7): bm-irqbench on 2 vCPUs; median o
 echo "   ipi: SGI round trip vCPU 0 -> 1 -> 0, both waiting in WFI (500 per run); ipi 1cpu: the same, all VMM threads on host CPU 0 (taskset 1);"
 echo "   vtimer/ptimer: virtual (PPI 27) / physical (PPI 30) timer due 2 ms ahead while in WFI, counter at acknowledge - CVAL (200 per run)"
 for b in kvm elvisor; do
-	out=$(host $b bench-irq.sh)
+	host $b bench-irq.sh
 	printf '%s\n' "$out" | grep -E '^BENCH-(ERROR|INFO)' | sed "s/^/$b /"
 	for k in ipi_ns ipi_1cpu_ns vtimer_ns ptimer_ns; do
 		med[$b.$k]=$(printf '%s\n' "$out" | median $k)
@@ -72,7 +83,8 @@ compare ptimer ptimer_ns ns
 
 echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
 out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
-	"$top/tests/host/bench-blk.sh" "$top/tests/host/lib.sh")
+	"$top/tests/host/bench-blk.sh" "$top/tests/host/lib.sh") || errors=$((errors + 1))
+printf '%s\n' "$out" | grep '^BENCH-ERROR' && errors=$((errors + $(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')))
 host=$(printf '%s\n' "$out" | sed -n 's/^HOST IOBENCH //p' | tr -d '\r')
 guest=$(printf '%s\n' "$out" | sed -n 's/^GUEST IOBENCH //p' | tr -d '\r')
 val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -88,3 +100,7 @@ else
 fi
 rss=$(printf '%s\n' "$out" | sed -n 's/^BENCH all-devices .*peak_rss_kib_median=\([0-9]*\).*/\1/p')
 echo "peak RSS of elvisor with disk, tap network, rng and serial console: ${rss:-?} KiB"
+if [ "$errors" != 0 ]; then
+	echo "bench: FAILED, $errors error(s) (BENCH-ERROR lines or hosts that did not finish above)"
+	exit 1
+fi

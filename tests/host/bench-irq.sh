@@ -2,6 +2,8 @@
 # host's backend: bm-irqbench on 2 vCPUs, 3 runs. Per run, the payload's
 # medians: SGI round trip between the vCPUs, virtual and physical timer
 # latency (WFI wake-up to acknowledge); printed as "BENCH key ns".
+# The payload also checks the GIC and timers (docs/testing.md): any error
+# is a BENCH-ERROR line and the script exits 1, which fails make bench.
 . ./lib.sh
 bench_backend_up
 BM=$E/bm-irqbench.bin
@@ -23,12 +25,15 @@ irqbench() {
 		return 1
 	fi
 	# Every ping answered: the cheap correctness check of the SGI path.
-	[ "$(bm_val ipi_cpu1_pings)" = "$(bm_val ipi_rounds)" ] ||
+	if [ "$(bm_val ipi_cpu1_pings)" != "$(bm_val ipi_rounds)" ]; then
 		echo "BENCH-ERROR irqbench $1: $(bm_val ipi_rounds) pings, $(bm_val ipi_cpu1_pings) answered"
+		return 1
+	fi
 }
+errors=0
 
 for i in 1 2 3; do
-	irqbench "run $i" || continue
+	irqbench "run $i" || { errors=$((errors + 1)); continue; }
 	echo "BENCH ipi_ns $(bm_val ipi_rtt_ns_median)"
 	echo "BENCH vtimer_ns $(bm_val vtimer_ns_median)"
 	echo "BENCH ptimer_ns $(bm_val ptimer_ns_median)"
@@ -37,7 +42,9 @@ done
 # The same with every elvisor thread on host CPU 0: a vCPU then never has
 # to be woken on another CPU, which tells the cost of that wake-up apart.
 for i in 1 2 3; do
-	irqbench "run $i on one host CPU" "taskset 1" || continue
+	irqbench "run $i on one host CPU" "taskset 1" || { errors=$((errors + 1)); continue; }
 	echo "BENCH ipi_1cpu_ns $(bm_val ipi_rtt_ns_median)"
 done
-bench_kernel_log_check
+bench_kernel_log_check || errors=$((errors + 1))
+echo "BENCH-SUMMARY irqbench: $errors of 6 runs failed"
+[ "$errors" = 0 ]

@@ -154,6 +154,7 @@ bench_backend_up() {
 bench_kernel_log_check() {
 	if dmesg | grep -qE "WARNING|BUG|Oops|Call trace"; then
 		echo "BENCH-ERROR kernel log: $(dmesg | grep -E 'WARNING|BUG|Oops' | head -n 3)"
+		return 1
 	fi
 }
 
