@@ -203,10 +203,12 @@ test: deps
 	@$(MAKE) --no-print-directory host-image
 	@tests/run-all.sh
 
-# make test plus the rest of the host x group matrix (docs/testing.md).
+# make test plus the rest of the host x group matrix (docs/testing.md), then
+# make test-debug's groups on the debug kernel; fails if either fails.
 test-full: deps
 	@$(MAKE) --no-print-directory host-image
-	@ELV_TEST_FULL=1 tests/run-all.sh
+	@ELV_TEST_FULL=1 tests/run-all.sh; full=$$?; \
+		scripts/test-debug.sh; debug=$$?; [ $$full = 0 ] && [ $$debug = 0 ]
 
 # The debug (sanitizer) 6.1 host kernel (scripts/debug-kernel.sh, cached in
 # cache/debug-kernel/), and elvisor.ko's groups on it with every console

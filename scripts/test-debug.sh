@@ -14,7 +14,7 @@
 # and kept in build/test-logs/elvisor-debug-reports.txt.
 #
 # The knobs the heavy groups read, set smaller here (a KASAN + lockdep host
-# under TCG is several times slower): DEBUG_CYCLES (cycles.sh, default 20 of
+# under TCG is several times slower): DEBUG_CYCLES (cycles.sh, default 10 of
 # its 100) and DEBUG_STRESS_ARGS (api/run-stress.sh, default 200 VMs,
 # 4000 rounds, of its 1000 and 20000).
 set -uo pipefail
@@ -76,7 +76,7 @@ set +e
 
 specs=()
 for g in "${groups[@]}"; do specs+=("elvisor-debug:$g"); done
-export HOST_CMDLINE_EXTRA="CYCLES=${DEBUG_CYCLES:-20} STRESS_ARGS=\"${DEBUG_STRESS_ARGS:--n 200 -r 4000}\""
+export HOST_CMDLINE_EXTRA="CYCLES=${DEBUG_CYCLES:-10} STRESS_ARGS=\"${DEBUG_STRESS_ARGS:--n 200 -r 4000}\""
 log "kernel $(cat "$tree/.complete") ($(sed -n 's/^CONFIG_LOCALVERSION=//p' "$tree/.config")), groups: ${groups[*]}"
 log "host knobs: $HOST_CMDLINE_EXTRA"
 start=$(date +%s)
