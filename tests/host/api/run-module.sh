@@ -13,12 +13,17 @@ if grep -q kvm-arm.mode=none /proc/cmdline; then
 	insmod /elvisor/elvisor.ko; check module.reload $?
 	[ -c /dev/kvm ]; check module.default_node $?
 	/elvisor/api-reglist none > /dev/null; check module.use $?
-	# The module stays pinned while an fd is open: this shell holds /dev/kvm
-	# (fd 4) across the rmmod, which must refuse; closed, it unloads.
-	exec 4<> /dev/kvm; check module.fd_opened $?
-	rmmod elvisor 4>&- 2> /dev/null; [ $? != 0 ]; check module.pinned_while_fd_open $?
+	# The module stays pinned while an fd is open: a background process
+	# holds /dev/kvm (its fd 4) across the rmmod, which must refuse; once
+	# it is gone, the module unloads. (Not this shell's own fd: any close
+	# of a file whose module is gone would oops before the FAIL line.)
+	sleep 600 4<> /dev/kvm &
+	holder=$! i=0
+	while [ ! -e /proc/$holder/fd/4 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e /proc/$holder/fd/4 ]; check module.fd_held $?
+	rmmod elvisor 2> /dev/null; [ $? != 0 ]; check module.pinned_while_fd_open $?
 	[ -c /dev/kvm ] && grep -q "^elvisor " /proc/modules; check module.still_loaded $?
-	exec 4>&-
+	kill $holder; wait $holder 2> /dev/null
 	rmmod elvisor; check module.unload_again $?
 else
 	insmod /elvisor/elvisor.ko 2> /tmp/err; st=$?
