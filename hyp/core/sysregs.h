@@ -31,6 +31,15 @@
 
 /* Registers the code names outside the table (the table spells each once too). */
 #define ELV_ENC_CTR_EL0		ELV_SYSREG_ENC(3, 3, 0, 0, 1)
+#define ELV_ENC_MPIDR_EL1	ELV_SYSREG_ENC(3, 0, 0, 0, 5)
+#define ELV_ENC_ZCR_EL1		ELV_SYSREG_ENC(3, 0, 1, 2, 0)
+#define ELV_ENC_MDSCR_EL1	ELV_SYSREG_ENC(2, 0, 0, 2, 2)
+#define ELV_ENC_CCSIDR_EL1	ELV_SYSREG_ENC(3, 1, 0, 0, 0)
+#define ELV_ENC_CSSELR_EL1	ELV_SYSREG_ENC(3, 2, 0, 0, 0)
+/* GICv3 SGI generation (trapped by HCR_EL2.IMO; not in the table: write-only, never listed). */
+#define ELV_ENC_ICC_SGI1R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 5)
+#define ELV_ENC_ICC_ASGI1R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 6)
+#define ELV_ENC_ICC_SGI0R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 7)
 
 /* Descriptor flags. */
 #define ELV_SR_ID		ELV_BIT(0)	/* VM-wide ID register: op0=3 op1=0 CRn=0 CRm=1..7, and CTR_EL0 (idregs.h) */

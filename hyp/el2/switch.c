@@ -38,34 +38,6 @@
 #define ELV_SYS_ZCR_EL2		sys_reg(3, 4, 1, 2, 0)
 #define ELV_SYS_ZCR_EL12	sys_reg(3, 5, 1, 2, 0)
 
-#define ELV_SYS_SCTLR_EL12	sys_reg(3, 5, 1, 0, 0)
-#define ELV_SYS_CPACR_EL12	sys_reg(3, 5, 1, 0, 2)
-#define ELV_SYS_TTBR0_EL12	sys_reg(3, 5, 2, 0, 0)
-#define ELV_SYS_TTBR1_EL12	sys_reg(3, 5, 2, 0, 1)
-#define ELV_SYS_TCR_EL12	sys_reg(3, 5, 2, 0, 2)
-#define ELV_SYS_SPSR_EL12	sys_reg(3, 5, 4, 0, 0)
-#define ELV_SYS_ELR_EL12	sys_reg(3, 5, 4, 0, 1)
-#define ELV_SYS_AFSR0_EL12	sys_reg(3, 5, 5, 1, 0)
-#define ELV_SYS_AFSR1_EL12	sys_reg(3, 5, 5, 1, 1)
-#define ELV_SYS_ESR_EL12	sys_reg(3, 5, 5, 2, 0)
-#define ELV_SYS_FAR_EL12	sys_reg(3, 5, 6, 0, 0)
-#define ELV_SYS_MAIR_EL12	sys_reg(3, 5, 10, 2, 0)
-#define ELV_SYS_AMAIR_EL12	sys_reg(3, 5, 10, 3, 0)
-#define ELV_SYS_VBAR_EL12	sys_reg(3, 5, 12, 0, 0)
-#define ELV_SYS_CONTEXTIDR_EL12	sys_reg(3, 5, 13, 0, 1)
-#define ELV_SYS_CNTKCTL_EL12	sys_reg(3, 5, 14, 1, 0)
-#define ELV_SYS_CNTV_CTL_EL02	sys_reg(3, 5, 14, 3, 1)
-#define ELV_SYS_CNTV_CVAL_EL02	sys_reg(3, 5, 14, 3, 2)
-/* Not redirected by E2H: the same register for host and guest. */
-#define ELV_SYS_ACTLR_EL1	sys_reg(3, 0, 1, 0, 1)
-#define ELV_SYS_PAR_EL1		sys_reg(3, 0, 7, 4, 0)
-#define ELV_SYS_TPIDR_EL1	sys_reg(3, 0, 13, 0, 4)
-#define ELV_SYS_CSSELR_EL1	sys_reg(3, 2, 0, 0, 0)
-#define ELV_SYS_MDSCR_EL1	sys_reg(2, 0, 0, 2, 2)	/* no EL12 alias: one register */
-#define ELV_SYS_TPIDR_EL0	sys_reg(3, 3, 13, 0, 2)
-#define ELV_SYS_TPIDRRO_EL0	sys_reg(3, 3, 13, 0, 3)
-#define ELV_SYS_SP_EL1		sys_reg(3, 4, 4, 1, 0)
-
 /* HCR_EL2 bits. */
 #define ELV_HCR_VM	BIT_ULL(0)
 #define ELV_HCR_SWIO	BIT_ULL(1)
@@ -125,39 +97,10 @@ struct elv_host_save {
 };
 
 /*
- * Each register group is listed once; save and load both walk the list in
- * its order. Two orders matter on load: CNTV_CVAL before CNTV_CTL (a timer
- * enabled against the previous owner's compare value could fire spuriously)
- * and HCR_EL2 last (TGE=0 only once every other control is the guest's).
+ * Each register group is listed once (the EL1 context in switch.h); save
+ * and load both walk the list in its order. HCR_EL2 is loaded last (TGE=0
+ * only once every other control is the guest's).
  */
-#define ELV_EL1_REGS(X)					\
-	X(sctlr, ELV_SYS_SCTLR_EL12)			\
-	X(actlr, ELV_SYS_ACTLR_EL1)			\
-	X(cpacr, ELV_SYS_CPACR_EL12)			\
-	X(ttbr0, ELV_SYS_TTBR0_EL12)			\
-	X(ttbr1, ELV_SYS_TTBR1_EL12)			\
-	X(tcr, ELV_SYS_TCR_EL12)			\
-	X(esr, ELV_SYS_ESR_EL12)			\
-	X(afsr0, ELV_SYS_AFSR0_EL12)			\
-	X(afsr1, ELV_SYS_AFSR1_EL12)			\
-	X(far, ELV_SYS_FAR_EL12)			\
-	X(par, ELV_SYS_PAR_EL1)				\
-	X(mair, ELV_SYS_MAIR_EL12)			\
-	X(amair, ELV_SYS_AMAIR_EL12)			\
-	X(vbar, ELV_SYS_VBAR_EL12)			\
-	X(contextidr, ELV_SYS_CONTEXTIDR_EL12)		\
-	X(tpidr, ELV_SYS_TPIDR_EL1)			\
-	X(cntkctl, ELV_SYS_CNTKCTL_EL12)		\
-	X(csselr, ELV_SYS_CSSELR_EL1)			\
-	X(mdscr, ELV_SYS_MDSCR_EL1)			\
-	X(tpidr_el0, ELV_SYS_TPIDR_EL0)			\
-	X(tpidrro_el0, ELV_SYS_TPIDRRO_EL0)		\
-	X(sp_el1, ELV_SYS_SP_EL1)			\
-	X(elr, ELV_SYS_ELR_EL12)			\
-	X(spsr, ELV_SYS_SPSR_EL12)			\
-	X(cntv_cval, ELV_SYS_CNTV_CVAL_EL02)		\
-	X(cntv_ctl, ELV_SYS_CNTV_CTL_EL02)
-
 #define ELV_EL2_REGS(X)					\
 	X(vtcr, ELV_SYS_VTCR_EL2)			\
 	X(vttbr, ELV_SYS_VTTBR_EL2)			\
@@ -171,15 +114,20 @@ struct elv_host_save {
 
 #define ELV_REG_SAVE(field, enc)	s->field = read_sysreg_s(enc);
 #define ELV_REG_LOAD(field, enc)	write_sysreg_s(s->field, enc);
+/* The EL1 lists: the live register's (op0, op1, CRn, CRm, op2) is the second column. */
+#define ELV_EL1_SAVE(field, hw, ...)	s->field = read_sysreg_s(sys_reg hw);
+#define ELV_EL1_LOAD(field, hw, ...)	write_sysreg_s(s->field, sys_reg hw);
 
 static void el1_save(struct elv_el1_state *s)
 {
-	ELV_EL1_REGS(ELV_REG_SAVE)
+	ELV_EL1_FILE_REGS(ELV_EL1_SAVE)
+	ELV_EL1_OTHER_REGS(ELV_EL1_SAVE)
 }
 
 static void el1_load(const struct elv_el1_state *s)
 {
-	ELV_EL1_REGS(ELV_REG_LOAD)
+	ELV_EL1_FILE_REGS(ELV_EL1_LOAD)
+	ELV_EL1_OTHER_REGS(ELV_EL1_LOAD)
 }
 
 static void el2_save(struct elv_el2_guest *s)

@@ -12,13 +12,53 @@
 
 struct elv_vgic_cpuif;
 
-/* The guest's EL1 (and EL0 thread-ID) system registers while it runs. */
+/*
+ * The guest's EL1 (and EL0 thread-ID) system registers while it runs, one
+ * line each, the only place they are listed: the field of struct
+ * elv_el1_state, the register the world switch reads and writes while the
+ * guest's EL1 is live (under VHE the EL12/EL02 alias where there is one,
+ * else the register itself: host and guest share it and it is swapped),
+ * and for ELV_EL1_FILE_REGS the register-file entry (ONE_REG, the sysreg
+ * table) it is loaded from and stored to. Save and load walk the lists in
+ * this order: CNTV_CVAL before CNTV_CTL, so a timer enabled against the
+ * previous owner's compare value cannot fire spuriously.
+ */
+#define ELV_EL1_FILE_REGS(X)						\
+	X(sctlr,	(3, 5, 1, 0, 0),	(3, 0, 1, 0, 0))	/* SCTLR_EL12 */	\
+	X(actlr,	(3, 0, 1, 0, 1),	(3, 0, 1, 0, 1))	/* ACTLR_EL1 */		\
+	X(cpacr,	(3, 5, 1, 0, 2),	(3, 0, 1, 0, 2))	/* CPACR_EL12 */	\
+	X(ttbr0,	(3, 5, 2, 0, 0),	(3, 0, 2, 0, 0))	/* TTBR0_EL12 */	\
+	X(ttbr1,	(3, 5, 2, 0, 1),	(3, 0, 2, 0, 1))	/* TTBR1_EL12 */	\
+	X(tcr,		(3, 5, 2, 0, 2),	(3, 0, 2, 0, 2))	/* TCR_EL12 */		\
+	X(esr,		(3, 5, 5, 2, 0),	(3, 0, 5, 2, 0))	/* ESR_EL12 */		\
+	X(afsr0,	(3, 5, 5, 1, 0),	(3, 0, 5, 1, 0))	/* AFSR0_EL12 */	\
+	X(afsr1,	(3, 5, 5, 1, 1),	(3, 0, 5, 1, 1))	/* AFSR1_EL12 */	\
+	X(far,		(3, 5, 6, 0, 0),	(3, 0, 6, 0, 0))	/* FAR_EL12 */		\
+	X(par,		(3, 0, 7, 4, 0),	(3, 0, 7, 4, 0))	/* PAR_EL1 */		\
+	X(mair,		(3, 5, 10, 2, 0),	(3, 0, 10, 2, 0))	/* MAIR_EL12 */		\
+	X(amair,	(3, 5, 10, 3, 0),	(3, 0, 10, 3, 0))	/* AMAIR_EL12 */	\
+	X(vbar,		(3, 5, 12, 0, 0),	(3, 0, 12, 0, 0))	/* VBAR_EL12 */		\
+	X(contextidr,	(3, 5, 13, 0, 1),	(3, 0, 13, 0, 1))	/* CONTEXTIDR_EL12 */	\
+	X(tpidr,	(3, 0, 13, 0, 4),	(3, 0, 13, 0, 4))	/* TPIDR_EL1 */		\
+	X(cntkctl,	(3, 5, 14, 1, 0),	(3, 0, 14, 1, 0))	/* CNTKCTL_EL12 */	\
+	X(csselr,	(3, 2, 0, 0, 0),	(3, 2, 0, 0, 0))	/* CSSELR_EL1 */	\
+	X(tpidr_el0,	(3, 3, 13, 0, 2),	(3, 3, 13, 0, 2))	/* TPIDR_EL0 */		\
+	X(tpidrro_el0,	(3, 3, 13, 0, 3),	(3, 3, 13, 0, 3))	/* TPIDRRO_EL0 */
+
+/* Filled by the run loop from elsewhere (core registers, timer, MDSCR rule). */
+#define ELV_EL1_OTHER_REGS(X)						\
+	X(mdscr,	(2, 0, 0, 2, 2))	/* MDSCR_EL1: elv_guest_hw_mdscr() */	\
+	X(sp_el1,	(3, 4, 4, 1, 0))	/* SP_EL1 */				\
+	X(elr,		(3, 5, 4, 0, 1))	/* ELR_EL12 */				\
+	X(spsr,		(3, 5, 4, 0, 0))	/* SPSR_EL12 */				\
+	X(cntv_cval,	(3, 5, 14, 3, 2))	/* CNTV_CVAL_EL02 */			\
+	X(cntv_ctl,	(3, 5, 14, 3, 1))	/* CNTV_CTL_EL02 */
+
+#define ELV_EL1_FIELD(field, ...)	u64 field;
+
 struct elv_el1_state {
-	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far;
-	u64 par, mair, amair, vbar, contextidr, tpidr, cntkctl, csselr;
-	u64 tpidr_el0, tpidrro_el0, sp_el1, elr, spsr;
-	u64 cntv_ctl, cntv_cval;
-	u64 mdscr;			/* guest: elv_guest_hw_mdscr() of its own */
+	ELV_EL1_FILE_REGS(ELV_EL1_FIELD)
+	ELV_EL1_OTHER_REGS(ELV_EL1_FIELD)
 	u64 zcr;			/* SVE vCPUs only */
 };
 

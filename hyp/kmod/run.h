@@ -77,7 +77,60 @@ struct elv_run_state {
 	struct elv_vgic_cpuif gic;
 };
 
-/* run.c */
+/*
+ * Between the files of the run loop: run.c (the loop, state load/store),
+ * power.c (PSCI power states, MP state, the gate before each entry),
+ * hypercalls.c, handle_exit.c (exits by class), mmio.c.
+ */
+struct elv_hcall_res;
+struct kvm_run;
+struct elv_dabt;
+
+/* One step's result: keep running, or leave KVM_RUN with 0 / -errno. */
+#define ELV_RESUME	1
+/* struct kvm_regs offsets (u32 units, hyp/core/regid.h) as u64 indexes. */
+#define ELV_CORE_U64(i)	((i) / 2)
+
+static inline u64 elv_get_x(struct elv_run_state *rs, unsigned int rt)
+{
+	return rt == 31 ? 0 : rs->sw.ctx.x[rt];
+}
+
+static inline void elv_set_x(struct elv_run_state *rs, unsigned int rt, u64 v)
+{
+	if (rt != 31)
+		rs->sw.ctx.x[rt] = v;
+}
+
+static inline void elv_skip_insn(struct elv_run_state *rs)
+{
+	rs->sw.pc += 4;
+}
+
+u64 *elv_sysreg_slot(struct elv_vcpu *vcpu, u16 enc);	/* run.c: the register file's slot */
+void elv_state_load(struct elv_vcpu *vcpu);
+/* power.c */
+int elv_power_gate(struct elv_vcpu *vcpu);
+int elv_block(struct elv_vcpu *vcpu, bool (*wake)(struct elv_vcpu *vcpu));
+int elv_exit_system_event(struct kvm_run *run, u32 type);
+void elv_set_power(struct elv_run_state *rs, u32 state);
+void elv_stop_all(struct elv_vm *vm);
+u64 elv_psci_cpu_on(struct elv_vcpu *vcpu, const struct elv_hcall_res *r);
+u64 elv_psci_affinity_info(struct elv_vcpu *vcpu, const struct elv_hcall_res *r);
+/* hypercalls.c */
+int elv_handle_hcall(struct elv_vcpu *vcpu);
+/* handle_exit.c */
+int elv_handle_sync(struct elv_vcpu *vcpu);
+int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi);
+void elv_inject(struct elv_run_state *rs, u64 esr, u64 far);
+void elv_inject_undef(struct elv_vcpu *vcpu, const char *why, u64 esr);
+/* mmio.c */
+bool elv_handle_vgic_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d);
+bool elv_handle_ioeventfd(struct elv_vcpu *vcpu, struct elv_dabt *d);
+int elv_handle_mmio(struct elv_vcpu *vcpu, struct elv_dabt *d);
+void elv_mmio_complete(struct elv_vcpu *vcpu);
+
+/* run.c, power.c: the vCPU fd's calls */
 int elv_run(struct elv_vcpu *vcpu);
 int elv_run_alloc(struct elv_vcpu *vcpu);
 void elv_run_reset_power(struct elv_vcpu *vcpu);

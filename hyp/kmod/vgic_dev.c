@@ -17,13 +17,12 @@
 #include "regid.h"
 #include "vgic_dev.h"
 
-#define ENC_MPIDR		ELV_SYSREG_ENC(3, 0, 0, 0, 5)
 #define MPIDR_AFF_MASK		0xff00ffffffULL
 #define SAVE_PENDING_TABLES	3	/* KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES */
 
 static u64 elv_vcpu_mpidr(struct elv_vcpu *vcpu)
 {
-	const struct elv_sysreg_desc *d = elv_sysreg_find(ENC_MPIDR);
+	const struct elv_sysreg_desc *d = elv_sysreg_find(ELV_ENC_MPIDR_EL1);
 
 	return d ? vcpu->regs.sys[elv_sysreg_index(d)] & MPIDR_AFF_MASK : 0;
 }
