@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "regid.h"
+#include "sysregs.h"
 #include "sandbox.h"
 #include "vm.h"
 
@@ -17,7 +19,6 @@
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 		     KVM_REG_ARM_CORE_REG(x))
-#define MPIDR_EL1_REG	ARM64_SYS_REG(3, 0, 0, 0, 5)
 #define MPIDR_AFF_MASK	0xff00ffffffULL
 /* EL1h with D, A, I and F masked, as the arm64 boot protocol requires. */
 #define BOOT_PSTATE	0x3c5ULL
@@ -46,7 +47,7 @@ int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen)
 
 		if (cpu__init_vcpu(vm, v, true, err, errlen))
 			return -1;
-		if (kvm__get_reg64(v->fd, MPIDR_EL1_REG, &v->mpidr))
+		if (kvm__get_reg64(v->fd, elv_regid_sysreg_enc(ELV_ENC_MPIDR_EL1), &v->mpidr))
 			v->mpidr = i;
 		v->mpidr &= MPIDR_AFF_MASK;
 	}

@@ -29,17 +29,37 @@
 #include "elv_base.h"
 #include "regid.h"
 
-/* Registers the code names outside the table (the table spells each once too). */
-#define ELV_ENC_CTR_EL0		ELV_SYSREG_ENC(3, 3, 0, 0, 1)
-#define ELV_ENC_MPIDR_EL1	ELV_SYSREG_ENC(3, 0, 0, 0, 5)
-#define ELV_ENC_ZCR_EL1		ELV_SYSREG_ENC(3, 0, 1, 2, 0)
-#define ELV_ENC_MDSCR_EL1	ELV_SYSREG_ENC(2, 0, 0, 2, 2)
-#define ELV_ENC_CCSIDR_EL1	ELV_SYSREG_ENC(3, 1, 0, 0, 0)
-#define ELV_ENC_CSSELR_EL1	ELV_SYSREG_ENC(3, 2, 0, 0, 0)
-/* GICv3 SGI generation (trapped by HCR_EL2.IMO; not in the table: write-only, never listed). */
-#define ELV_ENC_ICC_SGI1R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 5)
-#define ELV_ENC_ICC_ASGI1R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 6)
-#define ELV_ENC_ICC_SGI0R_EL1	ELV_SYSREG_ENC(3, 0, 12, 11, 7)
+/*
+ * The registers code names outside the table, as ELV_ENC_<name> (packed
+ * encodings): X(name, op0, op1, CRn, CRm, op2). ELV_NAMED_SYSREGS are in
+ * the table under the same name (a unit test checks every one);
+ * ELV_NAMED_TRAPS are emulated outside it and never listed to userspace.
+ */
+#define ELV_NAMED_SYSREGS(X)				\
+	X(MIDR_EL1,		3, 0, 0, 0, 0)		\
+	X(MPIDR_EL1,		3, 0, 0, 0, 5)		\
+	X(REVIDR_EL1,		3, 0, 0, 0, 6)		\
+	X(ACTLR_EL1,		3, 0, 1, 0, 1)		\
+	X(ZCR_EL1,		3, 0, 1, 2, 0)		\
+	X(AMAIR_EL1,		3, 0, 10, 3, 0)		\
+	X(MDSCR_EL1,		2, 0, 0, 2, 2)		\
+	X(OSLSR_EL1,		2, 0, 1, 1, 4)		\
+	X(CLIDR_EL1,		3, 1, 0, 0, 1)		\
+	X(AIDR_EL1,		3, 1, 0, 0, 7)		\
+	X(CSSELR_EL1,		3, 2, 0, 0, 0)		\
+	X(CTR_EL0,		3, 3, 0, 0, 1)
+
+#define ELV_NAMED_TRAPS(X)				\
+	X(CCSIDR_EL1,		3, 1, 0, 0, 0)	/* the demux registers hold its values */	\
+	X(ICC_SGI1R_EL1,	3, 0, 12, 11, 5)	/* SGI generation: HCR_EL2.IMO */	\
+	X(ICC_ASGI1R_EL1,	3, 0, 12, 11, 6)				\
+	X(ICC_SGI0R_EL1,	3, 0, 12, 11, 7)
+
+#define ELV_ENC_NAMED(name, ...)	ELV_ENC_##name = ELV_SYSREG_ENC(__VA_ARGS__),
+enum elv_named_sysreg {
+	ELV_NAMED_SYSREGS(ELV_ENC_NAMED)
+	ELV_NAMED_TRAPS(ELV_ENC_NAMED)
+};
 
 /* Descriptor flags. */
 #define ELV_SR_ID		ELV_BIT(0)	/* VM-wide ID register: op0=3 op1=0 CRn=0 CRm=1..7, and CTR_EL0 (idregs.h) */

@@ -5,14 +5,6 @@
  */
 #include "vcpu_regs.h"
 
-#define ENC(op0, op1, crn, crm, op2)	ELV_SYSREG_ENC(op0, op1, crn, crm, op2)
-#define ENC_MPIDR	ENC(3, 0, 0, 0, 5)
-#define ENC_ACTLR	ENC(3, 0, 1, 0, 1)
-#define ENC_AMAIR	ENC(3, 0, 10, 3, 0)
-#define ENC_OSLSR	ENC(2, 0, 1, 1, 4)
-#define ENC_CLIDR	ENC(3, 1, 0, 0, 1)
-#define ENC_CTR		ELV_ENC_CTR_EL0
-#define ENC_MMFR2	ENC(3, 0, 0, 7, 2)
 #define MMFR2_EVT_SHIFT	56
 #define OSLSR_OSLK	ELV_BIT(1)
 #define TIMER_CTL_ISTATUS	ELV_BIT(2)
@@ -146,15 +138,15 @@ static int idreg_write(struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d,
 /* The host's sanitised CTR_EL0, from which 6.12 fabricates the cache topology. */
 static uint64_t host_ctr(const struct elv_host *host)
 {
-	return host->idregs[elv_feature_id_idx(ENC_CTR)];
+	return host->idregs[elv_feature_id_idx(ELV_ENC_CTR_EL0)];
 }
 
 static int invariant_value(const struct elv_host *host, uint16_t enc, uint64_t *val)
 {
 	switch (enc) {
-	case ENC(3, 0, 0, 0, 0): *val = host->midr; return 0;
-	case ENC(3, 0, 0, 0, 6): *val = host->revidr; return 0;
-	case ENC(3, 1, 0, 0, 7): *val = host->aidr; return 0;
+	case ELV_ENC_MIDR_EL1: *val = host->midr; return 0;
+	case ELV_ENC_REVIDR_EL1: *val = host->revidr; return 0;
+	case ELV_ENC_AIDR_EL1: *val = host->aidr; return 0;
 	}
 	return -ENOENT;
 }
@@ -281,9 +273,9 @@ static int sysreg_set(struct elv_reg_ctx *ctx, uint64_t id, uint64_t val)
 	if (d->flags & ELV_SR_RAZ)
 		return val ? -EINVAL : 0;
 	slot = &ctx->vcpu->sys[elv_sysreg_index(d)];
-	if (d->enc == ENC_OSLSR && ((val ^ *slot) & ~OSLSR_OSLK))
+	if (d->enc == ELV_ENC_OSLSR_EL1 && ((val ^ *slot) & ~OSLSR_OSLK))
 		return -EINVAL;
-	if (d->enc == ENC_CLIDR && elv_clidr_check(host_ctr(ctx->host), val))
+	if (d->enc == ELV_ENC_CLIDR_EL1 && elv_clidr_check(host_ctr(ctx->host), val))
 		return -EINVAL;
 	*slot = val;
 	return 0;
@@ -343,13 +335,13 @@ bool elv_vcpu_ccsidr_read(const struct elv_reg_ctx *ctx, uint64_t csselr, uint64
 
 uint64_t elv_vm_ctr_el0(const struct elv_vm_regs *vm)
 {
-	return vm->idregs[elv_feature_id_idx(ENC_CTR)];
+	return vm->idregs[elv_feature_id_idx(ELV_ENC_CTR_EL0)];
 }
 
 uint64_t elv_vcpu_cache_traps(const struct elv_reg_ctx *ctx)
 {
 	const struct elv_host *h = ctx->host;
-	bool evt = (h->idregs[elv_feature_id_idx(ENC_MMFR2)] >> MMFR2_EVT_SHIFT) & 0xf;
+	bool evt = (h->idregs[elv_feature_id_idx(ELV_ID_AA64MMFR2_EL1)] >> MMFR2_EVT_SHIFT) & 0xf;
 
 	return elv_cache_id_traps(evt, h->ctr_mismatch, elv_vm_ctr_el0(ctx->vm), host_ctr(h));
 }
@@ -665,13 +657,13 @@ static uint64_t sysreg_reset_value(const struct elv_reg_ctx *ctx,
 	case ELV_RESET_UNKNOWN:
 		return ELV_REG_POISON;
 	case ELV_RESET_SPECIAL:
-		if (d->enc == ENC_MPIDR)
+		if (d->enc == ELV_ENC_MPIDR_EL1)
 			return mpidr_of(ctx->vcpu_id);
-		if (d->enc == ENC_ACTLR)
+		if (d->enc == ELV_ENC_ACTLR_EL1)
 			return ctx->host->actlr;
-		if (d->enc == ENC_AMAIR)
+		if (d->enc == ELV_ENC_AMAIR_EL1)
 			return ctx->host->amair;
-		if (d->enc == ENC_CLIDR)
+		if (d->enc == ELV_ENC_CLIDR_EL1)
 			return elv_clidr_fabricate(host_ctr(ctx->host), false);	/* no MTE */
 		return 0;
 	}

@@ -265,3 +265,34 @@ Test(sysregs, feature_id_space_index)
 	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(2, 0, 0, 0, 4)), -1);
 	cr_expect_eq(elv_feature_id_idx(ELV_SYSREG_ENC(3, 0, 0, 8, 0)), -1);
 }
+
+/*
+ * Every register the code names (ELV_NAMED_SYSREGS) is the table's entry of
+ * that name, and every named table entry is found by its name; the
+ * registers emulated outside the table (ELV_NAMED_TRAPS) are not in it.
+ */
+Test(sysregs, named_registers_are_the_tables)
+{
+	unsigned int i;
+
+#define CHECK_IN_TABLE(reg, ...)						\
+	do {									\
+		const struct elv_sysreg_desc *d = elv_sysreg_find(ELV_ENC_##reg);	\
+										\
+		cr_assert_not_null(d, #reg " is not in the table");		\
+		cr_expect_str_eq(d->name, #reg);				\
+		cr_expect_eq(d->enc, ELV_SYSREG_ENC(__VA_ARGS__));		\
+	} while (0);
+#define CHECK_NOT_IN_TABLE(reg, ...)						\
+	cr_expect_null(elv_sysreg_find(ELV_ENC_##reg), #reg " is in the table");
+	ELV_NAMED_SYSREGS(CHECK_IN_TABLE)
+	ELV_NAMED_TRAPS(CHECK_NOT_IN_TABLE)
+#undef CHECK_IN_TABLE
+#undef CHECK_NOT_IN_TABLE
+	for (i = 0; i < elv_nr_sysregs; i++) {
+		const struct elv_sysreg_desc *d = &elv_sysregs[i];
+
+		if (d->name)
+			cr_expect_eq(elv_sysreg_by_name(d->name), d, "%s", d->name);
+	}
+}
