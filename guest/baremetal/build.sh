@@ -13,7 +13,7 @@ obj=$out/obj/baremetal
 mkdir -p "$out" "$obj"
 ${CROSS}gcc $CFLAGS -c -o "$obj/start.o" "$src/start.S"
 ${CROSS}gcc $CFLAGS -c -o "$obj/lib.o" "$src/lib.c"
-for p in basic smp bench irqbench; do
+for p in basic smp bench irqbench hostile; do
 	[ -f "$src/$p.c" ] || continue
 	${CROSS}gcc $CFLAGS -c -o "$obj/$p.o" "$src/$p.c"
 	${CROSS}ld -nostdlib -static -no-pie --no-warn-rwx-segments -T "$src/bm.lds" -o "$obj/bm-$p.elf" \

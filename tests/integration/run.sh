@@ -44,6 +44,8 @@ default_groups=(
 	elvisor-6.1:cycles.sh
 	kvm-6.1:baremetal.sh
 	elvisor-6.1:baremetal.sh
+	kvm-6.1:hostile.sh
+	elvisor-6.1:hostile.sh
 	kvm-6.1:vgic.sh
 	elvisor-6.1:vgic.sh
 	kvm-6.1:selftests.sh
@@ -62,6 +64,8 @@ full_groups=(
 	kvm-6.12:devices-errors.sh
 	kvm-6.12:baremetal.sh
 	elvisor-6.12:baremetal.sh
+	kvm-6.12:hostile.sh
+	elvisor-6.12:hostile.sh
 	kvm-6.12:vgic.sh
 	elvisor-6.12:vgic.sh
 	kvm-6.12:api/run-stress.sh
