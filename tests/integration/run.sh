@@ -86,6 +86,43 @@ run_group() {
 		"$top/tests/host/$script" "${extra[@]}" 2>&1
 }
 
+# The host kernel's own console lines ("[ seconds] ..."), without the context
+# blocks ("---- ..." to "----") in which scenarios echo a guest's console:
+# a guest kernel's Oops there is the guest's, not the host's.
+host_kernel_lines() { # LOG
+	tr -d '\r' < "$1" | awk '
+		/^---- / { ctx = 1; next }
+		ctx { if ($0 == "----") ctx = 0; next }
+		/^\[ *[0-9]+\.[0-9]+\] / { print }'
+}
+
+# ref_crash LOG STATUS: did this run of a reference (kvm-*) host end in a
+# crash of the host's own kernel that elvisor.ko cannot have caused? Then
+# print the crash's first line and return 0 (the group may be retried once).
+# All of: the host did not finish its script (host-run.sh status 125: no
+# ELV-HOST-EXIT, so not a timeout either); a host kernel line (above) says
+# "Internal error: Oops" or "Kernel panic"; the oops's "CPU: ... Tainted:"
+# line has no O or E flag (no out-of-tree module was ever loaded: the taint
+# stays after rmmod, and elvisor.ko is the only such module the hosts have,
+# e.g. kvm:api/run-module.sh loads it); and no host kernel line names
+# elvisor code ("elvisor", "[elvisor]", "elv_").
+ref_crash() { # LOG STATUS
+	local k crash taint flags
+	[ "$backend" = kvm ] && [ "$2" = 125 ] || return 1
+	grep -q '^ELV-HOST-EXIT' "$1" && return 1
+	k=$(host_kernel_lines "$1")
+	crash=$(printf '%s\n' "$k" | grep -m1 -E 'Internal error: Oops|Kernel panic') || return 1
+	taint=$(printf '%s\n' "$k" | sed -n '/Internal error: Oops\|Kernel panic/,$p' |
+		grep -m1 -E 'CPU: .*(Not tainted|Tainted: )') || return 1
+	case $taint in
+	*"Tainted: "*)
+		flags=${taint#*Tainted: } flags=${flags%% [0-9]*}
+		case $flags in *O* | *E*) return 1 ;; esac ;;
+	esac
+	printf '%s\n' "$k" | grep -q 'elvisor\|elv_' && return 1
+	printf '%s\n' "${crash#*] }"
+}
+
 passed=0 failed=0 skipped=0 retried=0
 for g in "${groups[@]}"; do
 	host=${g%%:*} script=${g#*:}
@@ -100,14 +137,23 @@ for g in "${groups[@]}"; do
 	out=$(run_group); status=$?
 	# The reference is Debian's own KVM under QEMU TCG; it has been seen to
 	# oops once in many runs (a guest's pointer-authentication keys left
-	# in place after __kvm_vcpu_run). Such a crash of the reference host
-	# kernel is said, kept (.crash.log) and retried once; a crash of the
-	# elvisor.ko host is our bug and never retried.
-	if [ "$status" != 0 ] && [ "$backend" = kvm ] && grep -q "Internal error: Oops\|Kernel panic" "$log"; then
+	# in place after __kvm_vcpu_run). Such a crash (ref_crash above: the
+	# host's own kernel, elvisor.ko never loaded nor named) is said, its
+	# log kept (.crash.log), and the group retried once. Any other crash,
+	# on an elvisor host or naming elvisor code, is our bug: never retried.
+	# After a retry the group's lines are the retry's plus every FAIL line
+	# of the first run (marked "(first run, before the crash)"): a check
+	# that failed before the crash stays failed even if the retry passes
+	# it; the first run's ok and SKIP lines are not counted (the retry's
+	# are), so nothing counts twice.
+	first_fails=
+	if [ "$status" != 0 ] && crash=$(ref_crash "$log" "$status"); then
 		cp "$log" "${log%.log}.crash.log"
-		echo "[$host] NOTE $script: the reference host kernel crashed ($(grep -m1 -o 'Internal error: Oops[^[]*\|Kernel panic.*' "$log" | tr -d '\r')); log kept in ${log%.log}.crash.log; retrying the group once"
+		echo "[$host] NOTE $script: the reference host kernel crashed ($crash); log kept in ${log%.log}.crash.log; retrying the group once"
 		retried=$((retried + 1))
+		first_fails=$(printf '%s\n' "$out" | grep '^FAIL ' | sed 's/$/ (first run, before the crash)/')
 		out=$(run_group); status=$?
+		[ -z "$first_fails" ] || out=$(printf '%s\n%s\n' "$out" "$first_fails")
 	fi
 	# Result lines, and the context blocks scenarios print for failures.
 	printf '%s\n' "$out" | awk -v b="[$host] " '
@@ -120,6 +166,26 @@ for g in "${groups[@]}"; do
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
 		echo "[$host] FAIL $script: the emulated host did not finish (status $status, see $log)"
 		f=$((f + 1))
+	fi
+	# A group that says nothing has tested nothing.
+	if [ "$status" = 0 ] && [ $((p + f + s)) = 0 ]; then
+		echo "[$host] FAIL $script: no results (no ok, FAIL or SKIP line; see $log)"
+		f=$((f + 1))
+	fi
+	# A script that ends with its own "N passed, N failed" must print it (a
+	# crash or an early exit does not), and it may not claim more passes or
+	# failures than its lines show (the count may be lower: the backend's
+	# own ok lines and a tool's lines beside the script's checks).
+	summary=$(printf '%s\n' "$out" | tr -d '\r' | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n1)
+	if [ -z "$summary" ] && grep -qE '^[^#]*echo "\$[a-z_]+ passed, \$[a-z_]+ failed"' "$top/tests/host/$script"; then
+		echo "[$host] FAIL $script: no \"N passed, N failed\" line from the script (cut short? see $log)"
+		f=$((f + 1))
+	elif [ -n "$summary" ]; then
+		sp=${summary%% passed*} sf=${summary#*passed, } sf=${sf%% failed*}
+		if [ "$sp" -gt "$p" ] || [ "$sf" -gt "$f" ]; then
+			echo "[$host] FAIL $script: its summary \"$summary\" does not match the lines counted ($p ok, $f FAIL)"
+			f=$((f + 1))
+		fi
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	echo "   [$host] $script: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s"
