@@ -41,7 +41,7 @@ static const struct { const char *name; long nr; } report_caps[] = {
 	{ "KVM_CAP_IRQFD", KVM_CAP_IRQFD },
 	{ "KVM_CAP_IOEVENTFD", KVM_CAP_IOEVENTFD },
 	{ "KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES", KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES },
-	{ "KVM_CAP_ARM_HVC_FW_REG_BMAP (207)", 207 },
+	{ "KVM_CAP_ARM_HVC_FW_REG_BMAP (207)", ELV_CAP_ARM_HVC_FW_REG_BMAP },
 };
 
 struct cpu_report {

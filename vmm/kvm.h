@@ -5,24 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <linux/kvm.h>
-
-/* Upstream UAPI newer than the 6.1 headers of Debian's cross toolchain. */
-#ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
-#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
-#endif
-#ifndef KVM_ARM_FEATURE_ID_RANGE
-#define KVM_ARM_FEATURE_ID_RANGE	0	/* the range number; the capability is a bitmap of them */
-#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
-#endif
-#ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
-struct reg_mask_range {
-	__u64 addr;
-	__u32 range;
-	__u32 reserved[13];
-};
-#define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
-#endif
+#include "kvm_compat.h"
 
 struct kvm {
 	int sys_fd;

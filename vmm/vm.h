@@ -45,7 +45,7 @@ struct vm {
 	struct vm_config *cfg;
 	struct kvm kvm;
 	struct cpu_caps caps;
-	uint64_t id_masks[3 * 8 * 8];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
+	uint64_t id_masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
 	bool id_masks_valid;
 	uint8_t *ram;
 	uint64_t ram_base, ram_size;

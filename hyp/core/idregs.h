@@ -60,6 +60,7 @@
 
 #include "elv_base.h"
 #include "regid.h"
+#include "uapi.h"
 
 enum elv_ftr_policy {
 	ELV_FTR_LOWER_SAFE,		/* any value up to the host's */
@@ -132,12 +133,6 @@ int elv_idreg_check_write(uint16_t enc, uint64_t limit, uint64_t val, uint64_t w
 			  const struct elv_idreg_field **bad_field);
 int elv_idreg_user_write(uint16_t enc, uint64_t limit, uint64_t cur, bool frozen, uint64_t *val);
 
-/* Upstream's struct reg_mask_range, the KVM_ARM_GET_REG_WRITABLE_MASKS argument. */
-struct elv_reg_mask_range {
-	uint64_t addr;		/* user pointer to ELV_FEATURE_ID_SPACE_SIZE u64 */
-	uint32_t range;		/* ELV_FEATURE_ID_RANGE */
-	uint32_t reserved[13];	/* must be zero */
-};
 
 int elv_reg_mask_range_check(const struct elv_reg_mask_range *range);
 int elv_idreg_check_write_61(uint16_t enc, uint64_t limit, uint64_t val,

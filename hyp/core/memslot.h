@@ -18,6 +18,7 @@
 
 #include "elv_base.h"
 #include "vm_config.h"
+#include "uapi.h"
 
 #define ELV_MEM_LOG_DIRTY_PAGES	(1U << 0)	/* KVM_MEM_LOG_DIRTY_PAGES */
 #define ELV_MEM_READONLY	(1U << 1)	/* KVM_MEM_READONLY */
@@ -26,27 +27,7 @@
 #define ELV_MEM_SLOT_ID_LIMIT	ELV_MAX_MEMSLOTS
 #define ELV_MEM_MAX_PAGES	((1ULL << 31) - 1)
 
-/*
- * Upstream's struct kvm_userspace_memory_region2 (6.8+, absent from 6.1's
- * UAPI): the first five fields are struct kvm_userspace_memory_region's, so
- * the glue copies either ioctl's argument into a zeroed one. guest_memfd
- * is only read with KVM_MEM_GUEST_MEMFD, which arm64 refuses (EINVAL, as
- * any unknown flag).
- */
-struct elv_memory_region2 {
-	uint32_t slot;
-	uint32_t flags;
-	uint64_t guest_phys_addr;
-	uint64_t memory_size;
-	uint64_t userspace_addr;
-	uint64_t guest_memfd_offset;
-	uint32_t guest_memfd;
-	uint32_t pad1;
-	uint64_t pad2[14];
-};
-#define ELV_IOCTL_NR_SET_USER_MEMORY_REGION2	0x49	/* _IOW(KVMIO, 0x49, region2) */
-#define ELV_MEMORY_REGION_V1_SIZE	32	/* sizeof(struct kvm_userspace_memory_region) */
-#define ELV_MEMORY_REGION2_SIZE		160	/* sizeof(struct kvm_userspace_memory_region2) */
+/* struct elv_memory_region2 and its ioctl: uapi.h. */
 
 /* struct kvm_userspace_memory_region, as the glue copied it in. */
 struct elv_memslot_req {

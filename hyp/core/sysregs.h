@@ -28,6 +28,7 @@
 
 #include "elv_base.h"
 #include "regid.h"
+#include "uapi.h"
 
 /*
  * The registers code names outside the table, as ELV_ENC_<name> (packed
@@ -120,22 +121,7 @@ static inline unsigned int elv_sysreg_index(const struct elv_sysreg_desc *d)
 	return (unsigned int)(d - elv_sysregs);
 }
 
-/*
- * Feature ID space (KVM_ARM_GET_REG_WRITABLE_MASKS): op0 = 3, op1 in {0,1,3},
- * CRn = 0, CRm and op2 in 0..7; op1 3 is folded onto slot 2.
- *
- * Upstream UAPI numbers (6.7+), defined once for hyp/core and hyp/kmod:
- * the ioctl takes a range number, and the only range is the feature-ID
- * space, number 0 (KVM_ARM_FEATURE_ID_RANGE); KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
- * answers a bitmap in which bit N means "range N is valid".
- */
-#define ELV_FEATURE_ID_SPACE_SIZE	(3 * 8 * 8)	/* KVM_ARM_FEATURE_ID_RANGE_SIZE */
-#define ELV_FEATURE_ID_RANGE		0		/* KVM_ARM_FEATURE_ID_RANGE */
-#define ELV_REG_MASK_RANGES_BITMAP	ELV_BIT(ELV_FEATURE_ID_RANGE)
-#define ELV_IOCTL_NR_GET_REG_WRITABLE_MASKS	0xb6	/* _IOR(KVMIO, 0xb6, struct reg_mask_range) */
-#define ELV_FEATURE_ID_SPACE_IDX(op0, op1, crn, crm, op2)		\
-	(((((op1) & 3) - (((op1) & 3) == 3)) << 6) | (((crm) & 7) << 3) | ((op2) & 7))
-
+/* Feature ID space (uapi.h): the slot of @enc in the writable-masks array, or -1. */
 int elv_feature_id_idx(uint16_t enc);
 /*
  * A feature ID register of the vCPU rather than of the VM (MPIDR_EL1,

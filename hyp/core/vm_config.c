@@ -1,38 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "vm_config.h"
 #include "sysregs.h"
+#include "uapi.h"
 
-/* Capability numbers from upstream include/uapi/linux/kvm.h. */
-enum {
-	ELV_CAP_IRQCHIP = 0,		/* the vGIC's interrupts reach guests (run loop) */
-	ELV_CAP_IRQ_ROUTING = 25,	/* KVM_SET_GSI_ROUTING, irqchip entries */
-	ELV_CAP_IRQFD = 32,
-	ELV_CAP_IOEVENTFD = 36,
-	ELV_CAP_IRQFD_RESAMPLE = 82,
-	ELV_CAP_IOEVENTFD_ANY_LENGTH = 122,
-	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
-	ELV_CAP_USER_MEMORY = 3,
-	ELV_CAP_USER_MEMORY2 = 231,	/* KVM_SET_USER_MEMORY_REGION2 (6.8+) */
-	ELV_CAP_MP_STATE = 14,		/* KVM_{GET,SET}_MP_STATE on vCPU fds */
-	ELV_CAP_DESTROY_MEMORY_REGION_WORKS = 21,
-	ELV_CAP_JOIN_MEMORY_REGIONS_WORKS = 30,
-	ELV_CAP_NR_VCPUS = 9,
-	ELV_CAP_NR_MEMSLOTS = 10,
-	ELV_CAP_MAX_VCPUS = 66,
-	ELV_CAP_ONE_REG = 70,
-	ELV_CAP_READONLY_MEM = 81,
-	ELV_CAP_ARM_PSCI = 87,
-	ELV_CAP_DEVICE_CTRL = 89,	/* KVM_CREATE_DEVICE: the vGICv3 */
-	ELV_CAP_CHECK_EXTENSION_VM = 105,
-	ELV_CAP_ARM_PSCI_0_2 = 102,
-	ELV_CAP_MAX_VCPU_ID = 128,
-	ELV_CAP_ARM_VM_IPA_SIZE = 165,
-	ELV_CAP_ARM_SVE = 170,
-	ELV_CAP_ARM_PTRAUTH_ADDRESS = 171,
-	ELV_CAP_ARM_PTRAUTH_GENERIC = 172,
-	ELV_CAP_ARM_HVC_FW_REG_BMAP = 207,	/* seed 003; upstream's VM_GPA_BITS */
-	ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES = 230,
-};
 
 unsigned int elv_ipa_limit_bits(unsigned int parange, bool page_64k)
 {

@@ -198,7 +198,7 @@ static void test_system(void)
 	expect_val("sys.cap_unknown", xioctl_val(kvm, KVM_CHECK_EXTENSION, 100000), 0);
 	report(ipa >= 40, "sys.cap_ipa_size", "got %ld", ipa);
 	/* Seed 003: elvisor answers the bitmap register count; 6.1 gives 207 to GPA_BITS. */
-	expect_val("sys.cap_207_fw_bmap", xioctl_val(kvm, KVM_CHECK_EXTENSION, 207),
+	expect_val("sys.cap_207_fw_bmap", xioctl_val(kvm, KVM_CHECK_EXTENSION, ELV_CAP_ARM_HVC_FW_REG_BMAP),
 		   is_elvisor ? 3 : 0);
 	/* A bitmap of valid ranges: bit 0, range 0, is the only one. */
 	if (has_reg_masks)
@@ -309,7 +309,7 @@ static int get_masks(int vm, uint32_t range, uint64_t *masks)
 	return xioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &r);
 }
 
-#define MASK_SLOT(masks, op1, crm, op2) (masks)[ELV_FEATURE_ID_SPACE_IDX(op1, crm, op2)]
+#define MASK_SLOT(masks, op1, crm, op2) (masks)[ELV_FEATURE_ID_SPACE_IDX(3, op1, 0, crm, op2)]
 
 /*
  * KVM_ARM_GET_REG_WRITABLE_MASKS as 6.12 answers it: range 0 only, reserved
@@ -1267,8 +1267,9 @@ static uint64_t now_ms(void)
  * to userspace; KVM_REG_ARM_TIMER_CNT is written through vCPU 0 (the
  * virtual offset is the VM's). elvisor.ko loads the offset at every guest
  * entry, so the running vCPU reads the new count within a host tick; the
- * reference loads it when the vCPU thread is next scheduled in (vcpu_load):
- * within milliseconds here too (3 ms measured on 6.1).
+ * reference loads it only when the vCPU thread is next scheduled in
+ * (vcpu_load): seen after 3 ms in one 6.1 run, not within 2 s in a 6.12
+ * one. Checked on elvisor.ko; on the reference a SKIP says which it was.
  */
 static void test_counter_write_reaches_running_vcpu(void)
 {
@@ -1307,9 +1308,13 @@ static void test_counter_write_reaches_running_vcpu(void)
 	pthread_join(th, NULL);
 	if (!before)
 		report(false, "timer.cnt_write_reaches_running_vcpu", "the spinning vCPU never stored its count");
-	else
+	else if (is_elvisor)
 		report(moved, "timer.cnt_write_reaches_running_vcpu",
 		       "the running vCPU still read %#" PRIx64 " 2 s after the write", *seen);
+	else
+		skip("timer.cnt_write_reaches_running_vcpu",
+		     moved ? "reference: seen (its vcpu_load came), not a promise upstream makes"
+			   : "reference: not seen; upstream loads the offset at the vCPU thread's next vcpu_load");
 	if (moved)
 		printf("# the running vCPU saw the write after %" PRIu64 " ms\n", waited);
 	guest_destroy(&g);
