@@ -74,33 +74,35 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 	@touch $@
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
+# Their UAPI shim is the VMM's, on hyp/core's numbers.
+API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms
 api-tools: $(API_TOOLS)
 
-$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
-$(BUILD)/aarch64/api-test: tests/host/api/apitest.c tests/host/api/kvm_compat.h tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-test: tests/host/api/apitest.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
-$(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c $(API_HDRS) | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
-$(BUILD)/aarch64/api-stress: tests/host/api/stress.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-stress: tests/host/api/stress.c $(API_HDRS) | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
-$(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c $(API_HDRS) | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
-$(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c tests/host/api/kvm_compat.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
