@@ -30,7 +30,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full demo shell bench clean host-image debug-kernel test-debug
+.PHONY: all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -211,6 +211,13 @@ test-full: deps
 	@$(MAKE) --no-print-directory host-image
 	@ELV_TEST_FULL=1 tests/run-all.sh; full=$$?; \
 		scripts/test-debug.sh; debug=$$?; [ $$full = 0 ] && [ $$debug = 0 ]
+
+# Mutation testing (docs/testing.md, "Mutation testing"): each deliberate bug
+# of tests/mutants/ applied alone in a scratch copy of HEAD (ELV_MUTANTS_DIR,
+# default /tmp/elv-mutants-$USER) must fail the tests its file names.
+#   make mutants [MUTANTS="03-stage2-skip-tlb-flush 16-kmod-vcpu-leak"]
+mutants: deps
+	@tests/mutants/run.sh $(MUTANTS)
 
 # The debug (sanitizer) 6.1 host kernel (scripts/debug-kernel.sh, cached in
 # cache/debug-kernel/), and elvisor.ko's groups on it with every console

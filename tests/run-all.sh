@@ -63,6 +63,22 @@ out=$(tests/host/run-samecpu.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok|#|[0-9]+ passed)' | tail -n 20
 add_summary "$out"
 
+# make test-full only: every deliberate bug of tests/mutants/ must be caught
+# (docs/testing.md, "Mutation testing"); one pass per mutant caught, one
+# failure per mutant missed or stale (or one if it did not say).
+if [ "${ELV_TEST_FULL:-}" = 1 ]; then
+	echo "== mutation testing (make mutants)"
+	out=$(make --no-print-directory mutants 2>&1); st=$?
+	printf '%s\n' "$out" | grep -E '^([0-9]+-[^ ]+: |mutants: |baseline: FAIL)' | tail -n 60
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ caught, [0-9]+ missed$' | tail -n1)
+	echo "${line:-mutants: no summary line (status $st)}"
+	c=$(sed -n 's/^\([0-9]*\) caught.*/\1/p' <<<"$line")
+	m=$(sed -n 's/.* \([0-9]*\) missed$/\1/p' <<<"$line")
+	[ -n "$c" ] || { c=0 m=1; }
+	[ "$st" = 0 ] || [ "$m" != 0 ] || m=1
+	add "$c" "$m"
+fi
+
 echo "== total: $total_p passed, $total_f failed ($total_s skipped, not counted as passed)"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" = 0 ]

@@ -29,6 +29,9 @@ copy=$work/tree
 head=$work/head
 logs=$work/logs
 mkdir -p "$work" "$logs"
+# One run at a time per scratch directory.
+exec 9> "$work/.lock"
+flock -n 9 || { echo "mutants: another run is using $work"; echo "0 caught, 1 missed"; exit 1; }
 
 # --- the scratch copy --------------------------------------------------
 # Seeded once from the shared tree (its tracked files and build/, times
@@ -83,7 +86,7 @@ abi_of() { # HOST
 	*) cut -d' ' -f1 "$copy/cache/current-abi" ;; esac
 }
 # build KIND HOST: build, in the copy, what a test of KIND needs (output in
-# $blog). unit: the host tools. group: the VMM and API tools, elvisor.ko
+# $blog). unit: the host tools. group: the VMM, API tools, guest, elvisor.ko
 # and the host image for HOST's kernel (each step incremental).
 build() { # KIND HOST
 	local abi
@@ -92,7 +95,7 @@ build() { # KIND HOST
 		return
 	fi
 	abi=$(abi_of "$2")
-	(cd "$copy" && make -s --no-print-directory vmm api-tools &&
+	(cd "$copy" && make -s --no-print-directory vmm api-tools guest &&
 		scripts/host-kernel.sh "$abi" && scripts/host-image.sh "$abi") >> "$blog" 2>&1 < /dev/null
 }
 # run_test KIND ARG: 0 if the test passes; its output in $tlog.
@@ -111,7 +114,7 @@ run_test() { # KIND ARG
 why() {
 	{ grep -oE '^\[FAIL\] [^ :]+::[^ :]+' "$tlog" | sed 's/^\[FAIL\] //; s/::/\//'
 	  grep -oE 'CRASH\]? [^ :]+::[^ :]+|[^ ]+::[^ ]+: CRASH' "$tlog"
-	  grep -E '^\[[^]]*\] FAIL ' "$tlog" | sed 's/^\[[^]]*\] FAIL //'
+	  grep -E '^\[[^]]*\] FAIL ' "$tlog" | sed 's/^\[[^]]*\] FAIL //; s/:.*//'
 	} | awk 'NF && !seen[$0]++' | head -n 3 | paste -sd ';' | cut -c1-200
 }
 
