@@ -9,8 +9,16 @@
 # is then checked against the expectations for this backend; the result
 # lines name the host, e.g. selftest.elvisor-6.12.get-reg-list:
 #   expected and got PASS          -> ok
-#   expected and got FAIL or SKIP  -> SKIP, with the documented reason
+#   expected and got FAIL or SKIP, with its failure signature
+#                                  -> SKIP, with the documented reason
 #   anything else                  -> FAIL (update the expectations and reason)
+# An expected FAIL or SKIP is only that failure: expected.txt's "sig" lines
+# for the test, backend and result give the text its output must hold (the
+# assertion's file:line and expression, the skip's requirement), every line
+# of them; an expected FAIL must also end as a failing selftest does (exit
+# status 254 from TEST_ASSERT, or 1 from a ksft test). A timeout, a signal
+# (a crash), a missing binary or another assertion is a FAIL, and so is an
+# expected FAIL or SKIP that has no signature.
 # The quick subset by default (make test); SELFTESTS=all in /test/selftests.env
 # (make selftests-full) runs every test, SELFTESTS="NAME..." only those
 # (no line for the others), SELFTESTS_OUTPUT=all shows the whole
@@ -65,7 +73,7 @@ kvm_create_max_vcpus		120
 kvm_page_table_test		180	-b 64M
 memslot_modification_stress_test 180	-b 128M
 memslot_perf_test		360	-s 1024 -l 1
-rseq_test			300
+rseq_test			900
 set_memory_region_test		360
 steal_time			60
 kvm_binary_stats_test		60
@@ -104,7 +112,7 @@ kvm_create_max_vcpus		120
 kvm_page_table_test		180	-b 64M
 memslot_modification_stress_test 180	-b 128M
 memslot_perf_test		360	-s 1024 -l 1
-rseq_test			300
+rseq_test			900
 set_memory_region_test		360
 steal_time			60
 kvm_binary_stats_test		60
@@ -139,6 +147,15 @@ expect() {
 	' "$EXP" 2>/dev/null
 }
 
+# signatures NAME RESULT: the texts ("sig NAME BACKEND RESULT TEXT" lines of
+# expected.txt) that this backend's RESULT of NAME must show, one a line.
+signatures() {
+	awk -v n="$1" -v b="$backend" -v r="$2" '
+		$1 == "sig" && $2 == n && $3 == b && $4 == r {
+			sub(/^sig +[^ ]+ +[^ ]+ +[^ ]+ +/, ""); print
+		}' "$EXP" 2>/dev/null
+}
+
 run_one() { # NAME TIMEOUT ARGS...
 	name=$1 limit=$2; shift 2
 	case $SELFTESTS in
@@ -154,7 +171,7 @@ run_one() { # NAME TIMEOUT ARGS...
 	esac
 	id=selftest-$(echo "$name" | tr '/' '_')
 	if [ ! -x "$D/$name" ]; then
-		got=FAIL secs=0; echo "not built: $D/$name" > /tmp/$id.out
+		got=FAIL secs=0 rc=127; echo "not built: $D/$name" > /tmp/$id.out
 	else
 		t0=$(date +%s)
 		# memslot_perf_test arms a hard-coded 2 s alarm() around each
@@ -192,7 +209,24 @@ run_one() { # NAME TIMEOUT ARGS...
 		[ "$got" = PASS ] || show_output "$id"
 	elif case "/$want/" in */$got/*) true ;; *) false ;; esac; then
 		# PASS/FAIL: timing-dependent under emulation, either is accepted.
-		if [ "$got" = PASS ]; then pass "$check"; else skip "$check" "$got as expected: $reason"; fi
+		if [ "$got" = PASS ]; then pass "$check"; return 0; fi
+		sigs=$(signatures "$name" "$got")
+		tr -d '\r' < /tmp/$id.out > /tmp/$id.txt
+		missing=$(printf '%s\n' "$sigs" | while IFS= read -r sig; do
+			[ -n "$sig" ] && ! grep -qF -- "$sig" /tmp/$id.txt && { printf '%s\n' "$sig"; break; }
+		done)
+		if [ "$got" = FAIL ] && [ "$rc" != 254 ] && [ "$rc" != 1 ]; then
+			fail "$check" "got FAIL with exit status $rc (not an assertion failure: timeout 124/143, signal 128+N, not built 127), expected $want${reason:+ ($reason)}"
+			show_output "$id"
+		elif [ -z "$sigs" ]; then
+			fail "$check" "got $got, expected, but expected.txt gives no signature (sig $name $backend $got TEXT) to tell it from any other $got"
+			show_output "$id"
+		elif [ -n "$missing" ]; then
+			fail "$check" "got $got, but not the expected one: its output lacks '$missing' (expected $want${reason:+: $reason})"
+			show_output "$id"
+		else
+			skip "$check" "$got as expected ($(printf '%s\n' "$sigs" | head -n1)): $reason"
+		fi
 	else
 		fail "$check" "got $got, expected $want${reason:+ ($reason)}"
 		[ "$got" = PASS ] || show_output "$id"

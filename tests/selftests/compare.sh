@@ -12,6 +12,9 @@
 #   ok selftest.HOST.NAME                       PASS, as expected
 #   SKIP selftest.HOST.NAME: X as expected (reason)   a documented non-pass
 #   FAIL selftest.HOST.NAME: got X, expected Y (reason)
+#   FAIL selftest.HOST.NAME: in the host: WHY   the in-host check failed it
+#                          (selftests.sh: an expected result without its
+#                          failure signature, a timeout, a crash...)
 # then "selftests SERIES: N ok, N failed, N skipped" per series, and writes
 # the markdown table of each series to build/selftests-table-SERIES.md (make
 # test leaves the tree alone); with --doc docs/testing.md it also replaces
@@ -32,6 +35,12 @@ fi
 results() { # LOG -> "name result seconds [args]" lines
 	[ -f "$1" ] || return 0
 	tr -d '\r' < "$1" | sed -n 's/^SELFTEST \([^ ]*\) \(PASS\|FAIL\|SKIP\) \([0-9]*\)/\1 \2 \3/p'
+}
+inhost_fails() { # LOG HOST -> "name why" for each FAIL line of selftests.sh
+	[ -f "$1" ] || return 0
+	tr -d '\r' < "$1" | awk -v p="FAIL selftest.$2." '
+		index($0, p) == 1 { l = substr($0, length(p) + 1); i = index(l, ": ")
+			if (i) print substr(l, 1, i - 1), substr(l, i + 2) }'
 }
 default_log() { # BACKEND SERIES
 	local f=$top/build/test-logs/$1-$2-selftests.log
@@ -55,6 +64,8 @@ for series in $series_list; do
 	elv_log=${log_elvisor:-$(default_log elvisor "$series")}
 	results "$kvm_log" > "$tmp/kvm"
 	results "$elv_log" > "$tmp/elvisor"
+	inhost_fails "$kvm_log" "kvm-$series" > "$tmp/kvm.fail"
+	inhost_fails "$elv_log" "elvisor-$series" > "$tmp/elvisor.fail"
 	have=0
 	for b in kvm elvisor; do
 		if [ -s "$tmp/$b" ]; then have=1; else
@@ -63,12 +74,14 @@ for series in $series_list; do
 	done
 	doc=$top/build/selftests-table-$series.md
 	awk -v doc="$doc" -v ver="$ver" -v series="$series" -v kvmf="$tmp/kvm" -v elvf="$tmp/elvisor" \
-		-v expf="${expected#$top/}" "$(cat "$top/tests/selftests/expected.awk")"'
+		-v expf="${expected#$top/}" -v kvmff="$tmp/kvm.fail" -v elvff="$tmp/elvisor.fail" \
+		"$(cat "$top/tests/selftests/expected.awk")"'
 	BEGIN {
 		load("kvm", kvmf); load("elvisor", elvf)
+		loadfail("kvm", kvmff); loadfail("elvisor", elvff)
 		nb = split("kvm elvisor", backends, " ")
 	}
-	/^#/ || NF == 0 { next }
+	/^#/ || NF == 0 || $1 == "sig" { next }
 	{
 		name = $1; order[++n] = name; reason = ""
 		for (i = 2; i <= NF; i++) {
@@ -89,6 +102,8 @@ for series in $series_list; do
 					printf "SKIP selftest.%s.%s: not run on either backend (SELFTESTS=quick?)\n", h, name; skipped++
 				} else if (g == "none") {
 					printf "FAIL selftest.%s.%s: no result in the log (host did not finish?), expected %s%s\n", h, name, w, r; bad++
+				} else if ((b, name) in inhost) {
+					printf "FAIL selftest.%s.%s: in the host: %s\n", h, name, inhost[b, name]; bad++
 				} else if (index("/" w "/", "/" g "/") == 0) {
 					printf "FAIL selftest.%s.%s: got %s, expected %s%s\n", h, name, g, w, r; bad++
 				} else if (g == "PASS") {
@@ -113,12 +128,17 @@ for series in $series_list; do
 			gk = (("kvm", name) in got) ? got["kvm", name] : "not run"
 			ge = (("elvisor", name) in got) ? got["elvisor", name] : "not run"
 			if (index("/" want["kvm", name] "/", "/" gk "/") == 0) gk = gk " (expected " want["kvm", name] ")"
+			else if (("kvm", name) in inhost) gk = gk " (not the expected failure)"
 			if (index("/" want["elvisor", name] "/", "/" ge "/") == 0) ge = ge " (expected " want["elvisor", name] ")"
+			else if (("elvisor", name) in inhost) ge = ge " (not the expected failure)"
 			printf "| `%s` | %s | %s | %s | %s | %s | %s |\n", name, args[name], gk, secs["kvm", name], ge, secs["elvisor", name], why[name] > doc
 		}
 		close(doc)
 		printf "selftests %s: %d ok, %d failed, %d skipped\n", series, good, bad, skipped
 		exit bad ? 1 : 0
+	}
+	function loadfail(b, file,   l, i) {
+		while ((getline l < file) > 0) { i = index(l, " "); inhost[b, substr(l, 1, i - 1)] = substr(l, i + 1) }
 	}
 	function load(b, file,   l, f, m, i, a) {
 		while ((getline l < file) > 0) {
