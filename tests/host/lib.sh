@@ -123,6 +123,7 @@ module_objects() {
 	mount -t debugfs none /sys/kernel/debug 2>/dev/null
 	kasan_drain
 	for f in /sys/kernel/debug/slab/*/alloc_traces; do
+		[ -e "$f" ] || continue	# none without slub_debug=U
 		c=${f%/alloc_traces}
 		[ "${c##*/}" = vmap_area ] && continue
 		awk -v c="${c##*/}" '
@@ -149,10 +150,45 @@ meminfo_kb() {
 }
 
 # module_objects_changed BEFORE AFTER: "cache function: n -> m" per change.
+# (BEFORE is read in BEGIN: with "FNR == NR" an empty BEFORE, the usual
+# case, would take AFTER's lines for BEFORE's.)
 module_objects_changed() {
-	awk 'FNR == NR { b[$1 " " $2] = $3; next }
+	awk -v before="$1" 'BEGIN { while ((getline l < before) > 0) { split(l, f, " "); b[f[1] " " f[2]] = f[3] } }
 		{ k = $1 " " $2; if (b[k] != $3) print k ": " (b[k] + 0) " -> " $3; delete b[k] }
-		END { for (k in b) print k ": " b[k] " -> 0" }' "$1" "$2"
+		END { for (k in b) print k ": " b[k] " -> 0" }' "$2"
+}
+# leak_accounting_ready: can module_objects count? Silent if so; else says
+# why and returns 1 (without slub_debug=U the per-site lists are empty
+# before and after, and an exact comparison of two empty lists proves
+# nothing). Needs slub_debug with U on the command line, store_user in
+# effect in every kmalloc cache, and debugfs alloc_traces.
+leak_accounting_ready() {
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	grep -qE '(^| )slub_debug=[A-Z]*U' /proc/cmdline ||
+		{ echo "no slub_debug=U on the host's command line: no allocation stacks to count"; return 1; }
+	for f in /sys/kernel/slab/kmalloc-[0-9]*/store_user; do
+		[ "$(cat "$f" 2>/dev/null)" = 1 ] ||
+			{ echo "slub_debug=U not in effect: ${f%/store_user} store_user=$(cat "$f" 2>/dev/null)"; return 1; }
+	done
+	[ -r /sys/kernel/debug/slab/kmalloc-128/alloc_traces ] ||
+		{ echo "no /sys/kernel/debug/slab/*/alloc_traces"; return 1; }
+}
+# module_objects_seen BEFORE PID: while PID runs (making VMs), sample
+# module_objects until a slab allocation site of elvisor.ko holds more live
+# objects than in BEFORE (the module_objects output taken with no VM):
+# prints it and returns 0, so the counting provably sees a VM's own
+# objects; returns 1 if PID ends first.
+module_objects_seen() {
+	# Not kill -0: a finished background job stays a zombie until waited for.
+	while [ -r /proc/$2/stat ] && [ "$(sed 's/.*) //' /proc/$2/stat | cut -c1)" != Z ]; do
+		module_objects > /tmp/objects.during
+		grew=$(awk -v before="$1" 'BEGIN { while ((getline l < before) > 0) { split(l, f, " "); b[f[1] " " f[2]] = f[3] } }
+			$1 != "vmalloc" && $3 > b[$1 " " $2] + 0 { print $1, $2 ": " (b[$1 " " $2] + 0) " -> " $3; exit }' \
+			/tmp/objects.during)
+		[ -n "$grew" ] && { echo "$grew"; return 0; }
+		sleep 1
+	done
+	return 1
 }
 
 # Benchmarks print BENCH lines, not ok/FAIL: load elvisor.ko on its host or
