@@ -15,7 +15,8 @@
 # An expected FAIL or SKIP is only that failure: expected.txt's "sig" lines
 # for the test, backend and result give the text its output must hold (the
 # assertion's file:line and expression, the skip's requirement), every line
-# of them; an expected FAIL must also end as a failing selftest does (exit
+# of them (a line may list alternatives separated by " || ", one of which
+# must appear); an expected FAIL must also end as a failing selftest does (exit
 # status 254 from TEST_ASSERT, or 1 from a ksft test). A timeout, a signal
 # (a crash), a missing binary or another assertion is a FAIL, and so is an
 # expected FAIL or SKIP that has no signature.
@@ -212,8 +213,17 @@ run_one() { # NAME TIMEOUT ARGS...
 		if [ "$got" = PASS ]; then pass "$check"; return 0; fi
 		sigs=$(signatures "$name" "$got")
 		tr -d '\r' < /tmp/$id.out > /tmp/$id.txt
+		# A sig line's alternatives, " || "-separated: one of them suffices.
 		missing=$(printf '%s\n' "$sigs" | while IFS= read -r sig; do
-			[ -n "$sig" ] && ! grep -qF -- "$sig" /tmp/$id.txt && { printf '%s\n' "$sig"; break; }
+			[ -n "$sig" ] || continue
+			found= rest=$sig
+			while :; do
+				alt=${rest%% || *}
+				grep -qF -- "$alt" /tmp/$id.txt && { found=1; break; }
+				[ "$alt" = "$rest" ] && break
+				rest=${rest#* || }
+			done
+			[ -n "$found" ] || { printf '%s\n' "$sig"; break; }
 		done)
 		if [ "$got" = FAIL ] && [ "$rc" != 254 ] && [ "$rc" != 1 ]; then
 			fail "$check" "got FAIL with exit status $rc (not an assertion failure: timeout 124/143, signal 128+N, not built 127), expected $want${reason:+ ($reason)}"
