@@ -71,7 +71,7 @@ static volatile u64 irq_intid_last;
  * WFI only with the vGIC: without an interrupt controller nothing can
  * wake it (the reference KVM blocks for good on an expired timer there).
  */
-static int have_vgic, no_wfx, wfi_ok;
+static int have_vgic, no_wfx, wfi_ok, wild_timers;
 static u64 cntfrq = 1;
 
 static u64 mpidr_aff0(void)
@@ -719,6 +719,14 @@ static void sweep(const char *name, const char *map, int op0, int l, int write)
 				}
 			} else if (write) {
 				rin.x[rt] = rnd();
+				/*
+				 * The EL1 timers' CVAL/TVAL: below 2^56 unless timers=wild.
+				 * With any 64-bit value, the reference hosts froze (QEMU's
+				 * main thread spinning, its vCPUs idle): docs/testing.md.
+				 */
+				if (op0 == 3 && (idx >> 11) == 3 && (idx >> 7 & 15) == 14 &&
+				    ((idx >> 3 & 15) == 2 || (idx >> 3 & 15) == 3) && !(idx & 5) && !wild_timers)
+					rin.x[rt] &= (1UL << 56) - 1;
 			}
 			if (l)
 				mask = 1UL << rt;
@@ -1374,6 +1382,7 @@ void hostile_main(void)
 	cpus = arg_num("cpus", 1);
 	no_wfx = arg_num("nowfx", 0) == 1;	/* bare QEMU: nothing wakes a WFI */
 	wfi_ok = have_vgic && !no_wfx;
+	wild_timers = arg_is("timers", "wild");
 	mode = arg("mode");
 	dline = 4UL << (bm_read_sysreg(ctr_el0) >> 16 & 0xf);
 	cntfrq = bm_read_sysreg(cntfrq_el0);

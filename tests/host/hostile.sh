@@ -13,7 +13,7 @@
 . ./lib.sh
 HB=$E/bm-hostile.bin
 SEED=${HOSTILE_SEED:-0x5eed}	# fixed: the same sequence on every host
-GUEST_TIMEOUT=150
+GUEST_TIMEOUT=120
 h_pass=0 h_fail=0
 pass() { echo "ok $1"; h_pass=$((h_pass + 1)); }
 fail() { echo "FAIL $1: $2"; h_fail=$((h_fail + 1)); }
@@ -32,6 +32,9 @@ rm -f /tmp/hostile.done /tmp/good.res
 (
 	i=0
 	while [ ! -f /tmp/hostile.done ]; do
+		# On the reference, 3 runs only: with bm-smp in a loop beside the
+		# hostile VMs, kvm-6.1 and kvm-6.12 froze (docs/testing.md).
+		[ "$i" -ge 3 ] && ! is_elvisor && break
 		i=$((i + 1))
 		run_vm good$i -k $E/bm-smp.bin -m 64 -c 2 --irqchip=none
 		v=$(sed -n 's/^BM \(cpu_on_cpu1\|secondary_ran\|secondary_mpidr\|affinity_cpu1_after_off\)=//p' \
@@ -136,7 +139,7 @@ h_main() {
 	fi
 	# The record: facts about the backend, compared between hosts by hand
 	# (docs/testing.md "Hostile guests").
-	sed -n 's/^BM \([a-z0-9_]*_digest\)=/DIGEST '"$(host_name) $name"' \1=/p; s/^BM \(sve_vls\|pa_bits\|irq_vector_taken\|fiq_vector_taken\|sgi_without_vgic\|pac_fpac_ec_0x1c\|wfx_storm\|exceptions_total\|main_ms\)=/DIGEST '"$(host_name) $name"' \1=/p' \
+	sed -n 's/^BM \([a-z0-9_]*_digest\)=/DIGEST '"$(host_name) $name"' \1=/p; s/^BM \(sve_vls\|pa_bits\|ipa_faults\|ipa_accesses\|irq_vector_taken\|fiq_vector_taken\|sgi_without_vgic\|pac_fpac_ec_0x1c\|wfx_storm\|exceptions_total\|main_ms\)=/DIGEST '"$(host_name) $name"' \1=/p' \
 		/tmp/$name.out | tr -d '\r'
 	grep '^BM \(mrs\|msr\|sys\|sysl\|op0\)_[0-9]' /tmp/$name.out | tr -d '\r' |
 		sed "s/^BM /MAP $(host_name) $name /"
@@ -144,7 +147,6 @@ h_main() {
 
 h_main none-1cpu 1 0
 h_main vgic-2cpu 2 1
-h_main nofeat-vgic-1cpu 1 1 --disable-sve --disable-ptrauth
 
 # Accesses that no hypervisor can emulate from the syndrome (exclusives,
 # atomics, pairs, writeback, SIMD), cache maintenance and DC ZVA at MMIO:
@@ -174,6 +176,16 @@ for c in ldxr stxr ldadd cas ldp ldr-postidx ld1-simd dc-civac dc-ivac dc-zva ld
 		show_output "$name"
 	fi
 done
+
+# Last, and on elvisor hosts only: on kvm-6.1 this run froze the emulated
+# host in each of three runs (no console line, not even this script's
+# watchdog; the outer QEMU's main thread busy, its vCPU threads idle), so
+# the group could only end at host-run's timeout. docs/testing.md.
+if is_elvisor; then
+	h_main nofeat-vgic-1cpu 1 1 --disable-sve --disable-ptrauth
+else
+	skip hostile.nofeat-vgic-1cpu "freezes the reference host (kvm-6.1: 3 runs of 3): docs/testing.md, Hostile guests"
+fi
 
 touch /tmp/hostile.done
 wait $good_pid
