@@ -120,6 +120,21 @@ static void check_ras(void)
 	bm_exc_count = exc;	/* UNDEF is an allowed answer here, not a stray exception */
 }
 
+/*
+ * A load above the VM's IPA size (40 bits: the VMM's default VM type), with
+ * the MMU off (VA = IPA): no memslot can be there, so the hypervisor injects
+ * an abort, as upstream; it is never emulated as MMIO.
+ */
+static void check_beyond_ipa(void)
+{
+	volatile u64 *p = (volatile u64 *)((1UL << 40) + 0x1000);
+	u64 exc = bm_exc_count, before = bm_try_begin(), v = 0x5a5a;
+
+	v = *p;
+	bm_report_str("ipa_beyond_vm_load", bm_trapped(before) ? "abort" : v ? "value" : "zero");
+	bm_exc_count = exc;	/* the abort is the expected answer */
+}
+
 static void check_sve(void)
 {
 	u64 before, vl = 0, vl_min = 0;
@@ -185,6 +200,7 @@ void bm_main(void)
 	check_idregs();
 	check_cache_ids();
 	check_ras();
+	check_beyond_ipa();
 	check_sve();
 	check_pac();
 	check_wfi();

@@ -88,6 +88,9 @@ enum elv_dabt_action elv_dabt_decide(const struct elv_dabt *d, enum elv_slot_kin
 {
 	uint8_t type = ELV_FSC_TYPE(d->fsc);
 
+	/* Between the VM's IPA size and the guest's PARange: an abort, as upstream. */
+	if (slot == ELV_SLOT_BEYOND_IPA)
+		return ELV_DABT_INJECT;
 	if (type != ELV_FSC_TRANS && type != ELV_FSC_ACCESS && type != ELV_FSC_PERM)
 		return ELV_DABT_INJECT;		/* external aborts, ECC, ... */
 	if (type == ELV_FSC_ACCESS && slot != ELV_SLOT_NONE)

@@ -121,6 +121,7 @@ enum elv_slot_kind {
 	ELV_SLOT_NONE,		/* outside every slot */
 	ELV_SLOT_RW,
 	ELV_SLOT_RO,		/* KVM_MEM_READONLY */
+	ELV_SLOT_BEYOND_IPA,	/* at or above the VM's IPA size: no slot can be there */
 };
 
 enum elv_dabt_action {

@@ -180,7 +180,9 @@ enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool in
 	*err = 0;
 	mutex_lock(&vm->lock);
 	slot = elv_memslot_find_gpa(&vm->memslots, d->ipa);
-	if (slot)
+	if (d->ipa >> vm->ipa_bits)
+		kind = ELV_SLOT_BEYOND_IPA;
+	else if (slot)
 		kind = (slot->flags & ELV_MEM_READONLY) ? ELV_SLOT_RO : ELV_SLOT_RW;
 	act = elv_dabt_decide(d, kind, instruction);
 	if (act == ELV_DABT_MAP)

@@ -106,6 +106,20 @@ Test(exit, stage1_walk_faults)
 	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_RW, false), ELV_DABT_MAP);
 }
 
+/* Above the VM's IPA size: an abort for the guest, never MMIO or a mapping. */
+Test(exit, beyond_ipa_size)
+{
+	struct elv_dabt d = { .fsc = ELV_FSC_TRANS | 0, .isv = true, .len = 4 };
+
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_BEYOND_IPA, false), ELV_DABT_INJECT);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_BEYOND_IPA, true), ELV_DABT_INJECT);
+	d.write = true;
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_BEYOND_IPA, false), ELV_DABT_INJECT);
+	d.s1ptw = true;
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_BEYOND_IPA, false), ELV_DABT_INJECT);
+	cr_assert_eq(elv_dabt_decide(&d, ELV_SLOT_NONE, false), ELV_DABT_INJECT);	/* s1ptw */
+}
+
 /* WFx: TI says which; WFIT carries its timeout register (RV set). */
 Test(exit, wfx_kinds)
 {
