@@ -44,7 +44,6 @@ default_groups=(
 	elvisor-6.1:cycles.sh
 	kvm-6.1:baremetal.sh
 	elvisor-6.1:baremetal.sh
-	kvm-6.1:hostile.sh
 	elvisor-6.1:hostile.sh
 	kvm-6.1:vgic.sh
 	elvisor-6.1:vgic.sh
@@ -64,6 +63,7 @@ full_groups=(
 	kvm-6.12:devices-errors.sh
 	kvm-6.12:baremetal.sh
 	elvisor-6.12:baremetal.sh
+	kvm-6.1:hostile.sh
 	kvm-6.12:hostile.sh
 	elvisor-6.12:hostile.sh
 	kvm-6.12:vgic.sh
