@@ -40,6 +40,7 @@ boot_guest warm1 -c 2 -m 128
 boot_guest warm2 -c 2 -m 128
 module_objects > /tmp/objects.before
 slab0=$(meminfo_kb Slab) free0=$(meminfo_kb MemFree)
+cp /proc/meminfo /tmp/meminfo.before
 start=$(cut -d' ' -f1 /proc/uptime)
 s=1
 while [ $s -le $STREAMS ]; do
@@ -59,6 +60,9 @@ wait
 end=$(cut -d' ' -f1 /proc/uptime)
 module_objects > /tmp/objects.after
 slab1=$(meminfo_kb Slab) free1=$(meminfo_kb MemFree)
+# Where the memory went, for a failure of the checks below: every
+# /proc/meminfo field that moved by 1 MiB or more.
+echo "# meminfo fields that moved: $(awk 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d >= 1024 || d <= -1024) printf "%s %+d kB; ", $1, d }' /tmp/meminfo.before /proc/meminfo)"
 
 cat /tmp/cycles.* > /tmp/cycles.all
 total=$(wc -l < /tmp/cycles.all)
@@ -88,6 +92,13 @@ echo "# $(wc -l < /tmp/objects.after) allocation sites of elvisor.ko with live o
 # A leaked guest would be 256 MiB of pinned RAM; a leaked vCPU tens of kB.
 [ $((slab1 - slab0)) -lt 2048 ] && pass cycles.no-slab-growth ||
 	fail cycles.no-slab-growth "Slab grew by $((slab1 - slab0)) kB"
-[ $((free0 - free1)) -lt 16384 ] && pass cycles.no-memory-loss ||
+# The debug kernel (make test-debug: KASAN's vmalloc shadow, the stack
+# depot of slub_debug=U and KASAN) keeps memory that no /proc/meminfo field
+# counts: 20-21 MB over its 10 guests, every run, where the production
+# kernel loses 1.5 MB over 100 guests. Slab and the per-site object counts
+# above stay exact there; only this allowance is larger.
+allow=16384
+case $(uname -r) in *-elvdebug) allow=65536 ;; esac
+[ $((free0 - free1)) -lt $allow ] && pass cycles.no-memory-loss ||
 	fail cycles.no-memory-loss "MemFree fell by $((free0 - free1)) kB"
 backend_down
