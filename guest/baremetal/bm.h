@@ -40,6 +40,7 @@ extern volatile u64 bm_exc_count, bm_last_esr;
 
 void bm_putc(char c);
 void bm_puts(const char *s);
+void bm_put_hex(u64 v);		/* 0x and the digits, no leading zeros */
 void bm_report(const char *key, u64 val);	/* "BM key=0x..." */
 void bm_report_str(const char *key, const char *val);
 struct bm_res bm_hvc(u32 fn, u64 a1, u64 a2, u64 a3);

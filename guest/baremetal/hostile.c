@@ -330,17 +330,6 @@ static u64 fnv(u64 h, u64 v)
 }
 #define FNV_INIT 0xcbf29ce484222325UL
 
-static void put_hex(u64 v)
-{
-	int shift = 60;
-
-	bm_puts("0x");
-	while (shift > 0 && !((v >> shift) & 0xf))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		bm_putc("0123456789abcdef"[(v >> shift) & 0xf]);
-}
-
 static void put_hex_fixed(u64 v, int digits)
 {
 	while (digits--)
@@ -706,7 +695,7 @@ static void sweep(const char *name, const char *map, int op0, int l, int write)
 			    ((idx >> 7 & 15) == 2 && (idx >> 3 & 15) == 0)) {
 				/* The waits: said before, so that a hang shows which. */
 				bm_puts("BM wait_insn=");
-				put_hex(st[0]);
+				bm_put_hex(st[0]);
 				bm_puts("\r\n");
 			}
 		} else if (rt < 31) {
@@ -747,7 +736,7 @@ static void sweep(const char *name, const char *map, int op0, int l, int write)
 	bm_puts("BM ");
 	bm_puts(name);
 	bm_puts("_digest=");
-	put_hex(h);
+	bm_put_hex(h);
 	bm_puts(" ok=");
 	put_dec(ok);
 	bm_puts(" undef=");
@@ -800,7 +789,7 @@ static void check_sve(void)
 		bm_write_sysreg(ZCR_EL1, len | (rnd() & ~0x1ffUL & 0xfffffffffffff000UL));
 		isb();
 		asm volatile(".arch_extension sve\n\trdvl %0, #1" : "=r"(vl));
-		put_hex(vl);
+		bm_put_hex(vl);
 		bm_putc(len == 15 ? '\r' : ',');
 		vls_h = fnv(vls_h, vl);
 		for (i = 0; i < sizeof(sve_a); i++)
@@ -1343,10 +1332,10 @@ static void terminal(void)
 		bm_puts("BM terminal_result=");
 		if (res) {
 			bm_puts("abort esr=");
-			put_hex(exc_last_esr);
+			bm_put_hex(exc_last_esr);
 		} else {
 			bm_puts("completed x1=");
-			put_hex(rout.x[1]);
+			bm_put_hex(rout.x[1]);
 		}
 		bm_puts("\r\n");
 		return;

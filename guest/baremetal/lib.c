@@ -14,7 +14,7 @@ void bm_puts(const char *s)
 		bm_putc(*s++);
 }
 
-static void put_hex(u64 v)
+void bm_put_hex(u64 v)
 {
 	int shift = 60;
 
@@ -30,7 +30,7 @@ void bm_report(const char *key, u64 val)
 	bm_puts("BM ");
 	bm_puts(key);
 	bm_putc('=');
-	put_hex(val);
+	bm_put_hex(val);
 	bm_puts("\r\n");
 }
 
