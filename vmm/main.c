@@ -9,6 +9,7 @@
 #include "options.h"
 #include "sandbox.h"
 #include "term.h"
+#include "timings.h"
 #include "vm.h"
 
 #ifndef ELVISOR_VERSION
@@ -45,6 +46,9 @@ static int cmd_run(int argc, char **argv)
 		pr_err("%s", err);
 		return VM_EXIT_USAGE;
 	}
+	if (log__level >= LOG_DEBUG)
+		timings__enable();
+	timings__mark("options and config");
 	sandbox__configure(!cfg.sandbox_off, cfg.sandbox_trap, cfg.sandbox_selftest);
 	if (vm__create(&vm, &cfg, err, sizeof(err))) {
 		if (*err)
@@ -57,6 +61,7 @@ static int cmd_run(int argc, char **argv)
 		vm__destroy(&vm);
 		return VM_EXIT_ERROR;
 	}
+	timings__mark("console");
 	/* Set-up is over: from here on every thread runs confined. */
 	if (sandbox__thread_enter(SANDBOX_MAIN, "main thread")) {
 		term__restore();
@@ -69,14 +74,25 @@ static int cmd_run(int argc, char **argv)
 	return ret;
 }
 
+/* The profile covers every way out of `run`, errors included. */
+static int cmd_run_timed(int argc, char **argv)
+{
+	int ret = cmd_run(argc, argv);
+
+	timings__mark("exit");
+	timings__print(stderr);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
+	timings__start();
 	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
 		usage();
 		return argc < 2 ? VM_EXIT_USAGE : 0;
 	}
 	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+		return cmd_run_timed(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cpu"))
 		return cmd_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

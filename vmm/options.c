@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "timings.h"
 
 enum opt_id {
 	OPT_KERNEL = 'k', OPT_INITRD = 'i', OPT_PARAMS = 'p', OPT_MEM = 'm',
@@ -18,7 +19,7 @@ enum opt_id {
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
-	OPT_VIRTIO_NO_EVENTFD,
+	OPT_VIRTIO_NO_EVENTFD, OPT_TIMINGS,
 };
 
 struct opt_desc {
@@ -44,7 +45,8 @@ static const struct opt_desc run_opts[] = {
 	OPT("virtio-no-eventfd", no_argument, OPT_VIRTIO_NO_EVENTFD, NULL, NULL),
 	OPT("nodefaults", no_argument, OPT_NODEFAULTS, NULL, "no implicit kernel parameters"),
 	OPT("loglevel", required_argument, OPT_LOGLEVEL, "LEVEL", "error, warning, info or debug"),
-	OPT("debug", no_argument, OPT_DEBUG, NULL, "same as --loglevel debug"),
+	OPT("debug", no_argument, OPT_DEBUG, NULL, "same as --loglevel debug (also prints --timings)"),
+	OPT("timings", no_argument, OPT_TIMINGS, NULL, "print a start-up and shut-down profile on stderr at exit"),
 	OPT("dtb-dump", required_argument, OPT_DTB_DUMP, "FILE", "write the guest device tree to FILE"),
 	OPT("dump-dtb", required_argument, OPT_DTB_DUMP, "FILE", "alias of --dtb-dump"),
 	OPT("config", required_argument, OPT_CONFIG, "FILE", "VM config (TOML); flags override it"),
@@ -203,6 +205,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
 	case OPT_RAW: cfg->raw_kernel = true; break;
 	case OPT_DEBUG: log__level = LOG_DEBUG; break;
+	case OPT_TIMINGS: timings__enable(); break;
 	case OPT_NAME: break;
 	case OPT_DISABLE_SVE:
 		cfg->cpu.sve = 0;

@@ -13,6 +13,7 @@
 #include "sandbox.h"
 #include "sandbox_rules.h"
 #include "term.h"
+#include "timings.h"
 
 #define NR_SYSCALL_NAMES	512
 
@@ -85,6 +86,14 @@ static void try_forbidden(void)
 int sandbox__thread_enter(enum sandbox_role role, const char *who)
 {
 	static const char *const role_names[] = { "main", "vCPU", "device I/O" };
+	static const char *const built[] = {
+		"sandbox filter build, main thread", "sandbox filter build, a vCPU thread",
+		"sandbox filter build, a device I/O thread",
+	};
+	static const char *const loaded[] = {
+		"sandbox filter load, main thread", "sandbox filter load, a vCPU thread",
+		"sandbox filter load, a device I/O thread",
+	};
 	scmp_filter_ctx ctx;
 	int ret;
 
@@ -96,8 +105,10 @@ int sandbox__thread_enter(enum sandbox_role role, const char *who)
 		pr_err("sandbox: %s: cannot build the seccomp filter", who);
 		return -1;
 	}
+	timings__mark(built[role]);
 	ret = seccomp_load(ctx);
 	seccomp_release(ctx);
+	timings__mark(loaded[role]);
 	if (ret) {
 		pr_err("sandbox: %s: cannot load the seccomp filter (%s); --sandbox=off runs without it",
 		       who, strerror(ret < 0 ? -ret : EINVAL));

@@ -13,6 +13,7 @@
 #include "regid.h"
 #include "sysregs.h"
 #include "sandbox.h"
+#include "timings.h"
 #include "vm.h"
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -92,10 +93,12 @@ static bool handle_system_event(struct vcpu *vcpu)
 {
 	switch (vcpu->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		timings__mark("guest ran, to SYSTEM_OFF");
 		pr_info("guest powered off");
 		vm__stop(vcpu->vm, VM_EXIT_POWEROFF);
 		return false;
 	case KVM_SYSTEM_EVENT_RESET:
+		timings__mark("guest ran, to SYSTEM_RESET");
 		pr_info("guest reset");
 		vm__stop(vcpu->vm, VM_EXIT_RESET);
 		return false;
@@ -151,6 +154,8 @@ static void *vcpu__thread(void *arg)
 		vm__stop(vcpu->vm, VM_EXIT_ERROR);
 		return NULL;
 	}
+	if (vcpu->id == 0)
+		timings__mark("first KVM_RUN (vCPU 0)");
 	while (!vm__stopping(vcpu->vm)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)

@@ -15,6 +15,7 @@
 #include "memmap.h"
 #include "reboot.h"
 #include "term.h"
+#include "timings.h"
 #include "vm.h"
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -136,6 +137,7 @@ static int load_images(struct vm *vm, char *err, unsigned long errlen)
 		fail("no kernel given (use -k/--kernel FILE)");
 	if (loader__load_kernel(cfg->kernel, cfg->raw_kernel, &vm->kernel, err, errlen))
 		return -1;
+	timings__mark(vm->kernel.gzipped ? "kernel read and gunzip" : "kernel read");
 	if (cfg->initrd &&
 	    loader__read_file(cfg->initrd, &vm->initrd, &vm->initrd_size, err, errlen)) {
 		char tmp[512];
@@ -144,6 +146,7 @@ static int load_images(struct vm *vm, char *err, unsigned long errlen)
 		snprintf(err, errlen, "%s", tmp);
 		return -1;
 	}
+	timings__mark("initrd read");
 	return loader__plan(vm->ram_base, vm->ram_size, &vm->kernel,
 			    vm->initrd_size, &vm->layout, err, errlen);
 }
@@ -230,18 +233,69 @@ static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
 	memcpy(kernel, vm->kernel.data, vm->kernel.size);
 	if (vm->initrd_size)
 		memcpy(initrd, vm->initrd, vm->initrd_size);
+	timings__mark("images copied to guest RAM");
 	if (write_dtb(vm, err, errlen))
 		return -1;
+	timings__mark("device tree");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu__reset_boot_regs(vm, &vm->vcpus[i]))
 			fail("vCPU %u: setting boot registers failed", i);
+	timings__mark("boot registers");
+	return 0;
+}
+
+/* The backend's VM: opened, probed, and the config checked against it. */
+static int open_backend(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	const char *dev = cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm";
+
+	vm->kvm.no_irqchip = cfg->no_irqchip;
+	if (kvm__open(&vm->kvm, dev, err, errlen))
+		return -1;
+	timings__mark("KVM open and VM create");
+	cpu__probe(vm);
+	timings__mark("backend probe");
+	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus)
+		fail("--cpus %u: %s allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
+		     cfg->nr_cpus, dev, vm->kvm.max_vcpus);
+	if (cfg->nr_cpus > MEMMAP_MAX_CPUS)
+		fail("--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
+		     cfg->nr_cpus, (unsigned long long)MEMMAP_MAX_CPUS);
+	if (cpu__check_config(vm, err, errlen))
+		return -1;
+	timings__mark("vCPU config check");
+	return 0;
+}
+
+/* The GIC around the vCPUs (created before them, initialised after), then the devices. */
+static int create_machine(struct vm *vm, char *err, unsigned long errlen)
+{
+	if (gic__create(vm, err, errlen))
+		return -1;
+	timings__mark("GIC create");
+	vm->nr_vcpus = vm->cfg->nr_cpus;
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		fail("out of memory");
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].fd = -1;
+	if (vcpu__create_all(vm, err, errlen))
+		return -1;
+	timings__mark("vCPU create and INIT");
+	if (gic__finalize(vm, err, errlen))
+		return -1;
+	timings__mark("GIC init");
+	if (device__init_all(vm)) {
+		err[0] = 0;	/* the device printed its own line */
+		return -1;
+	}
+	timings__mark("devices");
 	return 0;
 }
 
 int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen)
 {
-	const char *dev = cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm";
-
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->gic_fd = -1;
@@ -251,31 +305,13 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		fail("pipe: %s", strerror(errno));
 	if (!cfg->kernel)
 		fail("no kernel given (use -k/--kernel FILE)");
-	vm->kvm.no_irqchip = cfg->no_irqchip;
-	if (kvm__open(&vm->kvm, dev, err, errlen))
+	if (open_backend(vm, err, errlen))
 		return -1;
-	cpu__probe(vm);
-	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus)
-		fail("--cpus %u: %s allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
-		     cfg->nr_cpus, dev, vm->kvm.max_vcpus);
-	if (cfg->nr_cpus > MEMMAP_MAX_CPUS)
-		fail("--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
-		     cfg->nr_cpus, (unsigned long long)MEMMAP_MAX_CPUS);
-	if (cpu__check_config(vm, err, errlen) || setup_memory(vm, err, errlen) ||
-	    load_images(vm, err, errlen) || gic__create(vm, err, errlen))
+	if (setup_memory(vm, err, errlen))
 		return -1;
-	vm->nr_vcpus = cfg->nr_cpus;
-	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
-	if (!vm->vcpus)
-		fail("out of memory");
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i].fd = -1;
-	if (vcpu__create_all(vm, err, errlen) || gic__finalize(vm, err, errlen))
+	timings__mark("guest memory map");
+	if (load_images(vm, err, errlen) || create_machine(vm, err, errlen))
 		return -1;
-	if (device__init_all(vm)) {
-		err[0] = 0;	/* the device printed its own line */
-		return -1;
-	}
 	build_cmdline(vm);
 	if (prepare_boot(vm, err, errlen))
 		return -1;
@@ -286,6 +322,7 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		loader__free_kernel(&vm->kernel);
 		free(vm->initrd);
 		vm->initrd = NULL;
+		timings__mark("image copies freed");
 	}
 	return 0;
 }
@@ -390,9 +427,13 @@ static int reboot(struct vm *vm)
 int vm__run(struct vm *vm)
 {
 	for (;;) {
-		if (vcpu__start_all(vm) == 0)
+		if (vcpu__start_all(vm) == 0) {
+			timings__mark("vCPU threads started");
 			main_loop(vm);
+		}
+		timings__mark("main loop woken");
 		vcpu__join_all(vm);
+		timings__mark("vCPU threads stopped");
 		if (vm->exit_status != VM_EXIT_RESET || vm->cfg->on_reset != RESET_REBOOT)
 			break;
 		if (reboot(vm))
@@ -405,6 +446,7 @@ void vm__destroy(struct vm *vm)
 {
 	if (vm->nr_mmio || vm->nr_fdt_hooks)
 		device__exit_all(vm);
+	timings__mark("devices stopped and flushed");
 	for (unsigned int i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->kvm.run_size);
@@ -414,9 +456,12 @@ void vm__destroy(struct vm *vm)
 	free(vm->vcpus);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
+	timings__mark("vCPU and GIC fds closed");
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	loader__free_kernel(&vm->kernel);
 	free(vm->initrd);
+	timings__mark("guest memory unmapped");
 	kvm__close(&vm->kvm);
+	timings__mark("VM closed");
 }

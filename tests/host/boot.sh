@@ -16,6 +16,59 @@ for n in 1 2 4; do
 		pass "boot.cpus$n.guest-log-clean"
 	fi
 done
+# --timings: at exit, one line per phase on stderr, in order (docs/cli.md);
+# the vCPU threads' lines may fall anywhere after their start. Without the
+# flag, no such line.
+boot_guest timings -c 2 --timings
+expect_exit timings 0 boot.timings.poweroff-exit-0
+sed -n 's/^elvisor: timing .* ms  //p' /tmp/timings.out | tr -d '\r' > /tmp/timings.phases
+cat > /tmp/timings.want <<'EOF'
+options and config
+KVM open and VM create
+backend probe
+vCPU config check
+guest memory map
+kernel read
+initrd read
+GIC create
+vCPU create and INIT
+GIC init
+devices
+images copied to guest RAM
+device tree
+boot registers
+image copies freed
+console
+sandbox filter build, main thread
+sandbox filter load, main thread
+first KVM_RUN (vCPU 0)
+guest ran, to SYSTEM_OFF
+main loop woken
+vCPU threads stopped
+devices stopped and flushed
+vCPU and GIC fds closed
+guest memory unmapped
+VM closed
+exit
+EOF
+missing=$(awk 'BEGIN { n = j = 0 } FNR == NR { want[n++] = $0; next }
+	{ if (j < n && $0 == want[j]) j++ }
+	END { if (n < 27) print "(the expected list)"; else if (j < n) print want[j] }' \
+	/tmp/timings.want /tmp/timings.phases)
+vcpu_loads=$(grep -c '^sandbox filter load, a vCPU thread$' /tmp/timings.phases)
+if [ -n "$missing" ]; then
+	fail boot.timings.every-phase-in-order "phase '$missing' missing or out of order: $(tr '\n' ',' < /tmp/timings.phases)"
+	show_output timings
+elif ! grep -q '^vCPU threads started$' /tmp/timings.phases || [ "$vcpu_loads" != 2 ]; then
+	fail boot.timings.every-phase-in-order "no 'vCPU threads started', or $vcpu_loads vCPU sandbox loads (expected 2)"
+else
+	pass boot.timings.every-phase-in-order
+fi
+if grep -q '^elvisor: timing' /tmp/boot2.out; then
+	fail boot.timings.off-by-default "timing lines without --timings"
+else
+	pass boot.timings.off-by-default
+fi
 boot_guest reset -p "$GUEST_CMDLINE elv.mode=reset"
 expect_exit reset 3 "boot.reset-exits-3"
 # lkvm-style positional kernel and the long options
