@@ -23,7 +23,7 @@ logs=$top/build/test-logs
 abi=6.1-debug
 log() { printf 'test-debug: %s\n' "$*" >&2; }
 
-groups=(api.sh api/run-stress.sh baremetal.sh vgic.sh boot.sh cycles.sh)
+groups=(api.sh api/run-stress.sh baremetal.sh hostile.sh vgic.sh boot.sh cycles.sh)
 # The host KVM API fuzzer, when it is there.
 [ -f "$top/tests/host/api/run-fuzz.sh" ] && groups+=(api/run-fuzz.sh)
 [ $# -gt 0 ] && groups=("$@")

@@ -83,7 +83,14 @@ apply() {
 
 abi_of() { # HOST
 	case $1 in *-6.12) cut -d' ' -f1 "$copy/cache/current-abi-6.12" ;;
+	*-debug) echo 6.1-debug ;;
 	*) cut -d' ' -f1 "$copy/cache/current-abi" ;; esac
+}
+# The debug host's module is built against the debug kernel's tree, as
+# scripts/test-debug.sh does (the kernel is built when missing, cached in
+# the shared cache/ by its key).
+kdir_of() { # HOST
+	case $1 in *-debug) echo --kdir; "$copy/scripts/debug-kernel.sh" build ;; esac
 }
 # build KIND HOST: build, in the copy, what a test of KIND needs (output in
 # $blog). unit: the host tools. group: the VMM, API tools, guest, elvisor.ko
@@ -96,7 +103,7 @@ build() { # KIND HOST
 	fi
 	abi=$(abi_of "$2")
 	(cd "$copy" && make -s --no-print-directory vmm api-tools guest &&
-		scripts/host-kernel.sh "$abi" && scripts/host-image.sh "$abi") >> "$blog" 2>&1 < /dev/null
+		scripts/host-kernel.sh $(kdir_of "$2") "$abi" && scripts/host-image.sh "$abi") >> "$blog" 2>&1 < /dev/null
 }
 # run_test KIND ARG: 0 if the test passes; its output in $tlog.
 run_test() { # KIND ARG
