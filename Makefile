@@ -79,7 +79,6 @@ API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/cor
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
-API_TOOLS += $(BUILD)/aarch64/api-dirtylog
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
@@ -104,10 +103,6 @@ $(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c $(API_HDRS) | $(CACHE)/current-
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
 $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
-
-$(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 

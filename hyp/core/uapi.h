@@ -36,7 +36,6 @@ enum elv_kvm_cap {
 	ELV_CAP_MAX_VCPU_ID = 128,
 	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
 	ELV_CAP_ARM_VM_IPA_SIZE = 165,
-	ELV_CAP_MANUAL_DIRTY_LOG_PROTECT2 = 168,	/* answers the args[0] bits it takes */
 	ELV_CAP_ARM_SVE = 170,
 	ELV_CAP_ARM_PTRAUTH_ADDRESS = 171,
 	ELV_CAP_ARM_PTRAUTH_GENERIC = 172,

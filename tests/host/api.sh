@@ -5,6 +5,5 @@
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
-run_tool api-dirtylog $E/api-dirtylog
 run_tool api-stats $E/api-stats
 backend_down
