@@ -1,3 +1,4 @@
+# groups: order=70 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # The KVM user API (issue 4): api-test drives the ioctls directly with the
 # same expectations on both backends; only what Linux 6.1 lacks is skipped
 # there (capability 230, writable masks, writable ID registers).
