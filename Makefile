@@ -78,7 +78,8 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
-API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
+API_TOOLS += $(BUILD)/aarch64/api-manyvms
+API_TOOLS += $(BUILD)/aarch64/api-dirtylog
 api-tools: $(API_TOOLS)
 
 $(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
@@ -106,9 +107,9 @@ $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/cu
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
-$(BUILD)/aarch64/api-stats: tests/host/api/stats.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 
 # A longer concurrent fuzzing round of the KVM API (tests/host/api/fuzz.c,
 # run-fuzz.sh) on one host, with the freshly built api-fuzz and elvisor.ko:

@@ -48,25 +48,19 @@ static bool elv_memslot_overlaps(const struct elv_memslots *set, uint16_t id,
 	return false;
 }
 
-int elv_memslots_update(struct elv_memslots *set, const struct elv_mem_limits *lim,
-			const struct elv_memslot_req *req, struct elv_memslot *old)
+int elv_memslots_plan(const struct elv_memslots *set, const struct elv_mem_limits *lim,
+		      const struct elv_memslot_req *req)
 {
-	struct elv_memslot *cur;
+	const struct elv_memslot *cur;
 	enum elv_memslot_change change;
 	int err;
 
 	err = elv_memslot_req_check(lim, req);
 	if (err)
 		return err;
-	cur = elv_memslot_by_id(set, (uint16_t)req->slot);
-	if (old && cur)
-		*old = *cur;
-	if (!req->memory_size) {
-		if (!cur)
-			return -EINVAL;
-		*cur = set->slots[--set->nr];
-		return ELV_MR_DELETE;
-	}
+	cur = elv_memslot_find_id((struct elv_memslots *)set, req->slot);
+	if (!req->memory_size)
+		return cur ? ELV_MR_DELETE : -EINVAL;
 	if (!cur) {
 		change = ELV_MR_CREATE;
 	} else {
@@ -86,17 +80,44 @@ int elv_memslots_update(struct elv_memslots *set, const struct elv_mem_limits *l
 		return -EEXIST;
 	if (req->guest_phys_addr + req->memory_size > lim->ipa_size)
 		return -EFAULT;
+	if (!cur && set->nr >= ELV_MAX_MEMSLOTS)
+		return -ENOSPC;
+	return change;
+}
+
+int elv_memslots_update(struct elv_memslots *set, const struct elv_mem_limits *lim,
+			const struct elv_memslot_req *req, struct elv_memslot *old)
+{
+	struct elv_memslot *cur;
+	int change;
+
+	change = elv_memslots_plan(set, lim, req);
+	if (change < 0)
+		return change;
+	cur = elv_memslot_by_id(set, (uint16_t)req->slot);
+	if (old && cur)
+		*old = *cur;
+	if (change == ELV_MR_DELETE) {
+		*cur = set->slots[--set->nr];
+		return change;
+	}
+	if (change == ELV_MR_NONE)
+		return change;
 	if (!cur) {
-		if (set->nr >= ELV_MAX_MEMSLOTS)
-			return -ENOSPC;
 		cur = &set->slots[set->nr++];
 		cur->id = (uint16_t)req->slot;
 		cur->hva = req->userspace_addr;
 		cur->size = req->memory_size;
+		cur->dirty_bitmap = NULL;
 	}
 	cur->gpa = req->guest_phys_addr;
 	cur->flags = req->flags;
 	return change;
+}
+
+struct elv_memslot *elv_memslot_find_id(struct elv_memslots *set, uint32_t id)
+{
+	return id < ELV_MEM_SLOT_ID_LIMIT ? elv_memslot_by_id(set, (uint16_t)id) : NULL;
 }
 
 const struct elv_memslot *elv_memslot_find_gpa(const struct elv_memslots *set,

@@ -44,6 +44,12 @@ struct elv_memslot {
 	uint64_t gpa;
 	uint64_t size;
 	uint64_t hva;
+	/*
+	 * KVM_MEM_LOG_DIRTY_PAGES: the slot's dirty bitmap (dirty_log.h), set
+	 * and freed by the glue; NULL otherwise (a new slot starts NULL). It
+	 * stays with the slot across a move, as upstream's.
+	 */
+	uint64_t *dirty_bitmap;
 };
 
 /* Unordered; the glue allocates @slots with room for ELV_MAX_MEMSLOTS. */
@@ -73,6 +79,17 @@ struct elv_mem_limits {
  */
 int elv_memslots_update(struct elv_memslots *set, const struct elv_mem_limits *lim,
 			const struct elv_memslot_req *req, struct elv_memslot *old);
+
+/*
+ * The change @req would make, or -errno, without making it (the glue
+ * allocates what the change needs, e.g. a dirty bitmap, first).
+ * elv_memslots_update() applies the same decision.
+ */
+int elv_memslots_plan(const struct elv_memslots *set, const struct elv_mem_limits *lim,
+		      const struct elv_memslot_req *req);
+
+/* The slot with id @id (the low 16 bits of the KVM slot field), or NULL. */
+struct elv_memslot *elv_memslot_find_id(struct elv_memslots *set, uint32_t id);
 
 const struct elv_memslot *elv_memslot_find_gpa(const struct elv_memslots *set,
 					       uint64_t gpa);

@@ -66,6 +66,8 @@ static uint64_t leaf_desc(uint64_t pa, uint64_t prot)
 		d |= ELV_S2_AP_R;
 	if (prot & ELV_S2_W)
 		d |= ELV_S2_AP_W;
+	if (prot & (ELV_S2_W | ELV_S2_WP_LOG))
+		d |= ELV_S2_SW_WRITABLE;
 	if (!(prot & ELV_S2_X))
 		d |= ELV_S2_XN;
 	return d;
@@ -79,6 +81,8 @@ static uint64_t desc_prot(uint64_t d)
 		prot |= ELV_S2_R;
 	if (d & ELV_S2_AP_W)
 		prot |= ELV_S2_W;
+	else if (d & ELV_S2_SW_WRITABLE)
+		prot |= ELV_S2_WP_LOG;
 	if (!(d & ELV_S2_XN))
 		prot |= ELV_S2_X;
 	if ((d & (0xfULL << 2)) == ELV_S2_MEMATTR_DEVICE)
@@ -152,6 +156,78 @@ int elv_s2_lookup(const struct elv_s2 *s2, uint64_t ipa, uint64_t *pa, uint64_t 
 	if (prot)
 		*prot = desc_prot(d);
 	return 0;
+}
+
+/* The level-3 descriptor of @ipa if a valid leaf is there, else NULL. */
+static uint64_t *leaf_desc_ptr(const struct elv_s2 *s2, uint64_t ipa)
+{
+	uint64_t *table = leaf_table(s2, ipa, false), *d;
+
+	if (!table)
+		return NULL;
+	d = &table[level_index(s2, 3, ipa)];
+	return (*d & ELV_S2_DESC_VALID) ? d : NULL;
+}
+
+/*
+ * Permission-only updates of valid leaves: written in place (no
+ * break-before-make for a change of AP alone); the TLB flush is the
+ * caller's (stage2.h). Tables stay as they are, so there is nothing to
+ * free and no walk-cache concern.
+ */
+static uint64_t wrprotect_walk(struct elv_s2 *s2, uint64_t *table, unsigned int level,
+			       uint64_t base, uint64_t start, uint64_t end, unsigned int entries)
+{
+	uint64_t span = 1ULL << level_shift(level), changed = 0;
+	unsigned int i;
+
+	for (i = 0; i < entries; i++) {
+		uint64_t lo = base + i * span, hi = lo + span, d = table[i];
+
+		if (hi <= start || lo >= end || !(d & ELV_S2_DESC_VALID))
+			continue;
+		if (level < 3) {
+			changed += wrprotect_walk(s2, s2->ops->phys_to_virt(s2->opaque,
+									    d & ELV_S2_ADDR_MASK),
+						  level + 1, lo, start, end, PTRS_PER_TABLE);
+			continue;
+		}
+		if (!(d & ELV_S2_AP_W))
+			continue;
+		__atomic_store_n(&table[i], (d & ~ELV_S2_AP_W) | ELV_S2_SW_WRITABLE,
+				 __ATOMIC_RELEASE);
+		changed++;
+	}
+	return changed;
+}
+
+uint64_t elv_s2_wrprotect(struct elv_s2 *s2, uint64_t ipa, uint64_t size)
+{
+	uint64_t end = ipa + size;
+
+	if (!s2->root || !size)
+		return 0;
+	if (end < ipa || end > (1ULL << s2->ipa_bits))
+		end = 1ULL << s2->ipa_bits;
+	return wrprotect_walk(s2, s2->root, s2->start_level, 0, ipa, end,
+			      PTRS_PER_TABLE << s2->root_order);
+}
+
+int elv_s2_unprotect(struct elv_s2 *s2, uint64_t ipa)
+{
+	uint64_t *d;
+
+	if (!s2->root || (ipa >> s2->ipa_bits))
+		return -ENOENT;
+	d = leaf_desc_ptr(s2, ipa & ~(ELV_S2_PAGE_SIZE - 1));
+	if (!d)
+		return -ENOENT;
+	if (*d & ELV_S2_AP_W)
+		return 0;
+	if (!(*d & ELV_S2_SW_WRITABLE))
+		return -EPERM;
+	__atomic_store_n(d, *d | ELV_S2_AP_W, __ATOMIC_RELEASE);
+	return 1;
 }
 
 /* Descriptors cleared but not yet flushed: released after the next flush. */

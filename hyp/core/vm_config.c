@@ -2,6 +2,7 @@
 #include "vm_config.h"
 #include "sysregs.h"
 #include "uapi.h"
+#include "dirty_log.h"
 
 
 unsigned int elv_ipa_limit_bits(unsigned int parange, bool page_64k)
@@ -59,7 +60,6 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_IMMEDIATE_EXIT:
 	case ELV_CAP_MP_STATE:
 	case ELV_CAP_ARM_SYSTEM_SUSPEND:
-	case ELV_CAP_BINARY_STATS_FD:
 		return 1;
 	case ELV_CAP_NR_VCPUS:
 		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;
@@ -82,6 +82,8 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
 		/* A VM capability upstream; the system fd answers it too. */
 		return ELV_REG_MASK_RANGES_BITMAP;
+	case ELV_CAP_MANUAL_DIRTY_LOG_PROTECT2:
+		return ELV_DIRTY_LOG_MANUAL_CAPS;
 	default:
 		(void)vm;
 		return 0;

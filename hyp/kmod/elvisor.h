@@ -25,7 +25,6 @@
 #include "vcpu_regs.h"
 #include "run.h"
 #include "vgic_dev.h"
-#include "stats.h"
 
 #define ELV_NAME "elvisor"
 
@@ -33,7 +32,14 @@ struct kvm_run;
 
 struct elv_vm {
 	struct kref ref;
+	/*
+	 * slots_lock: memslot updates, KVM_GET/CLEAR_DIRTY_LOG (dirty_log.c);
+	 * taken outside lock, never by a vCPU's fault.
+	 */
+	struct mutex slots_lock;
 	struct mutex lock;
+	u64 dirty_log_manual;			/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 args[0] */
+	u64 dirty_bytes;			/* the logging slots' bitmaps (slots_lock) */
 	/*
 	 * The creator's address space: only it may use the VM (any other
 	 * gets -EIO, as upstream), and pinned guest pages are charged to it.
@@ -54,8 +60,6 @@ struct elv_vm {
 	 * there that its local TLBIs never reached: a change flushes first.
 	 */
 	int __percpu *last_vcpu_ran;
-	struct elv_vm_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
-	char stats_id[ELV_STATS_NAME_SIZE];
 };
 
 struct elv_vcpu {
@@ -68,8 +72,6 @@ struct elv_vcpu {
 	struct elv_run_state *rs;		/* KVM_RUN state (run.h) */
 	sigset_t sigset;			/* KVM_SET_SIGNAL_MASK, if sigset_active */
 	bool sigset_active;
-	struct elv_vcpu_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
-	char stats_id[ELV_STATS_NAME_SIZE];
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -86,6 +88,24 @@ void elv_vm_put(struct elv_vm *vm);
 int elv_pin_charge(struct mm_struct *mm);	/* one page: 0 or -ENOMEM */
 void elv_pin_uncharge(struct mm_struct *mm);
 
+/* dirty_log.c: dirty-page logging (around a memslot update, and the ioctls). */
+struct elv_dirty_prep {
+	u64 *alloc;		/* a new bitmap, not yet attached */
+	u64 bytes;
+	u64 manual;		/* the manual-protect mode it was made for */
+	u64 *release;		/* a detached bitmap, freed by finish */
+	u64 release_bytes;
+};
+int elv_dirty_slot_prepare(struct elv_vm *vm, const struct elv_mem_limits *lim,
+			   const struct elv_memslot_req *req, struct elv_dirty_prep *prep);
+void elv_dirty_slot_commit(struct elv_vm *vm, const struct elv_memslot_req *req, int change,
+			   const struct elv_memslot *old, struct elv_dirty_prep *prep);
+void elv_dirty_slot_finish(struct elv_vm *vm, struct elv_dirty_prep *prep);
+void elv_dirty_vm_free(struct elv_vm *vm);
+int elv_dirty_enable_manual(struct elv_vm *vm, u32 flags, u64 args0);
+int elv_vm_get_dirty_log(struct elv_vm *vm, void __user *argp);
+int elv_vm_clear_dirty_log(struct elv_vm *vm, void __user *argp);
+
 /* An ioctl from a process other than the VM's creator (fork child, fd passed on). */
 static inline bool elv_vm_foreign(const struct elv_vm *vm)
 {
@@ -95,11 +115,5 @@ static inline bool elv_vm_foreign(const struct elv_vm *vm)
 /* vcpu.c */
 int elv_vcpu_create(struct elv_vm *vm, unsigned long id);
 void elv_vcpu_free(struct elv_vcpu *vcpu);
-
-/* stats.c: KVM_GET_STATS_FD; the id strings, set at creation. */
-int elv_vm_stats_fd(struct elv_vm *vm);
-int elv_vcpu_stats_fd(struct elv_vcpu *vcpu);
-void elv_vm_stats_init(struct elv_vm *vm);
-void elv_vcpu_stats_init(struct elv_vcpu *vcpu);
 
 #endif /* ELV_KMOD_H */

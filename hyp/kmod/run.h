@@ -183,6 +183,8 @@ void elv_s2_vm_free(struct elv_vm *vm);
 enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool instruction,
 				  int *err);
 void elv_s2_unmap_range(struct elv_vm *vm, u64 gpa, u64 size);
+void elv_s2_vm_flush(struct elv_s2_vm *s2);		/* TLBI the VM's VMID, all CPUs */
+void elv_s2_wrprotect_range(struct elv_vm *vm, u64 gpa, u64 size);	/* and flush */
 
 /* vmid.c: VMIDs by generation (hyp/core/vmid.h), one allocator for all VMs. */
 int elv_vmid_setup(void);			/* before the first stage 2: 0 or -errno */

@@ -3,7 +3,8 @@
  * Stage-2 glue: table pages from the page allocator, guest pages pinned
  * from the memslot's user memory on first touch (FOLL_LONGTERM) and unpinned
  * when unmapped (slot deleted or moved, VM destroyed). Decisions come from
- * hyp/core (stage2.c builds the tables, exit.c decides map vs MMIO).
+ * hyp/core (stage2.c builds the tables, exit.c decides map vs MMIO,
+ * dirty_log.c how a fault on a logging slot is resolved).
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -12,6 +13,7 @@
 
 #include "elvisor.h"
 #include "run.h"
+#include "dirty_log.h"
 
 static void *elv_s2_zalloc(void *opaque, unsigned int order, u64 *pa)
 {
@@ -38,7 +40,8 @@ static void elv_s2_leaf_removed(void *opaque, u64 ipa, u64 pa, u64 prot)
 	struct elv_s2_vm *s2 = opaque;
 	struct page *page = phys_to_page(pa);
 
-	unpin_user_pages_dirty_lock(&page, 1, !!(prot & ELV_S2_W));
+	/* Write-protected for logging: it may have been written before. */
+	unpin_user_pages_dirty_lock(&page, 1, !!(prot & (ELV_S2_W | ELV_S2_WP_LOG)));
 	elv_pin_uncharge(s2->mm);
 }
 
@@ -50,6 +53,11 @@ static void elv_s2_flush(void *opaque)
 {
 	struct elv_s2_vm *s2 = opaque;
 
+	elv_vmid_flush(&s2->vmid, &s2->pt);
+}
+
+void elv_s2_vm_flush(struct elv_s2_vm *s2)
+{
 	elv_vmid_flush(&s2->vmid, &s2->pt);
 }
 
@@ -137,15 +145,23 @@ static void elv_clean_page(struct page *page)
 	caches_clean_inval_pou(va, va + PAGE_SIZE);
 }
 
+/*
+ * Pin the page and map it: read-only for a KVM_MEM_READONLY slot, else
+ * writable, or write-protected for logging (@plan). A page mapped
+ * writable under logging is marked dirty under the stage-2 lock, so a
+ * concurrent KVM_GET_DIRTY_LOG sees the bit or finds the leaf to protect.
+ */
 static int elv_s2_map_slot_page(struct elv_s2_vm *s2, const struct elv_memslot *slot,
-				u64 ipa, bool readonly)
+				u64 ipa, bool readonly, struct elv_s2_fault_plan plan)
 {
 	unsigned long hva = slot->hva + (ipa - slot->gpa);
 	unsigned int gup = FOLL_LONGTERM | (readonly ? 0 : FOLL_WRITE);
-	u64 prot = ELV_S2_R | ELV_S2_X | (readonly ? 0 : ELV_S2_W);
+	u64 prot = ELV_S2_R | ELV_S2_X;
 	struct page *page;
 	int ret;
 
+	if (!readonly)
+		prot |= plan.act == ELV_S2F_MAP_WP ? ELV_S2_WP_LOG : ELV_S2_W;
 	ret = elv_pin_charge(s2->mm);
 	if (ret)
 		return ret;
@@ -157,6 +173,8 @@ static int elv_s2_map_slot_page(struct elv_s2_vm *s2, const struct elv_memslot *
 	elv_clean_page(page);
 	mutex_lock(&s2->lock);
 	ret = elv_s2_map(&s2->pt, ipa, page_to_phys(page), prot);
+	if (!ret && plan.mark_dirty && slot->dirty_bitmap)
+		elv_dirty_mark(slot->dirty_bitmap, (ipa - slot->gpa) >> PAGE_SHIFT);
 	mutex_unlock(&s2->lock);
 	if (!ret)
 		return 0;
@@ -166,9 +184,39 @@ static int elv_s2_map_slot_page(struct elv_s2_vm *s2, const struct elv_memslot *
 }
 
 /*
+ * A fault on a slot page: map it, or give a page write-protected for
+ * logging its W back (marking it dirty), or nothing (another vCPU was
+ * first). A write fault on a writable leaf cannot come again from a stale
+ * TLB entry after the flush that follows the relaxation.
+ */
+static int elv_s2_fault_in(struct elv_s2_vm *s2, const struct elv_memslot *slot, u64 ipa,
+			   bool write, bool readonly)
+{
+	struct elv_s2_fault_plan plan = { ELV_S2F_MAP, false };
+	bool mapped;
+	u64 prot = 0;
+
+	if (readonly)
+		return elv_s2_map_slot_page(s2, slot, ipa, true, plan);
+	mutex_lock(&s2->lock);
+	mapped = !elv_s2_lookup(&s2->pt, ipa, NULL, &prot);
+	plan = elv_s2_fault_classify(mapped, prot, write, slot->dirty_bitmap != NULL);
+	if (plan.act == ELV_S2F_UNPROTECT && elv_s2_unprotect(&s2->pt, ipa) > 0) {
+		if (plan.mark_dirty)
+			elv_dirty_mark(slot->dirty_bitmap, (ipa - slot->gpa) >> PAGE_SHIFT);
+		elv_s2_vm_flush(s2);
+	}
+	mutex_unlock(&s2->lock);
+	if (plan.act != ELV_S2F_MAP && plan.act != ELV_S2F_MAP_WP)
+		return 0;
+	return elv_s2_map_slot_page(s2, slot, ipa, false, plan);
+}
+
+/*
  * The VM lock is held from the slot lookup to the mapping, so a slot
  * deleted meanwhile (its unmap runs after the update, under the same lock
- * order) cannot leave a stale mapping behind.
+ * order) cannot leave a stale mapping behind, and the slot's dirty bitmap
+ * (attached and detached under the VM lock) stays while it is used.
  */
 enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool instruction,
 				  int *err)
@@ -186,8 +234,28 @@ enum elv_dabt_action elv_s2_fault(struct elv_vm *vm, struct elv_dabt *d, bool in
 		kind = (slot->flags & ELV_MEM_READONLY) ? ELV_SLOT_RO : ELV_SLOT_RW;
 	act = elv_dabt_decide(d, kind, instruction);
 	if (act == ELV_DABT_MAP)
-		*err = elv_s2_map_slot_page(vm->s2, slot, d->ipa & PAGE_MASK,
-					    kind == ELV_SLOT_RO);
+		*err = elv_s2_fault_in(vm->s2, slot, d->ipa & PAGE_MASK,
+				       !instruction && (d->write || d->s1ptw),
+				       kind == ELV_SLOT_RO);
 	mutex_unlock(&vm->lock);
 	return act;
+}
+
+/*
+ * Withhold W from the writable leaves of [gpa, gpa + size) and flush
+ * before returning, so no vCPU writes there without a fault afterwards.
+ * The caller holds vm->lock or the VM's slots_lock.
+ */
+void elv_s2_wrprotect_range(struct elv_vm *vm, u64 gpa, u64 size)
+{
+	struct elv_s2_vm *s2 = READ_ONCE(vm->s2);
+	u64 changed;
+
+	if (!s2)
+		return;
+	mutex_lock(&s2->lock);
+	changed = elv_s2_wrprotect(&s2->pt, gpa, size);
+	mutex_unlock(&s2->lock);
+	if (changed)
+		elv_s2_vm_flush(s2);
 }

@@ -32,6 +32,7 @@ static void elv_vm_release_ref(struct kref *ref)
 	elv_eventfds_destroy(vm);	/* first: an irqfd may still inject and kick */
 	for (i = 0; i < vm->nr_vcpus; i++)
 		elv_vcpu_free(vm->vcpus[i]);
+	elv_dirty_vm_free(vm);
 	kvfree(vm->memslots.slots);
 	elv_s2_vm_free(vm);
 	elv_vgic_destroy(vm);
@@ -85,6 +86,7 @@ static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp, size_t size)
 	struct elv_memory_region2 mem = {};
 	struct elv_memslot_req req;
 	struct elv_memslot old;
+	struct elv_dirty_prep prep;
 	struct elv_mem_limits lim = {
 		.page_size = PAGE_SIZE,
 		.ipa_size = 1ULL << vm->ipa_bits,
@@ -104,11 +106,19 @@ static int elv_vm_set_memory(struct elv_vm *vm, void __user *argp, size_t size)
 	/* Tagged pointers are not addresses of guest memory. */
 	if (untagged_addr(mem.userspace_addr) != mem.userspace_addr)
 		return -EINVAL;
-	mutex_lock(&vm->lock);
-	ret = elv_memslots_update(&vm->memslots, &lim, &req, &old);
-	if (ret == ELV_MR_DELETE || ret == ELV_MR_MOVE)
-		elv_s2_unmap_range(vm, old.gpa, old.size);
-	mutex_unlock(&vm->lock);
+	mutex_lock(&vm->slots_lock);
+	/* The dirty bitmap the change needs, allocated before it is made. */
+	ret = elv_dirty_slot_prepare(vm, &lim, &req, &prep);
+	if (ret >= 0) {
+		mutex_lock(&vm->lock);
+		ret = elv_memslots_update(&vm->memslots, &lim, &req, &old);
+		if (ret == ELV_MR_DELETE || ret == ELV_MR_MOVE)
+			elv_s2_unmap_range(vm, old.gpa, old.size);
+		elv_dirty_slot_commit(vm, &req, ret, &old, &prep);
+		mutex_unlock(&vm->lock);
+		elv_dirty_slot_finish(vm, &prep);
+	}
+	mutex_unlock(&vm->slots_lock);
 	return ret < 0 ? ret : 0;
 }
 
@@ -133,7 +143,10 @@ static int elv_vm_get_writable_masks(void __user *argp)
 	return ret;
 }
 
-/* KVM_ENABLE_CAP: only KVM_CAP_ARM_SYSTEM_SUSPEND (args ignored, as upstream). */
+/*
+ * KVM_ENABLE_CAP: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (args[0]: its mode),
+ * KVM_CAP_ARM_SYSTEM_SUSPEND (args ignored, as upstream).
+ */
 static int elv_vm_enable_cap(struct elv_vm *vm, void __user *argp)
 {
 	struct kvm_enable_cap cap;
@@ -141,6 +154,8 @@ static int elv_vm_enable_cap(struct elv_vm *vm, void __user *argp)
 
 	if (copy_from_user(&cap, argp, sizeof(cap)))
 		return -EFAULT;
+	if (cap.cap == ELV_CAP_MANUAL_DIRTY_LOG_PROTECT2)
+		return elv_dirty_enable_manual(vm, cap.flags, cap.args[0]);
 	err = elv_vm_enable_cap_check(cap.cap, cap.flags);
 	if (err)
 		return err;
@@ -164,6 +179,10 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return elv_vm_set_memory(vm, argp, ELV_MEMORY_REGION_V1_SIZE);
 	case ELV_SET_USER_MEMORY_REGION2:
 		return elv_vm_set_memory(vm, argp, sizeof(struct elv_memory_region2));
+	case KVM_GET_DIRTY_LOG:
+		return elv_vm_get_dirty_log(vm, argp);
+	case KVM_CLEAR_DIRTY_LOG:
+		return elv_vm_clear_dirty_log(vm, argp);
 	case KVM_IRQFD:
 		return elv_irqfd_ioctl(vm, argp);
 	case KVM_IOEVENTFD:
@@ -183,8 +202,6 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	}
 	case ELV_ARM_GET_REG_WRITABLE_MASKS:
 		return elv_vm_get_writable_masks(argp);
-	case KVM_GET_STATS_FD:
-		return elv_vm_stats_fd(vm);
 	default:
 		return -EINVAL;
 	}
@@ -221,13 +238,13 @@ long elv_create_vm(unsigned long type)
 	for_each_possible_cpu(cpu)
 		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
 	kref_init(&vm->ref);
+	mutex_init(&vm->slots_lock);
 	mutex_init(&vm->lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	elv_eventfds_init(vm);
 	vm->ipa_bits = bits;
 	elv_vm_regs_init(&vm->regs, &elv_host);
-	elv_vm_stats_init(vm);
 	fd = anon_inode_getfd("kvm-vm", &elv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		elv_vm_put(vm);

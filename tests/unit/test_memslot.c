@@ -83,3 +83,38 @@ Test(memslot, full)
 	cr_assert_eq(upd(7, 0, 0, 0, 0), ELV_MR_DELETE);
 	cr_assert_eq(upd(7, 0, 0x80000000, PG, 0x10000000), ELV_MR_CREATE);
 }
+
+Test(memslot, plan_changes_nothing)
+{
+	struct elv_memslot_req r = { 0, ELV_MEM_LOG_DIRTY_PAGES, 0x40000000, 16 * PG, 0x10000000 };
+
+	cr_assert_eq(elv_memslots_plan(&set, &lim, &r), ELV_MR_CREATE);
+	cr_assert_eq(set.nr, 0);
+	storage[0].dirty_bitmap = (uint64_t *)0x1;	/* stale storage: a new slot starts NULL */
+	cr_assert_eq(upd(0, ELV_MEM_LOG_DIRTY_PAGES, 0x40000000, 16 * PG, 0x10000000), ELV_MR_CREATE);
+	cr_assert_null(set.slots[0].dirty_bitmap);
+	cr_assert_eq(elv_memslot_find_id(&set, 0), &set.slots[0]);
+	cr_assert_null(elv_memslot_find_id(&set, 1));
+	cr_assert_null(elv_memslot_find_id(&set, 1U << 16));
+	/* Logging toggled by a flags-only update, either way; the plan agrees. */
+	r.flags = 0;
+	cr_assert_eq(elv_memslots_plan(&set, &lim, &r), ELV_MR_FLAGS_ONLY);
+	cr_assert_eq(set.slots[0].flags, ELV_MEM_LOG_DIRTY_PAGES);
+	cr_assert_eq(upd(0, 0, 0x40000000, 16 * PG, 0x10000000), ELV_MR_FLAGS_ONLY);
+	cr_assert_eq(upd(0, ELV_MEM_LOG_DIRTY_PAGES, 0x40000000, 16 * PG, 0x10000000),
+		     ELV_MR_FLAGS_ONLY);
+	r.memory_size = 0;
+	cr_assert_eq(elv_memslots_plan(&set, &lim, &r), ELV_MR_DELETE);
+	r.slot = 5;
+	cr_assert_eq(elv_memslots_plan(&set, &lim, &r), -EINVAL);
+	cr_assert_eq(set.nr, 1);
+}
+
+/* Upstream (6.1 and 6.12) takes KVM_MEM_LOG_DIRTY_PAGES on a read-only slot. */
+Test(memslot, log_dirty_on_readonly)
+{
+	cr_assert_eq(upd(1, ELV_MEM_READONLY | ELV_MEM_LOG_DIRTY_PAGES, 0x40000000, 4 * PG,
+			 0x10000000), ELV_MR_CREATE);
+	cr_assert_eq(upd(1, ELV_MEM_READONLY, 0x40000000, 4 * PG, 0x10000000), ELV_MR_FLAGS_ONLY);
+	cr_assert_eq(upd(1, ELV_MEM_LOG_DIRTY_PAGES, 0x40000000, 4 * PG, 0x10000000), -EINVAL);
+}
