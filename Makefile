@@ -78,7 +78,7 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
-API_TOOLS += $(BUILD)/aarch64/api-manyvms
+API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
 API_TOOLS += $(BUILD)/aarch64/api-dirtylog
 api-tools: $(API_TOOLS)
 
@@ -106,6 +106,10 @@ $(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c $(API_HDRS) | $(CACHE)/current-
 $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+
+$(BUILD)/aarch64/api-stats: tests/host/api/stats.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
 $(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"

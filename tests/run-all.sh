@@ -34,6 +34,11 @@ if [ -x tests/toml/run-toml-test.sh ]; then
 	add_summary "$out"
 fi
 
+echo "== the integration groups and their docs table (scenario headers)"
+out=$(tests/integration/groups.sh check docs/testing.md 2>&1)
+printf '%s\n' "$out"
+add_summary "$out"
+
 echo "== fuzzing, a short bounded round (make fuzz runs longer)"
 if make --no-print-directory fuzz-smoke > build/fuzz-smoke.log 2>&1; then
 	echo "ok fuzz-smoke: $(grep -c 'Done' build/fuzz-smoke.log) fuzzers, no findings"

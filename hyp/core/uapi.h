@@ -28,6 +28,7 @@ enum elv_kvm_cap {
 	ELV_CAP_READONLY_MEM = 81,
 	ELV_CAP_IRQFD_RESAMPLE = 82,
 	ELV_CAP_ARM_PSCI = 87,
+	ELV_CAP_ARM_EL1_32BIT = 93,	/* KVM_ARM_VCPU_EL1_32BIT: AArch32 EL1 guests */
 	ELV_CAP_DEVICE_CTRL = 89,	/* KVM_CREATE_DEVICE: the vGICv3 */
 	ELV_CAP_ARM_PSCI_0_2 = 102,
 	ELV_CAP_CHECK_EXTENSION_VM = 105,
@@ -40,6 +41,7 @@ enum elv_kvm_cap {
 	ELV_CAP_ARM_PTRAUTH_ADDRESS = 171,
 	ELV_CAP_ARM_PTRAUTH_GENERIC = 172,
 	/* Upstream's KVM_CAP_VM_GPA_BITS; seed 003 gave the number to the bitmap registers. */
+	ELV_CAP_BINARY_STATS_FD = 203,	/* KVM_GET_STATS_FD on VM and vCPU fds */
 	ELV_CAP_VM_GPA_BITS = 207,
 	ELV_CAP_ARM_HVC_FW_REG_BMAP = 207,
 	ELV_CAP_ARM_SUPPORTED_REG_MASK_RANGES = 230,	/* 6.7+ */
@@ -89,5 +91,48 @@ struct elv_memory_region2 {
 };
 #define ELV_MEMORY_REGION_V1_SIZE	32	/* sizeof(struct kvm_userspace_memory_region) */
 #define ELV_MEMORY_REGION2_SIZE		160	/* sizeof(struct kvm_userspace_memory_region2) */
+
+/*
+ * The binary statistics fd (KVM_GET_STATS_FD, 5.14+): struct
+ * kvm_stats_header, then the id string (ELV_STATS_NAME_SIZE bytes), the
+ * descriptors (struct kvm_stats_desc with its name padded to
+ * ELV_STATS_NAME_SIZE) and the u64 data. Flags: type | unit | base.
+ */
+#define ELV_STATS_NAME_SIZE		48	/* KVM_STATS_NAME_SIZE */
+#define ELV_STATS_TYPE_CUMULATIVE	(0x0 << 0)
+#define ELV_STATS_TYPE_INSTANT		(0x1 << 0)
+#define ELV_STATS_TYPE_PEAK		(0x2 << 0)
+#define ELV_STATS_TYPE_LINEAR_HIST	(0x3 << 0)
+#define ELV_STATS_TYPE_LOG_HIST		(0x4 << 0)
+#define ELV_STATS_TYPE_MASK		(0xf << 0)
+#define ELV_STATS_UNIT_NONE		(0x0 << 4)
+#define ELV_STATS_UNIT_BYTES		(0x1 << 4)
+#define ELV_STATS_UNIT_SECONDS		(0x2 << 4)
+#define ELV_STATS_UNIT_CYCLES		(0x3 << 4)
+#define ELV_STATS_UNIT_BOOLEAN		(0x4 << 4)
+#define ELV_STATS_UNIT_MASK		(0xf << 4)
+#define ELV_STATS_BASE_POW10		(0x0 << 8)
+#define ELV_STATS_BASE_POW2		(0x1 << 8)
+#define ELV_STATS_BASE_MASK		(0xf << 8)
+
+struct elv_stats_header {		/* struct kvm_stats_header */
+	uint32_t flags;
+	uint32_t name_size;
+	uint32_t num_desc;
+	uint32_t id_offset;
+	uint32_t desc_offset;
+	uint32_t data_offset;
+};
+
+struct elv_stats_desc {			/* struct kvm_stats_desc, name padded */
+	uint32_t flags;
+	int16_t exponent;
+	uint16_t size;			/* in u64 */
+	uint32_t offset;		/* in bytes, into the data block */
+	uint32_t bucket_size;
+	char name[ELV_STATS_NAME_SIZE];
+};
+#define ELV_STATS_HEADER_SIZE		24
+#define ELV_STATS_DESC_SIZE		(16 + ELV_STATS_NAME_SIZE)
 
 #endif /* ELV_UAPI_H */

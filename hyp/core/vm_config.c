@@ -60,6 +60,7 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 	case ELV_CAP_IMMEDIATE_EXIT:
 	case ELV_CAP_MP_STATE:
 	case ELV_CAP_ARM_SYSTEM_SUSPEND:
+	case ELV_CAP_BINARY_STATS_FD:
 		return 1;
 	case ELV_CAP_NR_VCPUS:
 		return host->nr_cpus < ELV_MAX_VCPUS ? host->nr_cpus : ELV_MAX_VCPUS;

@@ -25,6 +25,7 @@
 #include "vcpu_regs.h"
 #include "run.h"
 #include "vgic_dev.h"
+#include "stats.h"
 
 #define ELV_NAME "elvisor"
 
@@ -60,6 +61,8 @@ struct elv_vm {
 	 * there that its local TLBIs never reached: a change flushes first.
 	 */
 	int __percpu *last_vcpu_ran;
+	struct elv_vm_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
+	char stats_id[ELV_STATS_NAME_SIZE];
 };
 
 struct elv_vcpu {
@@ -72,6 +75,8 @@ struct elv_vcpu {
 	struct elv_run_state *rs;		/* KVM_RUN state (run.h) */
 	sigset_t sigset;			/* KVM_SET_SIGNAL_MASK, if sigset_active */
 	bool sigset_active;
+	struct elv_vcpu_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
+	char stats_id[ELV_STATS_NAME_SIZE];
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -115,5 +120,11 @@ static inline bool elv_vm_foreign(const struct elv_vm *vm)
 /* vcpu.c */
 int elv_vcpu_create(struct elv_vm *vm, unsigned long id);
 void elv_vcpu_free(struct elv_vcpu *vcpu);
+
+/* stats.c: KVM_GET_STATS_FD; the id strings, set at creation. */
+int elv_vm_stats_fd(struct elv_vm *vm);
+int elv_vcpu_stats_fd(struct elv_vcpu *vcpu);
+void elv_vm_stats_init(struct elv_vm *vm);
+void elv_vcpu_stats_init(struct elv_vcpu *vcpu);
 
 #endif /* ELV_KMOD_H */

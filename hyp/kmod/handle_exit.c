@@ -84,11 +84,14 @@ MODULE_PARM_DESC(halt_poll_ns, "Maximum ns a vCPU polls for a wake-up before sle
  * WFI: poll briefly, then sleep until an interrupt is pending for the vCPU
  * (vGIC), one of its timers fires (hrtimers on the deadlines kick it), it
  * is kicked, or a signal comes (the loop then returns -EINTR). WFE: yield.
+ * The halt_* statistics count it as upstream's kvm_vcpu_halt; halt_wakeup
+ * counts the sleeps a wake-up (not a signal) ended.
  */
 int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 {
 	struct elv_run_state *rs = vcpu->rs;
-	ktime_t start;
+	bool do_poll = rs->halt_poll_ns;
+	ktime_t start, poll_end, end;
 	bool polled;
 
 	if (!wfi) {
@@ -99,10 +102,15 @@ int elv_handle_wfx(struct elv_vcpu *vcpu, bool wfi)
 		return ELV_RESUME;
 	start = ktime_get();
 	polled = elv_halt_poll(vcpu, start);
-	if (!polled)
-		elv_block(vcpu, elv_wfi_wake);	/* a signal: the loop sees it */
+	poll_end = ktime_get();
+	/* A signal: the loop sees it. */
+	if (!polled && !elv_block(vcpu, elv_wfi_wake))
+		vcpu->stats.halt_wakeup++;
+	end = polled ? poll_end : ktime_get();
+	elv_stats_halt(&vcpu->stats, do_poll, polled, ktime_to_ns(ktime_sub(poll_end, start)),
+		       !polled, ktime_to_ns(ktime_sub(end, poll_end)));
 	rs->halt_poll_ns = elv_halt_poll_next(rs->halt_poll_ns, READ_ONCE(halt_poll_ns), polled,
-					      ktime_to_ns(ktime_sub(ktime_get(), start)));
+					      ktime_to_ns(ktime_sub(end, start)));
 	return ELV_RESUME;
 }
 
@@ -130,8 +138,11 @@ static int elv_handle_abort(struct elv_vcpu *vcpu, struct elv_exit *e)
 	case ELV_DABT_RETRY:
 		return ELV_RESUME;
 	case ELV_DABT_MMIO:
-		if (elv_handle_vgic_mmio(vcpu, &e->dabt) || elv_handle_ioeventfd(vcpu, &e->dabt))
+		if (elv_handle_vgic_mmio(vcpu, &e->dabt) || elv_handle_ioeventfd(vcpu, &e->dabt)) {
+			vcpu->stats.mmio_exit_kernel++;
 			return ELV_RESUME;
+		}
+		vcpu->stats.mmio_exit_user++;
 		return elv_handle_mmio(vcpu, &e->dabt);
 	case ELV_DABT_NISV:
 		pr_info_ratelimited(ELV_NAME ": vCPU %u: MMIO at %#llx without a valid syndrome\n",
@@ -266,6 +277,7 @@ static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e)
 /* HVC: an SMCCC call (the PC is already past it). */
 static int elv_exit_hvc(struct elv_vcpu *vcpu, struct elv_exit *e)
 {
+	vcpu->stats.hvc_exit_stat++;
 	return elv_handle_hcall(vcpu);
 }
 
@@ -284,6 +296,10 @@ static int elv_exit_wfx(struct elv_vcpu *vcpu, struct elv_exit *e)
 	struct elv_run_state *rs = vcpu->rs;
 
 	elv_skip_insn(rs);
+	if (e->kind == ELV_EXIT_WFI)
+		vcpu->stats.wfi_exit_stat++;	/* WFIT too, as upstream */
+	else
+		vcpu->stats.wfe_exit_stat++;
 	if (e->wfit)
 		return elv_handle_wfit(vcpu, elv_get_x(rs, e->wfit_rt));
 	return elv_handle_wfx(vcpu, e->kind == ELV_EXIT_WFI);

@@ -207,7 +207,9 @@ int elv_block(struct elv_vcpu *vcpu, bool (*wake)(struct elv_vcpu *vcpu))
 	int err;
 
 	elv_timer_block_begin(vcpu);
+	WRITE_ONCE(vcpu->stats.blocking, 1);
 	err = wait_event_interruptible(vcpu->rs->wq, wake(vcpu));
+	WRITE_ONCE(vcpu->stats.blocking, 0);
 	elv_timer_block_end(vcpu);
 	return err;
 }

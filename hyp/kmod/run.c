@@ -229,6 +229,7 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 	/* The VMID for this entry on this CPU: a rollover may have taken the last one. */
 	rs->sw.el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, elv_vmid_get(&vcpu->vm->s2->vmid, cpu));
 	code = elv_world_switch(&rs->sw);
+	vcpu->stats.exits++;
 	elv_kick_exit(rs);
 	if (rs->sw.gic)
 		elv_vgic_sync_lrs(vcpu->vm, rs->idx, &rs->gic);
@@ -324,8 +325,10 @@ int elv_run(struct elv_vcpu *vcpu)
 		/* CPU_OFF, a system event elsewhere: the gate blocks before the next entry. */
 	} while (ret == ELV_RESUME);
 	elv_kick_detach(rs);
-	if (ret == -EINTR)
+	if (ret == -EINTR) {
 		run->exit_reason = KVM_EXIT_INTR;
+		vcpu->stats.signal_exits++;
+	}
 	elv_state_store(vcpu);
 	return ret;
 }

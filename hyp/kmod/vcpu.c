@@ -278,6 +278,9 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case KVM_SET_SIGNAL_MASK:
 		ret = elv_vcpu_set_sigmask(vcpu, argp);
 		break;
+	case KVM_GET_STATS_FD:
+		ret = elv_vcpu_stats_fd(vcpu);
+		break;
 	default:
 		ret = -EINVAL;
 	}
@@ -319,6 +322,7 @@ static struct elv_vcpu *elv_vcpu_alloc(struct elv_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->lock);
+	elv_vcpu_stats_init(vcpu);
 	vcpu->run = vmalloc_user(PAGE_SIZE);
 	vcpu->regs.sys = kcalloc(elv_nr_sysregs, sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run || !vcpu->regs.sys || elv_run_alloc(vcpu)) {

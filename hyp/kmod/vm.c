@@ -202,6 +202,8 @@ static long elv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	}
 	case ELV_ARM_GET_REG_WRITABLE_MASKS:
 		return elv_vm_get_writable_masks(argp);
+	case KVM_GET_STATS_FD:
+		return elv_vm_stats_fd(vm);
 	default:
 		return -EINVAL;
 	}
@@ -245,6 +247,7 @@ long elv_create_vm(unsigned long type)
 	elv_eventfds_init(vm);
 	vm->ipa_bits = bits;
 	elv_vm_regs_init(&vm->regs, &elv_host);
+	elv_vm_stats_init(vm);
 	fd = anon_inode_getfd("kvm-vm", &elv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		elv_vm_put(vm);

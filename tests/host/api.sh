@@ -1,8 +1,11 @@
+# groups: order=70 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # The KVM user API (issue 4): api-test drives the ioctls directly with the
 # same expectations on both backends; only what Linux 6.1 lacks is skipped
 # there (capability 230, writable masks, writable ID registers).
+# api-stats: the binary statistics fds, the same on every backend.
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
 run_tool api-dirtylog $E/api-dirtylog
+run_tool api-stats $E/api-stats
 backend_down

@@ -1,3 +1,4 @@
+# groups: order=130 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # Bare-metal EL1 payloads (guest/baremetal) under --irqchip=none: PSCI and
 # SMCCC answers, MMIO of each width with sign/zero extension, SMC, ID
 # registers, RDVL per SVE configuration, PAC with and without ptrauth, WFI

@@ -1,3 +1,4 @@
+# groups: order=10 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # Linux guests boot to init with 1, 2 and 4 vCPUs and power off (status 0);
 # a guest reset ends elvisor with status 3 by default. Runs on both
 # backends with the same expectations (on elvisor.ko this is issue 7's proof:

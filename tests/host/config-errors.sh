@@ -1,3 +1,4 @@
+# groups: order=40 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # Bad VM configs: a clear error naming file:line and the field, a non-zero
 # exit, nothing started (issue 3). The configs are checked against the
 # backend before anything runs, so a bare-metal payload without an in-kernel

@@ -1,3 +1,4 @@
+# groups: order=30 test=kvm-6.1,kvm-6.12,elvisor-6.1 full=elvisor-6.12   (tests/integration/groups.sh)
 # VM config files: the guest sees exactly what was configured (issue 3).
 # Runs on every host; ID-register narrowing needs writable ID registers,
 # which Debian's 6.1 KVM lacks: there the refusal itself is checked and the

@@ -1,3 +1,4 @@
+# groups: order=120 test=elvisor-6.1 full=elvisor-6.12   (tests/integration/groups.sh)
 # host-cmdline elvisor: slub_debug=U
 # Issue 7: 100 boot/power-off cycles of a 2-vCPU Linux guest, with no host
 # warning and no leak. Two streams of guests run side by side (so the module

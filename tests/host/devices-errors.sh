@@ -1,3 +1,4 @@
+# groups: order=60 test=kvm-6.1 full=kvm-6.12   (tests/integration/groups.sh)
 # Every bad input to the device flags: one clear line, a non-zero status,
 # no guest started.
 . ./lib.sh

@@ -1,3 +1,4 @@
+# groups: order=50 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # virtio devices from inside a guest (reference KVM, sandbox on): two disks
 # (one read-only) with serial ids, rng, tap network, the virtio console;
 # data the guest flushed is on the host file after power-off and after the

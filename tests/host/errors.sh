@@ -1,3 +1,4 @@
+# groups: order=20 test=kvm-6.1 full=kvm-6.12   (tests/integration/groups.sh)
 # Every bad input: one clear line, a non-zero status, no guest started.
 . ./lib.sh
 run_vm nokernel -i $INITRD

@@ -1,3 +1,4 @@
+# groups: order=140 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # Hostile guests (issue #13): bm-hostile (guest/baremetal/hostile.c) does
 # what a malicious guest does -- every system register encoding read and
 # written, every DC/IC/TLBI/AT, SVE at every VL, PAC with foreign keys,

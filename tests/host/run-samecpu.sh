@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# groups: order=180 test=kvm-6.12,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
 # Same config, same CPU, two hypervisors: tests/host/samecpu.sh boots the
 # same guest with the same configs on kvm-6.12 (the reference with
 # writable ID registers) and on elvisor.ko (on the same 6.12 host kernel and

@@ -1,3 +1,4 @@
+# groups: order=160 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # Linux's own KVM selftests (aarch64), run on this host's backend: the
 # series of the host kernel (6.1 or 6.12), built by scripts/selftests.sh
 # from Debian's linux-source of the host kernel's version into

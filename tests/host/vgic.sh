@@ -1,3 +1,4 @@
+# groups: order=150 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # The in-kernel GICv3 through the KVM device API (issue 7, item 1):
 # vgic-test drives KVM_CREATE_DEVICE, the attribute groups and KVM_IRQ_LINE
 # with the same expectations on both backends (the one intended difference,

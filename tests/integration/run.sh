@@ -12,69 +12,15 @@ logs=$top/build/test-logs
 mkdir -p "$logs"
 
 # host:script. The table in docs/testing.md says which group runs on which
-# host in make test and why; make test-full runs FULL_GROUPS as well.
-default_groups=(
-	kvm-6.1:boot.sh
-	elvisor-6.1:boot.sh
-	kvm-6.1:errors.sh
-	kvm-6.1:config.sh
-	kvm-6.12:config.sh
-	elvisor-6.1:config.sh
-	kvm-6.1:config-errors.sh
-	kvm-6.12:config-errors.sh
-	elvisor-6.1:config-errors.sh
-	elvisor-6.12:config-errors.sh
-	kvm-6.1:devices.sh
-	elvisor-6.1:devices.sh
-	kvm-6.1:devices-errors.sh
-	kvm-6.1:api.sh
-	kvm-6.12:api.sh
-	elvisor-6.1:api.sh
-	elvisor-6.12:api.sh
-	kvm-6.1:api/run-module.sh
-	elvisor-6.1:api/run-module.sh
-	kvm-6.12:api/run-module.sh
-	elvisor-6.12:api/run-module.sh
-	kvm-6.1:api/run-stress.sh
-	elvisor-6.1:api/run-stress.sh
-	kvm-6.1:api/run-manyvms.sh
-	elvisor-6.1:api/run-manyvms.sh
-	kvm-6.1:api/run-fuzz.sh
-	elvisor-6.1:api/run-fuzz.sh
-	elvisor-6.1:cycles.sh
-	kvm-6.1:baremetal.sh
-	elvisor-6.1:baremetal.sh
-	elvisor-6.1:hostile.sh
-	kvm-6.1:vgic.sh
-	elvisor-6.1:vgic.sh
-	kvm-6.1:selftests.sh
-	elvisor-6.1:selftests.sh
-	kvm-6.12:selftests.sh
-	elvisor-6.12:selftests.sh
-)
+# host in make test and why; make test-full runs full_groups as well.
+# The groups come from the scenarios' headers ("# groups: order=.. test=..
+# full=.."), not from a list kept here: tests/integration/groups.sh.
+no_groups() { echo "run.sh: tests/integration/groups.sh $1 failed"; echo "integration: 0 passed, 1 failed, 0 skipped"; exit 1; }
+t=$("$top/tests/integration/groups.sh" test) || no_groups test
+mapfile -t default_groups <<<"$t"
 # The rest of the host x group matrix (make test-full).
-full_groups=(
-	kvm-6.12:boot.sh
-	elvisor-6.12:boot.sh
-	kvm-6.12:errors.sh
-	elvisor-6.12:config.sh
-	kvm-6.12:devices.sh
-	elvisor-6.12:devices.sh
-	kvm-6.12:devices-errors.sh
-	kvm-6.12:baremetal.sh
-	elvisor-6.12:baremetal.sh
-	kvm-6.1:hostile.sh
-	kvm-6.12:hostile.sh
-	elvisor-6.12:hostile.sh
-	kvm-6.12:vgic.sh
-	elvisor-6.12:vgic.sh
-	kvm-6.12:api/run-stress.sh
-	elvisor-6.12:api/run-stress.sh
-	kvm-6.12:api/run-manyvms.sh
-	elvisor-6.12:api/run-manyvms.sh
-	elvisor-6.12:api/run-fuzz.sh
-	elvisor-6.12:cycles.sh
-)
+t=$("$top/tests/integration/groups.sh" full) || no_groups full
+mapfile -t full_groups <<<"$t"
 [ "${ELV_TEST_FULL:-}" = 1 ] && default_groups+=("${full_groups[@]}")
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")

@@ -1,3 +1,4 @@
+# groups: order=80 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # In-host script (busybox sh) for scripts/host-run.sh: elvisor.ko load rules.
 # Under --backend kvm the module must refuse to load (the host's KVM owns
 # EL2); under --backend elvisor it loads, honours devname=, and unloads.

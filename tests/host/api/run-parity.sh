@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# groups: order=170 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
 # KVM API parity between the reference KVMs and elvisor.ko, in the emulated
 # host: per host kernel (6.1, 6.12) it boots the kernel's own KVM and
 # elvisor.ko on that same kernel (scripts/host-run.sh), runs api-reglist -v
