@@ -32,12 +32,10 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-int loader__read_file(const char *path, uint8_t **buf, size_t *len,
-		      char *err, size_t errlen)
+/* Returns the open file, or -1 with the reason in err. */
+static int open_regular(const char *path, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
-	uint8_t *p;
-	size_t done = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -46,24 +44,75 @@ int loader__read_file(const char *path, uint8_t **buf, size_t *len,
 		close(fd);
 		fail("%s: not a regular file", path);
 	}
-	p = malloc(st.st_size ? st.st_size : 1);
+	*len = st.st_size;
+	return fd;
+}
+
+/* Exactly len bytes from the start of fd into dst. */
+static int read_all(int fd, const char *path, uint8_t *dst, size_t len,
+		    char *err, size_t errlen)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, dst + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			fail("%s: read failed: %s", path, n ? strerror(errno) : "short file");
+		done += n;
+	}
+	return 0;
+}
+
+int loader__file_size(const char *path, size_t *len, char *err, size_t errlen)
+{
+	int fd = open_regular(path, len, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int loader__read_into(const char *path, uint8_t *dst, size_t len,
+		      char *err, size_t errlen)
+{
+	size_t size;
+	int ret, fd = open_regular(path, &size, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	ret = size < len ? -1 : read_all(fd, path, dst, len, err, errlen);
+	if (size < len)
+		snprintf(err, errlen, "%s: shrank from %zu to %zu bytes while loading", path, len, size);
+	close(fd);
+	return ret;
+}
+
+int loader__read_file(const char *path, uint8_t **buf, size_t *len,
+		      char *err, size_t errlen)
+{
+	uint8_t *p;
+	size_t size;
+	int fd = open_regular(path, &size, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	p = malloc(size ? size : 1);
 	if (!p) {
 		close(fd);
 		fail("%s: out of memory", path);
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + done, st.st_size - done);
-
-		if (n <= 0) {
-			free(p);
-			close(fd);
-			fail("%s: read failed: %s", path, n ? strerror(errno) : "short file");
-		}
-		done += n;
+	if (read_all(fd, path, p, size, err, errlen)) {
+		free(p);
+		close(fd);
+		return -1;
 	}
 	close(fd);
 	*buf = p;
-	*len = done;
+	*len = size;
 	return 0;
 }
 
@@ -145,11 +194,25 @@ static int parse_image_header(const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* What kind of kernel the first bytes of a len-byte file say it is. */
+static int describe_kernel(const uint8_t *buf, size_t len, bool allow_raw,
+			   struct kernel_image *img, char *err, size_t errlen)
+{
+	int ret = parse_image_header(buf, len, img, err, errlen);
+
+	if (ret <= 0)
+		return ret;
+	if (!allow_raw)
+		fail("not an arm64 Image (no \"ARM\\x64\" magic at offset 56)%s; use --raw to load a raw binary",
+		     img->gzipped ? " after decompression" : "");
+	img->raw = true;
+	img->image_size = align_up(len, 4096);
+	return 0;
+}
+
 int loader__parse_kernel(uint8_t *buf, size_t len, bool allow_raw,
 			 struct kernel_image *img, char *err, size_t errlen)
 {
-	int ret;
-
 	memset(img, 0, sizeof(*img));
 	if (is_gzip(buf, len)) {
 		uint8_t *out;
@@ -162,25 +225,38 @@ int loader__parse_kernel(uint8_t *buf, size_t len, bool allow_raw,
 		len = outlen;
 		img->gzipped = true;
 	}
-	ret = parse_image_header(buf, len, img, err, errlen);
-	if (ret < 0)
-		goto out_free;
-	if (ret > 0) {
-		if (!allow_raw) {
-			snprintf(err, errlen, "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)%s; use --raw to load a raw binary",
-				 img->gzipped ? " after decompression" : "");
-			goto out_free;
-		}
-		img->raw = true;
-		img->image_size = align_up(len, 4096);
+	if (describe_kernel(buf, len, allow_raw, img, err, errlen)) {
+		if (img->gzipped)
+			free(buf);
+		return -1;
 	}
 	img->data = buf;
 	img->size = len;
 	return 0;
-out_free:
-	if (img->gzipped)
-		free(buf);
-	return -1;
+}
+
+int loader__peek_kernel(const char *path, bool allow_raw,
+			struct kernel_image *img, char *err, size_t errlen)
+{
+	uint8_t hdr[IMAGE_HEADER_SIZE] = { 0 };
+	char why[256];
+	size_t len;
+	ssize_t n;
+	int fd = open_regular(path, &len, err, errlen);
+
+	memset(img, 0, sizeof(*img));
+	if (fd < 0)
+		return -1;
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	if (n < 0)
+		fail("%s: read failed: %s", path, strerror(errno));
+	if (is_gzip(hdr, n))
+		return 1;
+	if (describe_kernel(hdr, len, allow_raw, img, why, sizeof(why)))
+		fail("kernel %s: %s", path, why);
+	img->size = len;
+	return 0;
 }
 
 int loader__load_kernel(const char *path, bool allow_raw,

@@ -23,7 +23,7 @@
 #define LOADER_MAX_KERNEL	(512ULL << 20)
 
 struct kernel_image {
-	uint8_t *data;		/* the (decompressed) file */
+	uint8_t *data;		/* the (decompressed) file; NULL when read straight into guest RAM */
 	size_t size;
 	bool raw;		/* not an Image: copied at RAM start */
 	bool gzipped;
@@ -50,6 +50,16 @@ int loader__parse_kernel(uint8_t *buf, size_t len, bool allow_raw,
 int loader__load_kernel(const char *path, bool allow_raw,
 			struct kernel_image *img, char *err, size_t errlen);
 void loader__free_kernel(struct kernel_image *img);
+/*
+ * Without a copy: an uncompressed kernel is described from its header
+ * (data stays NULL; 1 for a gzip file, which loader__load_kernel
+ * decompresses), then read where loader__plan() put it.
+ */
+int loader__peek_kernel(const char *path, bool allow_raw,
+			struct kernel_image *img, char *err, size_t errlen);
+int loader__file_size(const char *path, size_t *len, char *err, size_t errlen);
+int loader__read_into(const char *path, uint8_t *dst, size_t len,
+		      char *err, size_t errlen);
 int loader__plan(uint64_t ram_base, uint64_t ram_size,
 		 const struct kernel_image *img, uint64_t initrd_size,
 		 struct boot_layout *out, char *err, size_t errlen);

@@ -23,6 +23,8 @@
 /* Parameters every guest gets unless --nodefaults. */
 #define DEFAULT_CMDLINE "console=ttyS0 earlycon"
 #define DEFAULT_CMDLINE_HVC "console=hvc0"
+/* A level-2 block (4 KiB granule): the transparent huge page size. */
+#define RAM_HOST_ALIGN	0x200000ULL
 
 int mmio__register(struct vm *vm, uint64_t base, uint64_t size,
 		   mmio_handler_t fn, void *opaque)
@@ -100,6 +102,31 @@ bool vm__stopping(struct vm *vm)
 	return s;
 }
 
+/*
+ * Guest RAM at a 2 MiB-aligned host address, as the guest's RAM base is:
+ * only where a guest address and its host address agree modulo 2 MiB can
+ * KVM map a transparent huge page with one stage-2 block, so a misaligned
+ * mapping costs a stage-2 fault per 4 KiB page the guest touches
+ * (docs/performance.md).
+ */
+static uint8_t *map_ram(uint64_t size)
+{
+	uint64_t slack = RAM_HOST_ALIGN, head;
+	uint8_t *p = mmap(NULL, size + slack, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	head = -(uintptr_t)p & (slack - 1);
+	if (head)
+		munmap(p, head);
+	munmap(p + head + size, slack - head);
+	p += head;
+	madvise(p, size, MADV_MERGEABLE);
+	madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
 static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 {
 	struct kvm_userspace_memory_region region;
@@ -110,14 +137,10 @@ static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 		fail("--mem %llu MiB: at most %llu MiB fit in the guest address space",
 		     (unsigned long long)vm->cfg->mem_mib,
 		     (unsigned long long)(MEMMAP_RAM_MAX >> 20));
-	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->ram == MAP_FAILED) {
-		vm->ram = NULL;
+	vm->ram = map_ram(vm->ram_size);
+	if (!vm->ram)
 		fail("cannot allocate %llu MiB of guest memory: %s",
 		     (unsigned long long)vm->cfg->mem_mib, strerror(errno));
-	}
-	madvise(vm->ram, vm->ram_size, MADV_MERGEABLE);
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.guest_phys_addr = vm->ram_base,
@@ -129,26 +152,79 @@ static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
+/* With a "what: " prefix on the loader's message. */
+static int prefix_error(const char *what, char *err, unsigned long errlen)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s%s", what, err);
+	snprintf(err, errlen, "%s", tmp);
+	return -1;
+}
+
+/*
+ * The kernel's header and the initrd's size first, to place them; a copy
+ * is read only where one is needed: a gzip kernel to decompress, and both
+ * images with --on-reset reboot, which reloads them at every reset.
+ */
+static int read_images(struct vm *vm, char *err, unsigned long errlen)
+{
+	const struct vm_config *cfg = vm->cfg;
+	bool keep = cfg->on_reset == RESET_REBOOT;
+	int ret = keep ? 1 : loader__peek_kernel(cfg->kernel, cfg->raw_kernel, &vm->kernel,
+						  err, errlen);
+
+	if (ret < 0 || (ret > 0 && loader__load_kernel(cfg->kernel, cfg->raw_kernel,
+						       &vm->kernel, err, errlen)))
+		return -1;
+	if (ret > 0)
+		timings__mark(vm->kernel.gzipped ? "kernel read and gunzip" : "kernel read");
+	if (!cfg->initrd)
+		return 0;
+	if (keep ? loader__read_file(cfg->initrd, &vm->initrd, &vm->initrd_size, err, errlen) :
+		   loader__file_size(cfg->initrd, &vm->initrd_size, err, errlen))
+		return prefix_error("initrd ", err, errlen);
+	if (keep)
+		timings__mark("initrd read");
+	return 0;
+}
+
+static int read_to_guest(struct vm *vm, const char *path, uint64_t gpa, size_t len,
+			 const char *what, char *err, unsigned long errlen)
+{
+	uint8_t *dst = vm__gpa_to_hva(vm, gpa, len);
+
+	/* loader__plan() placed it inside RAM; a NULL here is a bug. */
+	if (!dst)
+		fail("internal error: %splaced outside guest memory", what);
+	if (loader__read_into(path, dst, len, err, errlen))
+		return prefix_error(what, err, errlen);
+	return 0;
+}
+
 static int load_images(struct vm *vm, char *err, unsigned long errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 
 	if (!cfg->kernel)
 		fail("no kernel given (use -k/--kernel FILE)");
-	if (loader__load_kernel(cfg->kernel, cfg->raw_kernel, &vm->kernel, err, errlen))
+	if (read_images(vm, err, errlen) ||
+	    loader__plan(vm->ram_base, vm->ram_size, &vm->kernel,
+			 vm->initrd_size, &vm->layout, err, errlen))
 		return -1;
-	timings__mark(vm->kernel.gzipped ? "kernel read and gunzip" : "kernel read");
-	if (cfg->initrd &&
-	    loader__read_file(cfg->initrd, &vm->initrd, &vm->initrd_size, err, errlen)) {
-		char tmp[512];
-
-		snprintf(tmp, sizeof(tmp), "initrd %s", err);
-		snprintf(err, errlen, "%s", tmp);
-		return -1;
+	if (!vm->kernel.data) {
+		if (read_to_guest(vm, cfg->kernel, vm->layout.kernel_addr, vm->kernel.size,
+				  "kernel ", err, errlen))
+			return -1;
+		timings__mark("kernel read into guest RAM");
 	}
-	timings__mark("initrd read");
-	return loader__plan(vm->ram_base, vm->ram_size, &vm->kernel,
-			    vm->initrd_size, &vm->layout, err, errlen);
+	if (vm->initrd_size && !vm->initrd) {
+		if (read_to_guest(vm, cfg->initrd, vm->layout.initrd_addr, vm->initrd_size,
+				  "initrd ", err, errlen))
+			return -1;
+		timings__mark("initrd read into guest RAM");
+	}
+	return 0;
 }
 
 static void build_cmdline(struct vm *vm)
@@ -230,10 +306,13 @@ static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
 	/* loader__plan() placed both inside RAM; a NULL here is a bug. */
 	if (!kernel || !initrd)
 		fail("internal error: kernel or initrd placed outside guest memory");
-	memcpy(kernel, vm->kernel.data, vm->kernel.size);
-	if (vm->initrd_size)
+	/* Without copies (load_images() read them there), nothing to do. */
+	if (vm->kernel.data)
+		memcpy(kernel, vm->kernel.data, vm->kernel.size);
+	if (vm->initrd)
 		memcpy(initrd, vm->initrd, vm->initrd_size);
-	timings__mark("images copied to guest RAM");
+	if (vm->kernel.data || vm->initrd)
+		timings__mark("images copied to guest RAM");
 	if (write_dtb(vm, err, errlen))
 		return -1;
 	timings__mark("device tree");
@@ -318,7 +397,7 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 	if (cfg->dtb_dump && dump_dtb(vm, err, errlen))
 		return -1;
 	/* The images are in guest RAM now; keep a copy only to reboot. */
-	if (cfg->on_reset != RESET_REBOOT) {
+	if (cfg->on_reset != RESET_REBOOT && vm->kernel.data) {
 		loader__free_kernel(&vm->kernel);
 		free(vm->initrd);
 		vm->initrd = NULL;

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "loader.h"
@@ -276,4 +277,81 @@ Test(loader, placement_raw_too_large)
 
 	cr_assert_eq(loader__plan(MEMMAP_RAM_BASE, 256 << 20, &img, 0, &l, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "image_size") || strstr(err, "kernel"), "%s", err);
+}
+
+/* The image read straight into guest RAM: described from its header alone. */
+static char *write_tmp(const uint8_t *buf, size_t len)
+{
+	char *path = strdup("/tmp/elv-loader-XXXXXX");
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+Test(loader, peek_describes_image_as_parse_does)
+{
+	struct kernel_image peek, parse;
+	char err[256];
+	uint8_t *buf = fake_image(8192, 0x80000, 0x200000, IMAGE_FLAG_PHYS_ANY);
+	char *path = write_tmp(buf, 8192);
+	uint8_t *guest = calloc(1, 8192);
+
+	cr_assert_eq(loader__peek_kernel(path, false, &peek, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(loader__parse_kernel(buf, 8192, false, &parse, err, sizeof(err)), 0, "%s", err);
+	cr_assert_null(peek.data);
+	cr_assert_eq(peek.size, parse.size);
+	cr_assert_eq(peek.text_offset, parse.text_offset);
+	cr_assert_eq(peek.image_size, parse.image_size);
+	cr_assert_eq(peek.flags, parse.flags);
+	cr_assert_eq(loader__read_into(path, guest, 8192, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(memcmp(guest, buf, 8192), 0);
+	unlink(path);
+	free(path);
+	free(guest);
+	loader__free_kernel(&parse);
+}
+
+Test(loader, peek_leaves_gzip_to_load_and_refuses_non_image)
+{
+	struct kernel_image img;
+	char err[256];
+	size_t zlen;
+	uint8_t *raw = fake_image(1 << 16, 0, 2 << 20, 0);
+	uint8_t *gz = gzip_buf(raw, 1 << 16, &zlen);
+	char *gzpath = write_tmp(gz, zlen);
+	char *rawpath;
+
+	cr_assert_eq(loader__peek_kernel(gzpath, false, &img, err, sizeof(err)), 1);
+	memset(raw + 56, 0, 4);
+	rawpath = write_tmp(raw, 4096);
+	cr_assert_eq(loader__peek_kernel(rawpath, false, &img, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "--raw"), "%s", err);
+	cr_assert_eq(loader__peek_kernel(rawpath, true, &img, err, sizeof(err)), 0, "%s", err);
+	cr_assert(img.raw);
+	cr_assert_eq(img.image_size, 4096);
+	unlink(gzpath);
+	unlink(rawpath);
+	free(gzpath);
+	free(rawpath);
+	free(gz);
+	free(raw);
+}
+
+Test(loader, read_into_refuses_a_file_that_shrank)
+{
+	uint8_t buf[100] = { 0 }, dst[200];
+	char err[256];
+	char *path = write_tmp(buf, sizeof(buf));
+	size_t len = 0;
+
+	cr_assert_eq(loader__file_size(path, &len, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(len, sizeof(buf));
+	cr_assert_eq(loader__read_into(path, dst, sizeof(dst), err, sizeof(err)), -1);
+	cr_assert(strstr(err, "shrank"), "%s", err);
+	cr_assert_eq(loader__file_size("/nonexistent/elv", &len, err, sizeof(err)), -1);
+	unlink(path);
+	free(path);
 }
