@@ -22,20 +22,34 @@ static u64 affinity(u64 mpidr)
 	return bm_hvc(PSCI_AFFINITY_INFO | 0x40000000U, mpidr, 0, 0).x0;
 }
 
+/*
+ * Waits are bounded by time, not by spins: on a starved host (a sanitizer
+ * kernel under emulation with other VMs beside) the VMM may take seconds
+ * to schedule vCPU 1's thread, while a spin count measures only vCPU 0's
+ * speed. The virtual counter runs while the vCPU is descheduled.
+ */
+#define WAIT_SECONDS	60
+
+static int waited_too_long(u64 start)
+{
+	return bm_read_sysreg(cntvct_el0) - start > WAIT_SECONDS * bm_read_sysreg(cntfrq_el0);
+}
+
 void bm_main(void)
 {
-	u64 stack1 = (u64)bm_stacks + 2 * 4096, spins = 0;
+	u64 stack1 = (u64)bm_stacks + 2 * 4096, start;
 
 	bm_puts("BM-START smp\r\n");
 	bm_report("affinity_cpu1_before", affinity(1));
 	bm_report("cpu_on_cpu1", bm_hvc(PSCI_CPU_ON | 0x40000000U, 1, (u64)bm_secondary_entry, stack1).x0);
-	while (!secondary_ran && spins++ < 100000000)
+	start = bm_read_sysreg(cntvct_el0);
+	while (!secondary_ran && !waited_too_long(start))
 		;
 	bm_report("secondary_ran", secondary_ran);
 	bm_report("secondary_context_ok", secondary_ctx == stack1);
 	bm_report("secondary_mpidr", secondary_mpidr);
-	spins = 0;
-	while (affinity(1) != 1 && spins++ < 1000000)
+	start = bm_read_sysreg(cntvct_el0);
+	while (affinity(1) != 1 && !waited_too_long(start))
 		;
 	bm_report("affinity_cpu1_after_off", affinity(1));
 	bm_report("affinity_self", affinity(0));
