@@ -117,7 +117,7 @@ static void print_vls(struct cpu_report *r, const char *key, const uint64_t *vls
 	char buf[256] = "";
 
 	if (have)
-		cpu__format_vls(vls, buf, sizeof(buf));
+		cpu_plan__format_vls(vls, buf, sizeof(buf));
 	if (r->json)
 		printf("  \"%s\": [%s],\n", key, buf);
 	else
@@ -128,7 +128,8 @@ static void print_features(struct cpu_report *r)
 {
 	struct vm *vm = &r->vm;
 	uint64_t vls[ELV_SVE_VLS_WORDS], psci = 0;
-	bool sve = cpu__want_sve(vm), have_vls = false;
+	bool sve = cpu_plan__want_sve(&vm->cfg->cpu, &vm->caps), have_vls = false;
+	bool ptrauth = cpu_plan__want_ptrauth(&vm->cfg->cpu, &vm->caps);
 	char ver[16] = "none";
 
 	if (sve)
@@ -139,10 +140,10 @@ static void print_features(struct cpu_report *r)
 		printf("vcpu:\n");
 	if (r->json) {
 		printf("  \"sve\": %s,\n  \"ptrauth\": %s,\n  \"psci_version\": \"%s\",\n",
-		       sve ? "true" : "false", cpu__want_ptrauth(vm) ? "true" : "false", ver);
+		       sve ? "true" : "false", ptrauth ? "true" : "false", ver);
 	} else {
 		printf("  %-28s %s\n", "sve", sve ? "on" : "off");
-		printf("  %-28s %s\n", "ptrauth", cpu__want_ptrauth(vm) ? "on" : "off");
+		printf("  %-28s %s\n", "ptrauth", ptrauth ? "on" : "off");
 		printf("  %-28s %s\n", "psci_version", ver);
 	}
 	print_vls(r, "host_sve_vector_lengths", r->host_vls, r->have_host_vls);
