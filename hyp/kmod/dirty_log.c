@@ -6,12 +6,12 @@
  * hyp/core/dirty_log.c's.
  *
  * Locks, as upstream's: vm->slots_lock (slots_lock) serialises slot
- * updates, GET and CLEAR, and is held across their user copies; the
- * stage-2 lock (mmu_lock) covers taking bits and write-protecting their
- * pages; vCPU faults take vm->lock and the stage-2 lock, never slots_lock,
- * so a slow user copy does not stall the guest. A bitmap is attached and
- * detached under vm->lock and slots_lock, so both faults and GET/CLEAR see
- * it stay while they use it.
+ * updates, GET and CLEAR, and is held across their user copies; vm->lock
+ * and the stage-2 lock (mmu_lock) cover taking bits and write-protecting
+ * their pages; vCPU faults take vm->lock and the stage-2 lock, never
+ * slots_lock, so a slow user copy does not stall the guest. A bitmap is
+ * attached and detached under vm->lock and slots_lock, so both faults and
+ * GET/CLEAR see it stay while they use it.
  */
 #include <linux/kvm.h>
 #include <linux/mm.h>
@@ -161,22 +161,29 @@ static u64 elv_dirty_protect_pages(void *opaque, u64 first_page, u64 mask)
 /*
  * Take or clear the bits with @fn under the stage-2 lock, then flush: the
  * protection is in force on every CPU before the caller returns to user
- * space with the log.
+ * space with the log. vm->lock keeps the stage 2 from being created
+ * meanwhile (a fault could otherwise map a page writable and mark it
+ * between the look at vm->s2 and the bit being taken, and the page would
+ * stay writable); faults take it anyway, and it is not held across the
+ * user copy.
  */
 static void elv_dirty_locked(struct elv_vm *vm, struct elv_memslot *slot,
 			     bool (*fn)(struct elv_memslot *slot, void *arg,
 					const struct elv_dirty_protect *p),
 			     void *arg)
 {
-	struct elv_dirty_wp wp = { .s2 = READ_ONCE(vm->s2), .gpa = slot->gpa };
+	struct elv_dirty_wp wp = { .gpa = slot->gpa };
 	struct elv_dirty_protect p = { .protect = elv_dirty_protect_pages, .opaque = &wp };
 	bool changed;
 
+	mutex_lock(&vm->lock);
+	wp.s2 = vm->s2;
 	if (wp.s2)
 		mutex_lock(&wp.s2->lock);
 	changed = fn(slot, arg, &p);
 	if (wp.s2)
 		mutex_unlock(&wp.s2->lock);
+	mutex_unlock(&vm->lock);
 	if (changed)
 		elv_s2_vm_flush(wp.s2);
 }

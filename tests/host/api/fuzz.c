@@ -724,7 +724,7 @@ static void op_misc(struct worker *w)
 
 	for (i = 0; i < 256; i++)
 		buf[i] = rnd(w);
-	switch (rndn(w, 8)) {
+	switch (rndn(w, 10)) {
 	case 0:
 		xioctl(w, OP_MISC, get_fd(&vm_fd), KVM_CHECK_EXTENSION, (void *)(uintptr_t)rndn(w, 250));
 		break;
@@ -754,6 +754,30 @@ static void op_misc(struct worker *w)
 		struct kvm_enable_cap cap = { .cap = rndn(w, 250), .args = { rnd(w) } };
 
 		xioctl(w, OP_MISC, rndn(w, 2) ? get_fd(&vm_fd) : fd, KVM_ENABLE_CAP, &cap);
+		break;
+	}
+	case 7: {	/* the dirty log of a slot, while vCPUs write and slots change */
+		struct kvm_dirty_log l = { .slot = rndn(w, 8) ? rndn(w, NSLOT) : (uint32_t)rnd(w) };
+
+		l.dirty_bitmap = bad_ptr(w, buf);	/* slots have at most 16 pages: 8 bytes */
+		if (!rndn(w, 8)) {
+			struct kvm_enable_cap cap = { .cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+						      .args = { rndn(w, 5) } };
+
+			xioctl(w, OP_MISC, get_fd(&vm_fd), KVM_ENABLE_CAP, &cap);
+		}
+		xioctl(w, OP_MISC, get_fd(&vm_fd), KVM_GET_DIRTY_LOG, &l);
+		break;
+	}
+	case 8: {
+		struct kvm_clear_dirty_log c = {
+			.slot = rndn(w, 8) ? rndn(w, NSLOT) : (uint32_t)rnd(w),
+			.first_page = rndn(w, 4) ? 0 : (rndn(w, 2) ? 64 : rnd(w)),
+			.num_pages = rndn(w, 4) ? rndn(w, SLOT_PAGES + 2) : (uint32_t)rnd(w),
+		};
+
+		c.dirty_bitmap = bad_ptr(w, buf);
+		xioctl(w, OP_MISC, get_fd(&vm_fd), KVM_CLEAR_DIRTY_LOG, &c);
 		break;
 	}
 	default:
