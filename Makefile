@@ -248,9 +248,11 @@ shell: deps
 	@$(MAKE) --no-print-directory host-image
 	@scripts/host-run.sh --interactive tests/host/shell.sh tests/host/lib.sh
 
+# make bench [BENCH="boot exits irq blk lkvm"] [LKVM=/path/to/lkvm-static]:
+# LKVM adds elvisor/kvmtool ratios (docs/performance.md); without it, a SKIP.
 bench: deps
 	@$(MAKE) --no-print-directory host-image
-	tests/bench/run.sh
+	LKVM="$(LKVM)" tests/bench/run.sh $(BENCH)
 
 clean:
 	rm -rf $(BUILD)

@@ -2,22 +2,27 @@
 # Benchmarks (not tests): each runs in the emulated arm64 host and reports
 # its numbers; where elvisor.ko can run the same workload, the report gives
 # the elvisor.ko / reference-KVM ratio measured in the same run.
+#   run.sh [SECTION...]   boot exits irq blk lkvm (default: all)
+# lkvm compares elvisor with kvmtool when LKVM=/path/to/lkvm-static is in
+# the environment (make bench LKVM=...); without it, a SKIP line.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 logs=$top/build/bench-logs
 mkdir -p "$logs"
 declare -A med
+sections=" ${*:-boot exits irq blk lkvm} "
+want() { [[ $sections == *" $1 "* ]]; }
 
 # A benchmark that reports a BENCH-ERROR (bm-irqbench's GIC and timer
 # checks among them) or whose host does not finish fails make bench: the
 # numbers are printed, the run exits 1.
 errors=0
-host() { # backend script: run a tests/host script in the emulated host
+host() { # backend script [FILE...]: run a tests/host script in the emulated host
 	local st n
 
 	# Sets $out (not run in a subshell: $errors must count).
 	out=$("$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-${2%.sh}.log" \
-		"$top/tests/host/$2" "$top/tests/host/lib.sh"); st=$?
+		"$top/tests/host/$2" "$top/tests/host/lib.sh" "${@:3}"); st=$?
 	n=$(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')
 	[ "$st" = 0 ] || [ "$n" != 0 ] || n=1
 	[ "$n" = 0 ] || echo "$1 $2: FAILED (status $st, $n error(s); log $logs/$1-${2%.sh}.log)" >&2
@@ -42,6 +47,7 @@ compare() {
 	fi
 }
 
+if want boot; then
 echo "== boot to init and peak RSS (issues 2, 7): Linux guest, 2 vCPUs, 256 MiB; 5 runs per backend, median"
 for b in kvm elvisor; do
 	host $b bench-boot.sh
@@ -54,7 +60,9 @@ for b in kvm elvisor; do
 done
 compare boot boot ms
 compare "peak RSS" rss KiB
+fi
 
+if want exits; then
 echo "== exit round trips (issue 5): bare-metal guest, median of 3 runs per backend"
 for b in kvm elvisor; do
 	host $b bench-exits.sh
@@ -65,7 +73,9 @@ for b in kvm elvisor; do
 done
 compare hvc hvc_ns ns
 compare mmio mmio_ns ns
+fi
 
+if want irq; then
 echo "== interrupts, in-kernel GICv3 (issue 7): bm-irqbench on 2 vCPUs; median of 3 runs per backend, each run's value its own median"
 echo "   ipi: SGI round trip vCPU 0 -> 1 -> 0, both waiting in WFI (500 per run); ipi 1cpu: the same, all VMM threads on host CPU 0 (taskset 1);"
 echo "   vtimer/ptimer: virtual (PPI 27) / physical (PPI 30) timer due 2 ms ahead while in WFI, counter at acknowledge - CVAL (200 per run)"
@@ -80,7 +90,9 @@ compare ipi ipi_ns ns
 compare "ipi 1cpu" ipi_1cpu_ns ns
 compare vtimer vtimer_ns ns
 compare ptimer ptimer_ns ns
+fi
 
+if want blk; then
 echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
 out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
 	"$top/tests/host/bench-blk.sh" "$top/tests/host/lib.sh") || errors=$((errors + 1))
@@ -100,6 +112,11 @@ else
 fi
 rss=$(printf '%s\n' "$out" | sed -n 's/^BENCH all-devices .*peak_rss_kib_median=\([0-9]*\).*/\1/p')
 echo "peak RSS of elvisor with disk, tap network, rng and serial console: ${rss:-?} KiB"
+fi
+
+if want lkvm; then
+. "$top/tests/bench/lkvm.sh"
+fi
 if [ "$errors" != 0 ]; then
 	echo "bench: FAILED, $errors error(s) (BENCH-ERROR lines or hosts that did not finish above)"
 	exit 1
