@@ -5,7 +5,7 @@
  * id strings and descriptors of upstream arm64 (6.1 and 6.12 expose the
  * same set), read() and pread() at any offset, and counters that follow
  * what the guest does (one HVC, one MMIO exit to userspace, one signal
- * exit). A stats fd keeps its VM alive after the VM and vCPU fds are
+ * exit, one WFI that sleeps until a signal). A stats fd keeps its VM alive after the VM and vCPU fds are
  * closed, and many may be open at once.
  *   api-stats [-d /dev/kvm]
  */
@@ -291,6 +291,83 @@ static void test_counters(void)
 	munmap(mem, len);
 }
 
+/* Sum of a histogram's buckets. */
+static uint64_t hist_sum(int fd, const struct stats *s, const char *name)
+{
+	uint64_t v[32], sum = 0;
+	size_t i, j;
+
+	for (i = 0; i < s->h.num_desc; i++) {
+		if (strcmp(s->desc[i].name, name) || s->desc[i].d.size != 32)
+			continue;
+		if (pread(fd, v, sizeof(v), s->h.data_offset + s->desc[i].d.offset) != sizeof(v))
+			return ~0ULL;
+		for (j = 0; j < 32; j++)
+			sum += v[j];
+		return sum;
+	}
+	return ~0ULL;
+}
+
+/*
+ * A guest "wfi; b .": nothing wakes it (no interrupt controller), so the
+ * vCPU sleeps until SIGALRM ends KVM_RUN. The first halt of a vCPU does
+ * not poll (its window starts at 0, on both); it waited, a signal (not a
+ * wake-up) ended it.
+ */
+static void test_halt(void)
+{
+	static const uint32_t code[] = { 0xd503207f, 0x14000000 };
+	size_t len = 64 * 1024;
+	struct kvm_userspace_memory_region mr = { .guest_phys_addr = GUEST_BASE, .memory_size = len };
+	struct kvm_vcpu_init init;
+	struct stats s;
+	int vm, vcpu, fd, r;
+	uint64_t wait_ns;
+	void *mem;
+
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(mem, code, sizeof(code));
+	mr.userspace_addr = (uintptr_t)mem;
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[0] = 0;
+	fd = -1;
+	if (vm < 0 || vcpu < 0 || ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr) ||
+	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init) || set_u64(vcpu, PC, GUEST_BASE) ||
+	    (fd = ioctl(vcpu, KVM_GET_STATS_FD, 0)) < 0 || !stats_load(fd, &s)) {
+		report(false, "halt.setup", "VM, vCPU, memory or stats fd: %s", strerror(errno));
+		goto out;
+	}
+	r = run_once(vcpu, 300000);
+	wait_ns = stat_val(fd, &s, "halt_wait_ns");
+	report(r == -EINTR && stat_val(fd, &s, "wfi_exit_stat") == 1, "halt.wfi_exit_stat",
+	       "KVM_RUN %d, wfi_exit_stat %llu (one WFI)", r,
+	       (unsigned long long)stat_val(fd, &s, "wfi_exit_stat"));
+	report(wait_ns >= 100000000ULL && wait_ns < 60000000000ULL, "halt.halt_wait_ns",
+	       "%llu ns waited for a 300 ms alarm", (unsigned long long)wait_ns);
+	report(hist_sum(fd, &s, "halt_wait_hist") == 1, "halt.halt_wait_hist",
+	       "%llu waits in the histogram", (unsigned long long)hist_sum(fd, &s, "halt_wait_hist"));
+	report(stat_val(fd, &s, "halt_attempted_poll") == 0 &&
+	       stat_val(fd, &s, "halt_successful_poll") == 0 &&
+	       hist_sum(fd, &s, "halt_poll_success_hist") == 0, "halt.first_halt_no_poll",
+	       "the first halt polled (%llu attempts)",
+	       (unsigned long long)stat_val(fd, &s, "halt_attempted_poll"));
+	report(stat_val(fd, &s, "halt_wakeup") == 0 && stat_val(fd, &s, "signal_exits") == 1,
+	       "halt.signal_not_wakeup", "halt_wakeup %llu, signal_exits %llu",
+	       (unsigned long long)stat_val(fd, &s, "halt_wakeup"),
+	       (unsigned long long)stat_val(fd, &s, "signal_exits"));
+	report(stat_val(fd, &s, "blocking") == 0 && stat_val(fd, &s, "wfe_exit_stat") == 0,
+	       "halt.not_blocking_after", "blocking or wfe_exit_stat set");
+out:
+	if (fd >= 0)
+		close(fd);
+	close(vcpu);
+	close(vm);
+	munmap(mem, len);
+}
+
 /* Many stats fds of one vCPU and VM, dup'd too, all closed; the VM after them. */
 static void test_many_fds(void)
 {
@@ -352,6 +429,7 @@ int main(int argc, char **argv)
 	close(vcpu);
 	close(vm);
 	test_counters();
+	test_halt();
 	test_many_fds();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	close(kvm);
