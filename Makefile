@@ -30,7 +30,7 @@ HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABL
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug
+.PHONY: install install-test all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -177,7 +177,7 @@ $(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report $(BUILD)/aarc
 	@echo "  GUEST   $@"
 	@scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench
 
-host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests
+host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests $(BUILD)/host/profile-probe
 
 $(BUILD)/host/json-equal: tests/toml/json-equal.c
 	@mkdir -p $(dir $@)
@@ -190,6 +190,11 @@ $(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB
 $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
 	@gcc -o $@ $^ -lcriterion -lfdt -lz -lseccomp
+
+# The VMM's config loader, run from an installed bin/ by tests/install/run.sh.
+$(BUILD)/host/profile-probe: $(BUILD)/host/obj/tests/install/profile-probe.o $(HOST_LIB_OBJS)
+	@echo "  LINK    $@"
+	@gcc -o $@ $^ -lfdt -lz -lseccomp
 
 # The emulated host's initramfs, one per host kernel ABI.
 host-image: all
@@ -253,6 +258,33 @@ shell: deps
 bench: deps
 	@$(MAKE) --no-print-directory host-image
 	LKVM="$(LKVM)" tests/bench/run.sh $(BENCH)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the VMM, its profiles (found
+# relative to the binary, docs/config.md), the man pages, and elvisor.ko's
+# source with a dkms.conf in PREFIX/src/elvisor-VERSION (what DKMS builds).
+PREFIX ?= /usr/local
+ELV_VERSION := $(shell sed -n 's/^\#define ELVISOR_VERSION "\(.*\)"/\1/p' vmm/main.c)
+MAN_PAGES := $(wildcard man/*.[1-9])
+KMOD_SRCS := hyp/Kbuild $(wildcard hyp/*/*.[chS])
+KMOD_DEST = $(DESTDIR)$(PREFIX)/src/elvisor-$(ELV_VERSION)
+install: vmm
+	install -D -m 0755 $(BUILD)/aarch64/elvisor $(DESTDIR)$(PREFIX)/bin/elvisor
+	install -d $(DESTDIR)$(PREFIX)/share/elvisor/profiles
+	install -m 0644 configs/profiles/*.toml $(DESTDIR)$(PREFIX)/share/elvisor/profiles/
+	@for p in $(MAN_PAGES); do s=$${p##*.}; \
+		echo "install -D -m 0644 $$p $(DESTDIR)$(PREFIX)/share/man/man$$s/$${p##*/}"; \
+		install -D -m 0644 $$p $(DESTDIR)$(PREFIX)/share/man/man$$s/$${p##*/} || exit 1; done
+	@echo "install -D -m 0644 hyp/Kbuild hyp/*/*.[chS] $(KMOD_DEST)/"
+	@for f in $(KMOD_SRCS); do install -D -m 0644 $$f $(KMOD_DEST)/$${f#hyp/} || exit 1; done
+	@printf '%s\n' 'PACKAGE_NAME="elvisor"' 'PACKAGE_VERSION="$(ELV_VERSION)"' \
+		'BUILT_MODULE_NAME[0]="elvisor"' 'DEST_MODULE_LOCATION[0]="/updates/dkms"' \
+		'MAKE[0]="make -C $${kernel_source_dir} M=$${dkms_tree}/$${PACKAGE_NAME}/$${PACKAGE_VERSION}/build modules"' \
+		'CLEAN="make -C $${kernel_source_dir} M=$${dkms_tree}/$${PACKAGE_NAME}/$${PACKAGE_VERSION}/build clean"' \
+		'BUILD_EXCLUSIVE_ARCH="aarch64"' 'AUTOINSTALL="yes"' > $(KMOD_DEST)/dkms.conf
+
+# The man pages and make install, natively (tests/install/run.sh).
+install-test: host-tools
+	@tests/install/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -34,6 +34,11 @@ if [ -x tests/toml/run-toml-test.sh ]; then
 	add_summary "$out"
 fi
 
+echo "== man pages and make install (native: tests/install/run.sh)"
+out=$(tests/install/run.sh 2>&1)
+printf '%s\n' "$out"
+add_summary "$out"
+
 echo "== the integration groups and their docs table (scenario headers)"
 out=$(tests/integration/groups.sh check docs/testing.md 2>&1)
 printf '%s\n' "$out"

@@ -547,6 +547,8 @@ static void profile_dirs(const struct config_file *f, struct profile_dirs *d)
 			*slash = '\0';
 			add_dir(d, join(exe, "configs/profiles"));
 			add_dir(d, join(exe, "../configs/profiles"));
+			/* make install: PREFIX/bin/elvisor, PREFIX/share/elvisor/profiles */
+			add_dir(d, join(exe, "../share/elvisor/profiles"));
 		}
 	}
 }

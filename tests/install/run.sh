@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The man pages and make install (native, no emulated host):
+# - every page of man/ renders without a warning (groff -ww, man -l);
+# - every flag `elvisor run` and `elvisor cpu` accept, every command, every
+#   config key the parser accepts and every elvisor.ko parameter is an item
+#   of its page, and no page documents a flag the code does not accept (the
+#   names come from the sources: tests/install/names.sh);
+# - the example of elvisor.toml(5) loads with the real config loader;
+# - make install DESTDIR=TMP puts exactly the expected files there, the
+#   module source is complete, and an installed elvisor finds its profiles
+#   in PREFIX/share/elvisor/profiles.
+# Prints ok/FAIL lines and ends with "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+names=tests/install/names.sh
+probe=build/host/profile-probe
+pass=0 fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/elv-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- rendering ----
+pages=$(ls man/*.[1-9] 2>/dev/null)
+for want in elvisor.1 elvisor-run.1 elvisor-cpu.1 elvisor.toml.5 elvisor.ko.4; do
+	[ -f "man/$want" ] || bad "man.exists.$want: man/$want is missing"
+done
+for p in $pages; do
+	n=${p#man/}
+	if ! command -v groff >/dev/null || ! command -v man >/dev/null; then
+		bad "man.render.$n: groff or man is not installed (scripts/deps.sh installs groff and man-db)"
+		continue
+	fi
+	out=$(groff -man -Tutf8 -ww -z "$p" 2>&1); st=$?
+	[ $st = 0 ] && [ -z "$out" ] && ok "man.render.$n: groff -ww" ||
+		bad "man.render.$n: groff -ww: status $st: $(head -n3 <<<"$out" | tr '\n' ' ')"
+	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$p" 2>&1 >/dev/null); st=$?
+	[ $st = 0 ] && [ -z "$out" ] && ok "man.render.$n: man -l" ||
+		bad "man.render.$n: man -l: status $st: $(head -n3 <<<"$out" | tr '\n' ' ')"
+	grep -q '^\.SH NAME' "$p" && grep -q '^\.SH SEE ALSO' "$p" && ok "man.sections.$n: NAME and SEE ALSO" ||
+		bad "man.sections.$n: no NAME or SEE ALSO section"
+done
+
+# ---- what the code accepts against what the pages say ----
+# covered CHECK PAGE WHAT NAMES: each of NAMES must be in the page's items
+# (.TP heads, from names.sh man-items, as one text per line in $items).
+covered() {
+	local check=$1 page=$2 what=$3 list=$4 missing= n=0 x
+	while IFS= read -r x; do
+		[ -n "$x" ] || continue
+		n=$((n + 1))
+		grep -qE -- "$x" <<<"$items" || missing="$missing $(name_of "$x")"
+	done <<<"$list"
+	if [ $n = 0 ]; then
+		bad "$check: no $what found in the sources (names.sh is out of date)"
+	elif [ -n "$missing" ]; then
+		bad "$check: $page does not document$missing"
+	else
+		ok "$check: all $n $what in $page"
+	fi
+}
+# An item head holding --NAME (not --NAME-more) or -X; the name back.
+flag_re() { printf '(^|[ ,])%s($|[ ,])' "$1"; }
+name_of() { sed -e 's/^(^|\[ ,\])//' -e 's/(\$|\[ ,\])$//' -e 's/^\^//' -e 's/( |\$)$//' <<<"$1"; }
+
+items=$($names man-items man/elvisor-run.1 | cut -f2)
+covered man.run.long-flags man/elvisor-run.1 "long flags of vmm/options.c" \
+	"$(for f in $($names run-long); do flag_re "--$f"; echo; done)"
+covered man.run.short-flags man/elvisor-run.1 "short flags of vmm/options.c" \
+	"$(for f in $($names run-short); do flag_re "-$f"; echo; done)"
+# The other way: a flag the page documents that the code does not accept.
+known=" $($names run-long | sed 's/^/--/' | tr '\n' ' ') $($names run-short | sed 's/^/-/' | tr '\n' ' ') "
+stale=
+for f in $(grep -oE -- '(^|[ ,])--?[a-z][a-z0-9-]*' <<<"$items" | tr -d ' ,' | sort -u); do
+	case $known in *" $f "*) ;; *) stale="$stale $f" ;; esac
+done
+[ -z "$stale" ] && ok "man.run.no-stale-flags: every flag item of man/elvisor-run.1 is in vmm/options.c" ||
+	bad "man.run.no-stale-flags: man/elvisor-run.1 documents flags elvisor run does not accept:$stale"
+
+items=$($names man-items man/elvisor-cpu.1 | cut -f2)
+covered man.cpu.flags man/elvisor-cpu.1 "flags of vmm/cmd_cpu.c" \
+	"$(for f in $($names cpu-long); do flag_re "--$f"; echo; done)"
+stale=
+for f in $(grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' <<<"$items" | tr -d ' ,' | sort -u); do
+	$names cpu-long | grep -qx -- "${f#--}" || stale="$stale $f"
+done
+[ -z "$stale" ] && ok "man.cpu.no-stale-flags: every flag item of man/elvisor-cpu.1 is in vmm/cmd_cpu.c" ||
+	bad "man.cpu.no-stale-flags: man/elvisor-cpu.1 documents flags elvisor cpu does not accept:$stale"
+
+items=$($names man-items man/elvisor.1 | grep -P '^COMMANDS\t' | cut -f2)
+covered man.commands man/elvisor.1 "commands of vmm/main.c (in COMMANDS)" \
+	"$(for c in $($names commands); do flag_re "$c"; echo; done)"
+
+# Config keys: in the subsection the parser names ("[vm]": an item of .SS
+# [vm]); keys of tables without a name (the raw form's mask and value) may
+# be anywhere; a top-level table is a subsection of its own.
+all=$($names man-items man/elvisor.toml.5)
+missing= n=0
+while read -r sec key; do
+	n=$((n + 1))
+	if [ "$sec" = - ]; then
+		grep -qP "\t${key}( |$)" <<<"$all" || grep -qxF "[$key]"$'\t'".SS" <<<"$all" ||
+			missing="$missing $key"
+	else
+		grep -qP "^\Q$sec\E\t${key}( |$)" <<<"$all" || missing="$missing $sec.$key"
+	fi
+done < <($names config-keys | sort -u)
+if [ $n = 0 ]; then bad "man.toml.keys: no config keys found in vmm/config*.c (names.sh is out of date)"
+elif [ -n "$missing" ]; then bad "man.toml.keys: man/elvisor.toml.5 does not document$missing"
+else ok "man.toml.keys: all $n config keys of vmm/config*.c and hyp/core/fwregs.c in their sections of man/elvisor.toml.5"; fi
+
+items=$($names man-items man/elvisor.ko.4 | grep -P '^PARAMETERS\t' | cut -f2)
+covered man.ko.params man/elvisor.ko.4 "module parameters of hyp/kmod/*.c (in PARAMETERS)" \
+	"$(for p in $($names module-params); do printf '^%s( |$)\n' "$p"; done)"
+
+# The page's example is a config the loader takes.
+if [ -x "$probe" ]; then
+	sed -n '/^\.SH EXAMPLE/,/^\.SH/p' man/elvisor.toml.5 | sed -n '/^\.EX/,/^\.EE/p' | sed '/^\.E[XE]/d' |
+		sed -e 's/\\-/-/g' -e 's/\\(dq/"/g' > "$tmp/example.toml"
+	out=$(ELVISOR_PROFILE_PATH=$top/configs/profiles "$probe" "$tmp/example.toml" 2>&1); st=$?
+	[ $st = 0 ] && [ -s "$tmp/example.toml" ] && ok "man.toml.example-loads: $out" ||
+		bad "man.toml.example-loads: the EXAMPLE of man/elvisor.toml.5 does not load: $out"
+else
+	bad "man.toml.example-loads: $probe is not built (make host-tools)"
+fi
+
+# ---- make install ----
+dest=$tmp/dest
+ver=$(sed -n 's/^#define ELVISOR_VERSION "\(.*\)"/\1/p' vmm/main.c)
+if out=$(make --no-print-directory install PREFIX=/usr/local DESTDIR="$dest" 2>&1); then
+	ok "install.runs: make install PREFIX=/usr/local DESTDIR=TMP"
+else
+	bad "install.runs: make install failed: $(tail -n3 <<<"$out" | tr '\n' ' ')"
+fi
+p=$dest/usr/local
+{
+	echo bin/elvisor
+	for f in configs/profiles/*.toml; do echo "share/elvisor/profiles/${f##*/}"; done
+	for f in $pages; do echo "share/man/man${f##*.}/${f#man/}"; done
+	echo "src/elvisor-$ver/dkms.conf"
+	for f in hyp/Kbuild hyp/*/*.[chS]; do echo "src/elvisor-$ver/${f#hyp/}"; done
+} | sort > "$tmp/expected"
+(cd "$p" 2>/dev/null && find . -type f -o -type l | sed 's|^\./||' | sort) > "$tmp/got"
+(cd "$dest" && find . -type f -o -type l | grep -v '^\./usr/local/' | sed 's|^\./||') >> "$tmp/got"
+if diff -u "$tmp/expected" "$tmp/got" > "$tmp/diff"; then
+	ok "install.files: exactly the $(wc -l < "$tmp/expected") expected files under DESTDIR/usr/local"
+else
+	bad "install.files: $(grep -E '^[-+][^-+]' "$tmp/diff" | head -n8 | tr '\n' ' ')"
+fi
+same=1
+cmp -s build/aarch64/elvisor "$p/bin/elvisor" || same=0
+for f in configs/profiles/*.toml; do cmp -s "$f" "$p/share/elvisor/profiles/${f##*/}" || same=0; done
+for f in $pages; do cmp -s "$f" "$p/share/man/man${f##*.}/${f#man/}" || same=0; done
+for f in hyp/Kbuild hyp/*/*.[chS]; do cmp -s "$f" "$p/src/elvisor-$ver/${f#hyp/}" || same=0; done
+[ $same = 1 ] && ok "install.contents: each installed file equals its source" ||
+	bad "install.contents: an installed file differs from its source"
+modes=$(stat -c '%a %n' "$p/bin/elvisor" "$p"/share/man/man*/* "$p"/share/elvisor/profiles/* 2>/dev/null |
+	grep -vE '^(755 .*/bin/elvisor|644 .*/share/.*)$')
+[ -z "$modes" ] && [ -x "$p/bin/elvisor" ] && ok "install.modes: bin/elvisor 755, man pages and profiles 644" ||
+	bad "install.modes: $modes"
+
+# The module source is what DKMS builds: every object Kbuild names has its
+# source, every quoted #include resolves inside the tree, and dkms.conf
+# names this version and module.
+src=$p/src/elvisor-$ver
+missing=
+for o in $(sed -n 's/^elvisor-y[[:space:]]*[:+]\?=//p' "$src/Kbuild" 2>/dev/null); do
+	[ -f "$src/${o%.o}.c" ] || [ -f "$src/${o%.o}.S" ] || missing="$missing $o"
+done
+for f in "$src"/*/*.[chS]; do
+	for h in $(sed -n 's/^#include "\(.*\)"/\1/p' "$f"); do
+		[ -f "$(dirname "$f")/$h" ] || [ -f "$src/core/$h" ] || [ -f "$src/kmod/$h" ] ||
+			missing="$missing ${f#$src/}:$h"
+	done
+done
+[ -f "$src/Kbuild" ] && [ -z "$missing" ] && ok "install.module-source: Kbuild's objects and every #include are in src/elvisor-$ver" ||
+	bad "install.module-source: missing in src/elvisor-$ver:${missing:- Kbuild}"
+grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf" 2>/dev/null &&
+	grep -qx 'BUILT_MODULE_NAME\[0\]="elvisor"' "$src/dkms.conf" &&
+	ok "install.dkms-conf: PACKAGE_VERSION=$ver, module elvisor" ||
+	bad "install.dkms-conf: src/elvisor-$ver/dkms.conf does not name version $ver and module elvisor"
+
+# An installed elvisor finds the installed profiles. The VMM is an aarch64
+# binary; the native probe runs the same loader (vmm/config.c) from the
+# installed bin/ (the search is relative to the executable), with a config
+# in a directory of its own and no ELVISOR_PROFILE_PATH.
+if [ -x "$probe" ] && [ -d "$p/bin" ]; then
+	cp "$probe" "$p/bin/profile-probe"
+	mkdir -p "$tmp/vm"
+	printf '[cpu]\nprofile = "baseline"\n' > "$tmp/vm/vm.toml"
+	out=$(cd "$tmp" && env -u ELVISOR_PROFILE_PATH "$p/bin/profile-probe" vm/vm.toml 2>&1)
+	[ "$out" = "profile baseline" ] && ok "install.profile-search: PREFIX/bin finds PREFIX/share/elvisor/profiles/baseline.toml" ||
+		bad "install.profile-search: $out"
+	rm -f "$p/share/elvisor/profiles/baseline.toml"
+	out=$(cd "$tmp" && env -u ELVISOR_PROFILE_PATH "$p/bin/profile-probe" vm/vm.toml 2>&1)
+	case $out in *"unknown profile \"baseline\""*"$p/bin/../share/elvisor/profiles"*)
+		ok "install.profile-search-error: without it, the error names PREFIX/share/elvisor/profiles" ;;
+	*) bad "install.profile-search-error: $out" ;; esac
+else
+	bad "install.profile-search: $probe is not built or nothing was installed"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
