@@ -8,7 +8,9 @@
 # - the example of elvisor.toml(5) loads with the real config loader;
 # - make install DESTDIR=TMP puts exactly the expected files there, the
 #   module source is complete, and an installed elvisor finds its profiles
-#   in PREFIX/share/elvisor/profiles.
+#   in PREFIX/share/elvisor/profiles;
+# - dpkg-buildpackage -aarm64 -b builds elvisor and elvisor-dkms (debian/)
+#   with exactly the expected files and DKMS scripts.
 # Prints ok/FAIL lines and ends with "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -199,6 +201,72 @@ if [ -x "$probe" ] && [ -d "$p/bin" ]; then
 	*) bad "install.profile-search-error: $out" ;; esac
 else
 	bad "install.profile-search: $probe is not built or nothing was installed"
+fi
+
+# ---- Debian packages: elvisor and elvisor-dkms ----
+# Built in a scratch copy of the tree (dpkg-buildpackage writes beside the
+# source directory), with this tree's objects and cache/ so nothing is
+# compiled again or downloaded.
+deb=$tmp/deb src_copy=$tmp/deb/elvisor-$ver
+dver=$(dpkg-parsechangelog -l debian/changelog -SVersion 2>/dev/null)
+[ "$dver" = "$ver" ] && ok "deb.version: debian/changelog's $dver is ELVISOR_VERSION" ||
+	bad "deb.version: debian/changelog says '$dver', vmm/main.c's ELVISOR_VERSION $ver"
+if ! command -v dpkg-buildpackage >/dev/null || ! command -v dh_dkms >/dev/null; then
+	bad "deb.build: dpkg-buildpackage or dh_dkms missing (scripts/deps.sh installs dpkg-dev, debhelper and dh-dkms)"
+else
+	mkdir -p "$src_copy/build/aarch64"
+	rsync -a --exclude /build --exclude /cache --exclude /.git ./ "$src_copy/"
+	rsync -a build/aarch64/obj build/aarch64/elvisor "$src_copy/build/aarch64/"
+	ln -s "$top/cache" "$src_copy/cache"
+	if (cd "$src_copy" && dpkg-buildpackage -aarm64 -b -uc -us) > "$deb/build.log" 2>&1; then
+		ok "deb.build: dpkg-buildpackage -aarm64 -b -uc -us"
+	else
+		bad "deb.build: dpkg-buildpackage failed: $(tail -n3 "$deb/build.log" | tr '\n' ' ')"
+	fi
+	got=$(cd "$deb" && LC_ALL=C ls ./*.deb 2>/dev/null | sed 's|^\./||' | grep -v -- '-dbgsym_' | tr '\n' ' ')
+	[ "$got" = "elvisor-dkms_${ver}_all.deb elvisor_${ver}_arm64.deb " ] && ok "deb.packages: $got" ||
+		bad "deb.packages: expected elvisor_${ver}_arm64.deb and elvisor-dkms_${ver}_all.deb, got: $got"
+	bin_deb=$deb/elvisor_${ver}_arm64.deb dkms_deb=$deb/elvisor-dkms_${ver}_all.deb
+	files() { dpkg-deb -c "$1" 2>/dev/null | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./||' | grep -v '^usr/share/doc/' | sort; }
+	{
+		echo usr/bin/elvisor
+		for f in configs/profiles/*.toml; do echo "usr/share/elvisor/profiles/${f##*/}"; done
+		for f in $pages; do echo "usr/share/man/man${f##*.}/${f#man/}.gz"; done
+	} | sort > "$tmp/deb-expected"
+	files "$bin_deb" > "$tmp/deb-got"
+	diff -u "$tmp/deb-expected" "$tmp/deb-got" > "$tmp/deb-diff" &&
+		ok "deb.elvisor-files: the binary, $(ls configs/profiles/*.toml | wc -l) profile(s), $(wc -w <<<"$pages") man pages, nothing else" ||
+		bad "deb.elvisor-files: $(grep -E '^[-+][^-+]' "$tmp/deb-diff" | head -n6 | tr '\n' ' ')"
+	mkdir -p "$deb/x"
+	dpkg-deb -x "$bin_deb" "$deb/x" 2>/dev/null
+	arch=$(dpkg-deb -f "$bin_deb" Architecture 2>/dev/null)
+	kind=$(file -b "$deb/x/usr/bin/elvisor" 2>/dev/null)
+	case "$arch $kind" in "arm64 ELF 64-bit"*aarch64*"statically linked"*)
+		ok "deb.elvisor-binary: Architecture arm64, a static aarch64 ELF" ;;
+	*) bad "deb.elvisor-binary: Architecture '$arch', bin/elvisor: $kind" ;; esac
+	{
+		echo "usr/src/elvisor-$ver/dkms.conf"
+		for f in hyp/Kbuild hyp/*/*.[chS]; do echo "usr/src/elvisor-$ver/${f#hyp/}"; done
+	} | sort > "$tmp/dkms-expected"
+	files "$dkms_deb" > "$tmp/dkms-got"
+	mkdir -p "$deb/y"
+	dpkg-deb -x "$dkms_deb" "$deb/y" 2>/dev/null
+	same=1
+	for f in hyp/Kbuild hyp/*/*.[chS]; do cmp -s "$f" "$deb/y/usr/src/elvisor-$ver/${f#hyp/}" || same=0; done
+	diff -q "$tmp/dkms-expected" "$tmp/dkms-got" >/dev/null && [ $same = 1 ] &&
+		ok "deb.dkms-files: usr/src/elvisor-$ver holds hyp/ as it is and dkms.conf, nothing else" ||
+		bad "deb.dkms-files: $(diff "$tmp/dkms-expected" "$tmp/dkms-got" | grep '^[<>]' | head -n6 | tr '\n' ' ') (same content: $same)"
+	dpkg-deb -e "$dkms_deb" "$deb/ctl" 2>/dev/null
+	if [ "$(dpkg-deb -f "$dkms_deb" Architecture 2>/dev/null)" = all ] &&
+	   dpkg-deb -f "$dkms_deb" Depends 2>/dev/null | grep -q '\bdkms\b' &&
+	   grep -qx 'DKMS_NAME=elvisor' "$deb/ctl/postinst" 2>/dev/null &&
+	   grep -qx "DKMS_VERSION=$ver" "$deb/ctl/postinst" &&
+	   grep -q 'dkms remove' "$deb/ctl/prerm" 2>/dev/null &&
+	   cmp -s "$deb/y/usr/src/elvisor-$ver/dkms.conf" "$p/src/elvisor-$ver/dkms.conf"; then
+		ok "deb.dkms-scripts: Architecture all, Depends on dkms, postinst adds elvisor/$ver, prerm removes it, make install's dkms.conf"
+	else
+		bad "deb.dkms-scripts: elvisor-dkms lacks Architecture all, the dkms dependency, its postinst/prerm for elvisor/$ver or make install's dkms.conf"
+	fi
 fi
 
 echo "$pass passed, $fail failed"
