@@ -479,7 +479,7 @@ static void init_state(struct vm *vm, struct virtio_dev *vdev)
 static int start_thread(struct virtio_dev *vdev)
 {
 	vdev->thread_started = true;
-	if (pthread_create(&vdev->thread, NULL, io_thread, vdev)) {
+	if (vm__start_thread(&vdev->thread, io_thread, vdev)) {
 		vdev->thread_started = false;
 		pr_err("%s: cannot start its I/O thread", vdev->ops->name);
 		return -EAGAIN;

@@ -184,7 +184,7 @@ int vcpu__start_all(struct vm *vm)
 		struct vcpu *v = &vm->vcpus[i];
 
 		v->run->immediate_exit = 0;
-		if (pthread_create(&v->thread, NULL, vcpu__thread, v)) {
+		if (vm__start_thread(&v->thread, vcpu__thread, v)) {
 			pr_err("cannot start vCPU %u's thread", i);
 			vm__stop(vm, VM_EXIT_ERROR);
 			return -1;

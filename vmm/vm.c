@@ -80,6 +80,29 @@ void *vm__gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
 	return vm->ram + (gpa - vm->ram_base);
 }
 
+/*
+ * The VMM's threads (vCPUs, device I/O) run shallow call chains. A stack
+ * smaller than a transparent huge page can never be backed by one: with
+ * glibc's default 8 MiB, the first stack mapped below the 2 MiB-aligned
+ * guest RAM was aligned too, and its first touched page cost a whole 2 MiB
+ * of RSS (docs/performance.md).
+ */
+#define VM_THREAD_STACK	(1U << 20)
+
+int vm__start_thread(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	if (pthread_attr_init(&attr))
+		return -1;
+	ret = pthread_attr_setstacksize(&attr, VM_THREAD_STACK);
+	if (!ret)
+		ret = pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return ret ? -1 : 0;
+}
+
 void vm__stop(struct vm *vm, int status)
 {
 	pthread_mutex_lock(&vm->lock);

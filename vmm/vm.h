@@ -75,6 +75,7 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 int vm__run(struct vm *vm);
 void vm__destroy(struct vm *vm);
 void vm__stop(struct vm *vm, int status);
+int vm__start_thread(pthread_t *thread, void *(*fn)(void *), void *arg);
 bool vm__stopping(struct vm *vm);
 void vm__set_console_input(struct vm *vm,
 			   void (*fn)(void *, const uint8_t *, unsigned int),
