@@ -73,10 +73,23 @@ if [ -n "$interactive" ]; then
 	exit $?
 fi
 [ "$timeout" = 0 ] && timeout=1d
+# A host kernel panic normally reboots (panic=-1), which ends QEMU
+# (-no-reboot); a panic that cannot stop the other CPU (a corrupted one)
+# would wait for the timeout instead. 30 s after the panic line, QEMU goes.
+panic_watch() {
+	until grep -q 'Kernel panic - not syncing' "$work/console" 2>/dev/null; do
+		sleep 2
+	done
+	sleep 30
+	pkill -f -- "-initrd $work/initrd.cpio" && echo "host-run: host panicked and hung; QEMU stopped" >&2
+}
+: > "$work/console"
+panic_watch & watch_pid=$!
 set +e
 timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
 rc=${PIPESTATUS[0]}
 set -e
+kill "$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true
 if [ "$rc" = 124 ]; then echo "host-run: timed out after ${timeout}s" >&2; exit 124; fi
 st=$(sed -n 's/^ELV-HOST-EXIT \([0-9]*\).*/\1/p' "$work/console" | tail -n1)
 [ -n "$st" ] || { echo "host-run: host did not finish its script (crash?)" >&2; exit 125; }
