@@ -73,15 +73,17 @@ if [ -n "$interactive" ]; then
 	exit $?
 fi
 [ "$timeout" = 0 ] && timeout=1d
-# A host kernel panic normally reboots (panic=-1), which ends QEMU
-# (-no-reboot); a panic that cannot stop the other CPU (a corrupted one)
-# would wait for the timeout instead. 30 s after the panic line, QEMU goes.
+# A host kernel oops panics (oops=panic) and reboots (panic=-1), which ends
+# QEMU (-no-reboot); an oops on a corrupted CPU can hang halfway (seen: the
+# console stops inside the register dump, no panic line) and would wait for
+# the timeout instead. 60 s after the first oops or panic line, QEMU goes.
 panic_watch() {
-	until grep -q 'Kernel panic - not syncing' "$work/console" 2>/dev/null; do
+	until grep -qE 'Kernel panic - not syncing|Unable to handle kernel|Internal error: ' \
+		"$work/console" 2>/dev/null; do
 		sleep 2
 	done
-	sleep 30
-	pkill -f -- "-initrd $work/initrd.cpio" && echo "host-run: host panicked and hung; QEMU stopped" >&2
+	sleep 60
+	pkill -f -- "-initrd $work/initrd.cpio" && echo "host-run: host oopsed and hung; QEMU stopped" >&2
 }
 : > "$work/console"
 panic_watch & watch_pid=$!
