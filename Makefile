@@ -82,38 +82,37 @@ API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
 API_TOOLS += $(BUILD)/aarch64/api-dirtylog
 api-tools: $(API_TOOLS)
 
-$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
+# One recipe for every API tool (static aarch64; -pthread is harmless for
+# the single-threaded ones).
+define api_tool
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+endef
+
+$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
+	$(api_tool)
 
 $(BUILD)/aarch64/api-test: tests/host/api/apitest.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c $(API_HDRS) | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-stress: tests/host/api/stress.c $(API_HDRS) | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c $(API_HDRS) | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-stats: tests/host/api/stats.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
+	$(api_tool)
 
 $(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
-	@echo "  CC      $< (aarch64)"
-	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
+	$(api_tool)
 
 # A longer concurrent fuzzing round of the KVM API (tests/host/api/fuzz.c,
 # run-fuzz.sh) on one host, with the freshly built api-fuzz and elvisor.ko:
