@@ -78,20 +78,27 @@ fi
 # console stops inside the register dump, no panic line) and would wait for
 # the timeout instead. 60 s after the first oops or panic line, QEMU goes.
 panic_watch() {
-	until grep -qE 'Kernel panic - not syncing|Unable to handle kernel|Internal error: ' \
-		"$work/console" 2>/dev/null; do
+	# Ends with host-run.sh ($$ is its pid in this subshell too).
+	while kill -0 $$ 2>/dev/null; do
+		if grep -qE 'Kernel panic - not syncing|Unable to handle kernel|Internal error: ' \
+			"$work/console" 2>/dev/null; then
+			sleep 60
+			pkill -f -- "-initrd $work/initrd.cpio" &&
+				echo "host-run: host oopsed and hung; QEMU stopped" >&2
+			return
+		fi
 		sleep 2
 	done
-	sleep 60
-	pkill -f -- "-initrd $work/initrd.cpio" && echo "host-run: host oopsed and hung; QEMU stopped" >&2
 }
 : > "$work/console"
-panic_watch & watch_pid=$!
+# Not on the pipe to the caller, which waits for every writer to close it.
+panic_watch </dev/null >/dev/null 2>"$work/watch.msg" & watch_pid=$!
 set +e
 timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" | tr -d '\r' | tee "$work/console"
 rc=${PIPESTATUS[0]}
 set -e
 kill "$watch_pid" 2>/dev/null || true; wait "$watch_pid" 2>/dev/null || true
+cat "$work/watch.msg" >&2 2>/dev/null || true
 if [ "$rc" = 124 ]; then echo "host-run: timed out after ${timeout}s" >&2; exit 124; fi
 st=$(sed -n 's/^ELV-HOST-EXIT \([0-9]*\).*/\1/p' "$work/console" | tail -n1)
 [ -n "$st" ] || { echo "host-run: host did not finish its script (crash?)" >&2; exit 125; }
