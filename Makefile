@@ -75,7 +75,7 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 
 # The KVM API test programs (tests/host/api), run inside the emulated host.
 # Their UAPI shim is the VMM's, on hyp/core's numbers.
-API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h
+API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h tests/host/api/api_util.h
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats

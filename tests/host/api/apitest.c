@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include "kvm_compat.h"
 #include "../tools/check_report.h"
+#include "api_util.h"
 
 static int kvm;
 static int is_elvisor;	/* the backend is elvisor.ko (/sys/module/elvisor) */
@@ -83,49 +84,6 @@ static bool vm_wide_features;
 #define PSCI_NOT_SUPPORTED	((uint64_t)-1)
 #define PSCI_ALREADY_ON		((uint64_t)-4)
 
-/* Run an ioctl; 0 or -errno. */
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
-
-static int xioctl_val(int fd, unsigned long req, unsigned long arg)
-{
-	int r = ioctl(fd, req, arg);
-
-	return r < 0 ? -errno : r;
-}
-
-static const char *err_name(int e)
-{
-	static char buf[32];
-
-	switch (e) {
-	case 0: return "0";
-	case -EINVAL: return "EINVAL";
-	case -ENOENT: return "ENOENT";
-	case -EPERM: return "EPERM";
-	case -EEXIST: return "EEXIST";
-	case -EFAULT: return "EFAULT";
-	case -E2BIG: return "E2BIG";
-	case -ENOEXEC: return "ENOEXEC";
-	case -EBUSY: return "EBUSY";
-	case -ENOTTY: return "ENOTTY";
-	}
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
-}
-
-static void expect_err(const char *name, int got, int want)
-{
-	report(got == want, name, "got %s, expected %s", err_name(got), err_name(want));
-}
-
-static void expect_val(const char *name, long long got, long long want)
-{
-	report(got == want, name, "got %lld, expected %lld", got, want);
-}
-
 static int get_reg(int vcpu, uint64_t id, void *val)
 {
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
@@ -138,11 +96,6 @@ static int set_reg(int vcpu, uint64_t id, const void *val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
 
 	return xioctl(vcpu, KVM_SET_ONE_REG, &r);
-}
-
-static int set_u64(int vcpu, uint64_t id, uint64_t v)
-{
-	return set_reg(vcpu, id, &v);
 }
 
 static int create_vm(void)
@@ -224,16 +177,6 @@ static void test_system(void)
 }
 
 /* --- VM fd --------------------------------------------------------------- */
-
-static int set_mem(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *hva)
-{
-	struct kvm_userspace_memory_region m = {
-		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
-		.memory_size = size, .userspace_addr = (uintptr_t)hva,
-	};
-
-	return xioctl(vm, KVM_SET_USER_MEMORY_REGION, &m);
-}
 
 /* KVM_SET_USER_MEMORY_REGION2 (kvm_compat.h): the 6.12 selftests need it. */
 static int set_mem2(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *hva)

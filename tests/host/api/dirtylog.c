@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "kvm_compat.h"
 #include "../tools/check_report.h"
+#include "api_util.h"
 
 #define CORE_ID(off)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (off))
 #define X(n)		CORE_ID(2 * (n))
@@ -56,44 +57,6 @@ static const uint32_t guest_code[] = {
 static int kvm;
 static bool is_elvisor;
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
-
-static long xioctl_val(int fd, unsigned long req, unsigned long arg)
-{
-	long r = ioctl(fd, req, arg);
-
-	return r < 0 ? -errno : r;
-}
-
-static const char *err_name(int e)
-{
-	static char buf[32];
-
-	switch (e) {
-	case 0: return "0";
-	case -EINVAL: return "EINVAL";
-	case -ENOENT: return "ENOENT";
-	case -EFAULT: return "EFAULT";
-	case -ENOMEM: return "ENOMEM";
-	case -ENXIO: return "ENXIO";
-	}
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
-}
-
-static void expect_err(const char *name, int got, int want)
-{
-	report(got == want, name, "got %s, expected %s", err_name(got), err_name(want));
-}
-
-static void expect_val(const char *name, long long got, long long want)
-{
-	report(got == want, name, "got %lld, expected %lld", got, want);
-}
-
 static bool kernel_at_least(int major, int minor)
 {
 	struct utsname u;
@@ -112,23 +75,6 @@ struct guest {
 	uint8_t *data;		/* NPAGES pages at DATA_GPA */
 	size_t data_len;
 };
-
-static int set_mem(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *hva)
-{
-	struct kvm_userspace_memory_region m = {
-		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
-		.memory_size = size, .userspace_addr = (uintptr_t)hva,
-	};
-
-	return xioctl(vm, KVM_SET_USER_MEMORY_REGION, &m);
-}
-
-static int set_u64(int vcpu, uint64_t id, uint64_t v)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&v };
-
-	return xioctl(vcpu, KVM_SET_ONE_REG, &r);
-}
 
 static int get_log(int vm, uint32_t slot, uint64_t *bm)
 {
