@@ -12,7 +12,7 @@ for n in 1 2 4; do
 	grep -q ELV-GUEST-INIT /tmp/boot$n.out && pass "boot.cpus$n.reached-init" ||
 		fail "boot.cpus$n.reached-init" "no init marker"
 	if grep -qiE "rcu.*stall|soft lockup|hung task|Oops|BUG:" /tmp/boot$n.out; then
-		fail "boot.cpus$n.guest-log-clean" "$(grep -iE 'rcu.*stall|soft lockup|hung task|Oops|BUG:' /tmp/boot$n.out | head -n 2)"
+		fail "boot.cpus$n.guest-log-clean" "$(grep -iE 'rcu.*stall|soft lockup|hung task|Oops|BUG:' /tmp/boot$n.out | head -n 2 | tr -d '\r' | tr '\n' ' ')"
 	else
 		pass "boot.cpus$n.guest-log-clean"
 	fi

@@ -77,7 +77,7 @@ else
 	for f in /tmp/bad-*.out; do [ -f "$f" ] && { echo "---- $f"; tail -n 15 "$f" | tr -d '\r'; echo "----"; break; }; done
 fi
 if ls /tmp/stall-*.out > /dev/null 2>&1; then
-	fail cycles.guest-logs-clean "$(grep -hiE 'rcu.*stall|soft lockup|hung task|Oops|BUG:' /tmp/stall-*.out | head -n 2)"
+	fail cycles.guest-logs-clean "$(grep -hiE 'rcu.*stall|soft lockup|hung task|Oops|BUG:' /tmp/stall-*.out | head -n 2 | tr -d '\r' | tr '\n' ' ')"
 else
 	pass cycles.guest-logs-clean
 fi

@@ -32,14 +32,9 @@ run_group() {
 		"$top/tests/host/$script" "${extra[@]}" 2>&1
 }
 
-# The host kernel's own console lines ("[ seconds] ..."), without the context
-# blocks ("---- ..." to "----") in which scenarios echo a guest's console:
-# a guest kernel's Oops there is the guest's, not the host's.
+# The host kernel's own console lines (host-kernel-lines.awk).
 host_kernel_lines() { # LOG
-	tr -d '\r' < "$1" | awk '
-		/^---- / { ctx = 1; next }
-		ctx { if ($0 == "----") ctx = 0; next }
-		/^\[ *[0-9]+\.[0-9]+\] / { print }'
+	tr -d '\r' < "$1" | awk -f "$top/tests/integration/host-kernel-lines.awk"
 }
 
 # ref_crash LOG STATUS: did this run of a reference (kvm-*) host end in a
