@@ -9,9 +9,14 @@
 #define ELV_API_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 /* Run an ioctl; 0 or -errno. */
 static inline int xioctl(int fd, unsigned long req, void *arg)
@@ -75,6 +80,37 @@ static inline int set_u64(int vcpu, uint64_t id, uint64_t v)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&v };
 
 	return xioctl(vcpu, KVM_SET_ONE_REG, &r);
+}
+
+/* Whether the running kernel is MAJOR.MINOR or newer. */
+static inline bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * The tools' common command line, "[-d DEVICE]" (default /dev/kvm): the
+ * device opened, or -1 after a message naming PROG (-2 for a bad option).
+ */
+static inline int api_open_kvm(int argc, char **argv, const char *prog)
+{
+	const char *dev = "/dev/kvm";
+	int opt, fd;
+
+	while ((opt = getopt(argc, argv, "d:")) != -1) {
+		if (opt != 'd')
+			return -2;
+		dev = optarg;
+	}
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "%s: %s: %s\n", prog, dev, strerror(errno));
+	return fd;
 }
 
 #endif

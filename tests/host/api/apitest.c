@@ -1390,32 +1390,14 @@ static void test_pinned_memory_limit(void)
 }
 
 /* The running kernel is at least @major.@minor (for the reference's answers). */
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/kvm";
-	int opt, r;
+	int r;
 
-	while ((opt = getopt(argc, argv, "d:")) != -1) {
-		if (opt != 'd')
-			return 2;
-		dev = optarg;
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	kvm = open(dev, O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		fprintf(stderr, "api-test: %s: %s\n", dev, strerror(errno));
-		return 1;
-	}
+	kvm = api_open_kvm(argc, argv, "api-test");
+	if (kvm < 0)
+		return kvm == -2 ? 2 : 1;
 	is_elvisor = access("/sys/module/elvisor", F_OK) == 0;
 	r = xioctl_val(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES);
 	has_reg_masks = r > 0 && (r & (1 << KVM_ARM_FEATURE_ID_RANGE));

@@ -57,16 +57,6 @@ static const uint32_t guest_code[] = {
 static int kvm;
 static bool is_elvisor;
 
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
 struct guest {
 	int vm, vcpu;
 	struct kvm_run *run;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "kvm_compat.h"
 #include "../tools/check_report.h"
+#include "api_util.h"
 
 #define NAME_SIZE	48
 #define GUEST_BASE	0x40000000ULL
@@ -210,35 +211,45 @@ static int run_once(int vcpu, int usec)
 	return r;
 }
 
-static int set_u64(int vcpu, uint64_t id, uint64_t v)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&v };
+#define GUEST_LEN	(64 * 1024)
 
-	return ioctl(vcpu, KVM_SET_ONE_REG, &r);
+/*
+ * A VM with CODE at GUEST_BASE in a GUEST_LEN slot (*mem, for munmap) and
+ * one vCPU initialised with FEATURES: 0, or -1 with errno set by the call
+ * that failed.
+ */
+static int one_vcpu_guest(const uint32_t *code, size_t size, uint32_t features,
+			  int *vm, int *vcpu, void **mem)
+{
+	struct kvm_userspace_memory_region mr = {
+		.guest_phys_addr = GUEST_BASE, .memory_size = GUEST_LEN,
+	};
+	struct kvm_vcpu_init init;
+
+	*vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	*mem = mmap(NULL, GUEST_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(*mem, code, size);
+	mr.userspace_addr = (uintptr_t)*mem;
+	*vcpu = ioctl(*vm, KVM_CREATE_VCPU, 0);
+	ioctl(*vm, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[0] = features;
+	if (*vm < 0 || *vcpu < 0 || ioctl(*vm, KVM_SET_USER_MEMORY_REGION, &mr) ||
+	    ioctl(*vcpu, KVM_ARM_VCPU_INIT, &init))
+		return -1;
+	return 0;
 }
 
 /* A guest "hvc #0; str x0, [x5]; b .": one HVC, one MMIO exit, then a spin. */
 static void test_counters(void)
 {
 	static const uint32_t code[] = { 0xd4000002, 0xf90000a0, 0x14000000 };
-	size_t len = 64 * 1024;
-	struct kvm_userspace_memory_region mr = { .guest_phys_addr = GUEST_BASE, .memory_size = len };
-	struct kvm_vcpu_init init;
 	struct kvm_run *run;
 	struct stats s;
 	int vm, vcpu, vfd, mfd, r;
 	uint64_t hvc, mmio, exits, sig, before;
 	void *mem;
 
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	memcpy(mem, code, sizeof(code));
-	mr.userspace_addr = (uintptr_t)mem;
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);
-	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (vm < 0 || vcpu < 0 || ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr) ||
-	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
+	if (one_vcpu_guest(code, sizeof(code), 1U << KVM_ARM_VCPU_PSCI_0_2, &vm, &vcpu, &mem)) {
 		report(false, "counters.setup", "VM, vCPU or memory: %s", strerror(errno));
 		return;
 	}
@@ -289,7 +300,7 @@ static void test_counters(void)
 	       "the VM's stats are not readable after it is closed");
 	close(vfd);
 	close(mfd);
-	munmap(mem, len);
+	munmap(mem, GUEST_LEN);
 }
 
 /* Sum of a histogram's buckets. */
@@ -320,24 +331,13 @@ static uint64_t hist_sum(int fd, const struct stats *s, const char *name)
 static void test_halt(void)
 {
 	static const uint32_t code[] = { 0xf90000a0, 0xd503207f, 0x14000000 };
-	size_t len = 64 * 1024;
-	struct kvm_userspace_memory_region mr = { .guest_phys_addr = GUEST_BASE, .memory_size = len };
-	struct kvm_vcpu_init init;
 	struct stats s;
 	int vm, vcpu, fd, r;
 	uint64_t wait_ns;
 	void *mem;
 
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	memcpy(mem, code, sizeof(code));
-	mr.userspace_addr = (uintptr_t)mem;
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);
-	init.features[0] = 0;
 	fd = -1;
-	if (vm < 0 || vcpu < 0 || ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr) ||
-	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init) || set_u64(vcpu, PC, GUEST_BASE) ||
+	if (one_vcpu_guest(code, sizeof(code), 0, &vm, &vcpu, &mem) || set_u64(vcpu, PC, GUEST_BASE) ||
 	    set_u64(vcpu, X(5), GUEST_MMIO) ||
 	    (fd = ioctl(vcpu, KVM_GET_STATS_FD, 0)) < 0 || !stats_load(fd, &s)) {
 		report(false, "halt.setup", "VM, vCPU, memory or stats fd: %s", strerror(errno));
@@ -373,7 +373,7 @@ out:
 		close(fd);
 	close(vcpu);
 	close(vm);
-	munmap(mem, len);
+	munmap(mem, GUEST_LEN);
 }
 
 /* Many stats fds of one vCPU and VM, dup'd too, all closed; the VM after them. */
@@ -403,21 +403,13 @@ static void test_many_fds(void)
 
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/kvm";
 	char id[NAME_SIZE];
-	int opt, vm, vcpu, fd;
+	int vm, vcpu, fd;
 
-	while ((opt = getopt(argc, argv, "d:")) != -1) {
-		if (opt != 'd')
-			return 2;
-		dev = optarg;
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	kvm = open(dev, O_RDWR | O_CLOEXEC);
-	if (kvm < 0) {
-		fprintf(stderr, "api-stats: %s: %s\n", dev, strerror(errno));
-		return 1;
-	}
+	kvm = api_open_kvm(argc, argv, "api-stats");
+	if (kvm < 0)
+		return kvm == -2 ? 2 : 1;
 	report(ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) == 1, "cap.system",
 	       "KVM_CAP_BINARY_STATS_FD not 1 on the system fd");
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
