@@ -99,7 +99,7 @@ echo "# $(wc -l < /tmp/objects.after) allocation sites of elvisor.ko with live o
 # kernel loses 1.5 MB over 100 guests. Slab and the per-site object counts
 # above stay exact there; only this allowance is larger.
 allow=16384
-case $(uname -r) in *-elvdebug) allow=65536 ;; esac
+is_debug_host && allow=65536
 [ $((free0 - free1)) -lt $allow ] && pass cycles.no-memory-loss ||
 	fail cycles.no-memory-loss "MemFree fell by $((free0 - free1)) kB"
 backend_down

@@ -18,7 +18,7 @@ GUEST_TIMEOUT=120
 # The sanitizer kernel under emulation runs these guests 2-5 times slower
 # (vgic-2cpu: 27 s on a quiet machine, past 120 s with 5 other emulated
 # hosts beside): its hang watchdog waits longer.
-case $(uname -r) in *-elvdebug) GUEST_TIMEOUT=600 ;; esac
+is_debug_host && GUEST_TIMEOUT=600
 h_pass=0 h_fail=0
 pass() { echo "ok $1"; h_pass=$((h_pass + 1)); }
 fail() { echo "FAIL $1: $2"; h_fail=$((h_fail + 1)); }

@@ -9,11 +9,14 @@ GUEST_TIMEOUT=${GUEST_TIMEOUT:-180}
 # the crypto self-tests (the Debian kernel runs them at boot): about a quarter
 # of a guest's boot under software emulation, and not what we test.
 GUEST_CMDLINE="quiet cryptomgr.notests"
+# is_debug_host: this host runs the sanitizer kernel (make test-debug,
+# scripts/debug-kernel.config's LOCALVERSION).
+is_debug_host() { case $(uname -r) in *-elvdebug) return 0 ;; esac; return 1; }
 # On the sanitizer host (make test-debug) guests run several times slower:
 # a 4-vCPU guest on its 2 CPUs reported an RCU stall at the guest's default
 # 21 s while 3 other emulated hosts shared the machine. There the guest's
 # stall timeout is 120 s (a stall is still a FAIL); elsewhere the default.
-case $(uname -r) in *-elvdebug) GUEST_CMDLINE="$GUEST_CMDLINE rcupdate.rcu_cpu_stall_timeout=120" ;; esac
+is_debug_host && GUEST_CMDLINE="$GUEST_CMDLINE rcupdate.rcu_cpu_stall_timeout=120"
 RUN_PREFIX=${RUN_PREFIX:-}	# e.g. "taskset 1" to pin a run
 
 pass() { echo "ok $1"; }
@@ -144,7 +147,7 @@ module_objects() {
 # as live (alloc_traces, Slab, MemFree): shrinking every cache empties the
 # quarantine first. Nothing on the other hosts.
 kasan_drain() {
-	case $(uname -r) in *-elvdebug) ;; *) return 0 ;; esac
+	is_debug_host || return 0
 	for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f" 2>/dev/null; done
 }
 # meminfo_kb FIELD: a /proc/meminfo field (kB) after dropping the caches.
