@@ -65,6 +65,7 @@ ref_crash() { # LOG STATUS
 }
 
 passed=0 failed=0 skipped=0 retried=0
+fail_lines=()
 for g in "${groups[@]}"; do
 	host=${g%%:*} script=${g#*:}
 	case $host in kvm | elvisor) host=$host-6.1 ;; esac
@@ -129,8 +130,18 @@ for g in "${groups[@]}"; do
 		fi
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	while IFS= read -r l; do
+		[ -n "$l" ] && fail_lines+=("[$host] $l")
+	done < <(printf '%s\n' "$out" | tr -d '\r' | grep '^FAIL ' | cut -c1-300)
+	[ "$f" -gt 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^FAIL ')" -lt "$f" ] &&
+		fail_lines+=("[$host] FAIL $script: the group itself (see its lines above)")
 	echo "   [$host] $script: $p passed, $f failed, $s skipped in $(($(date +%s) - start)) s"
 done
 [ "$retried" = 0 ] || echo "integration: $retried group(s) retried after a crash of the reference host kernel (see the NOTE lines)"
+# The failures again, last: a CI log is often read from its tail.
+if [ "${#fail_lines[@]}" -gt 0 ]; then
+	echo "integration: the failed checks:"
+	printf '  %s\n' "${fail_lines[@]}"
+fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
