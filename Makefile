@@ -22,12 +22,14 @@ TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -lz -lpthread
 # Sources that talk to KVM only build for the target; everything else also
 # builds natively for the unit tests.
 CORE_SRCS := $(wildcard hyp/core/*.c)
-VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/cpu.c vmm/sandbox.c \
+VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/cpu.c vmm/sandbox.c \
 	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c)
 VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c fdt/*.c))
 TGT_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS) $(VMM_KVM_SRCS))
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
+# Native tools linked with the VMM library (host-tools); their .d files are included below.
+HOST_TOOL_OBJS := $(BUILD)/host/obj/tests/toml/toml-decode.o $(BUILD)/host/obj/tests/install/profile-probe.o
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
 .PHONY: install install-test all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug
@@ -182,7 +184,7 @@ $(BUILD)/host/json-equal: tests/toml/json-equal.c
 	@mkdir -p $(dir $@)
 	gcc -std=gnu11 -O2 $(WARN) -o $@ $<
 
-$(BUILD)/host/toml-decode: $(BUILD)/host/obj/tests/toml/toml-decode.o $(HOST_LIB_OBJS)
+$(BUILD)/host/toml-decode: $(word 1,$(HOST_TOOL_OBJS)) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
 	@gcc -o $@ $^ -lfdt -lz -lseccomp
 
@@ -191,7 +193,7 @@ $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 	@gcc -o $@ $^ -lcriterion -lfdt -lz -lseccomp
 
 # The VMM's config loader, run from an installed bin/ by tests/install/run.sh.
-$(BUILD)/host/profile-probe: $(BUILD)/host/obj/tests/install/profile-probe.o $(HOST_LIB_OBJS)
+$(BUILD)/host/profile-probe: $(word 2,$(HOST_TOOL_OBJS)) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
 	@gcc -o $@ $^ -lfdt -lz -lseccomp
 
@@ -291,4 +293,4 @@ clean:
 # Fuzzing targets (make fuzz) live with the fuzzers.
 -include tests/fuzz/fuzz.mk
 
--include $(TGT_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(TGT_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(HOST_TOOL_OBJS:.o=.d)

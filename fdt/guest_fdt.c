@@ -101,6 +101,14 @@ static int add_timer(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+static int add_pmu(void *fdt)
+{
+	TRY(fdt_begin_node(fdt, "pmu"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	TRY(fdt__prop_irq(fdt, FDT_IRQ_PPI, FDT_PMU_PPI, FDT_IRQ_LEVEL_HIGH));
+	return fdt_end_node(fdt);
+}
+
 static int add_chosen(void *fdt, const struct fdt_params *p)
 {
 	TRY(fdt_begin_node(fdt, "chosen"));
@@ -132,6 +140,8 @@ int fdt__build(void *buf, size_t size, const struct fdt_params *p)
 	if (!p->no_irqchip) {
 		TRY(add_gic(buf, p));
 		TRY(add_timer(buf));
+		if (p->pmu)
+			TRY(add_pmu(buf));
 	}
 	if (p->add_devices)
 		TRY(p->add_devices(buf, p->opaque));

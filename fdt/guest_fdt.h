@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest device tree. fdt__build() writes the platform nodes (memory,
- * cpus, psci, GICv3, timer, chosen); devices add their own nodes through
+ * cpus, psci, GICv3, timer, PMU, chosen); devices add their own nodes through
  * the add_devices callback, which receives the GIC's phandle.
  */
 #ifndef ELV_GUEST_FDT_H
@@ -18,6 +18,8 @@
 #define FDT_IRQ_PPI		1
 #define FDT_IRQ_EDGE_RISING	1
 #define FDT_IRQ_LEVEL_HIGH	4
+/* The PMU's overflow PPI (INTID 23, as QEMU's virt machine and kvmtool). */
+#define FDT_PMU_PPI		7
 
 struct fdt_params {
 	uint64_t ram_base;
@@ -31,6 +33,7 @@ struct fdt_params {
 	uint64_t gicd_base, gicd_size;
 	uint64_t gicr_base, gicr_size;
 	bool no_irqchip;		/* no GIC and timer nodes, no interrupt-parent */
+	bool pmu;			/* an arm,armv8-pmuv3 node (needs the GIC) */
 	int (*add_devices)(void *fdt, void *opaque);
 	void *opaque;
 };

@@ -58,6 +58,8 @@ struct cpu_config {
 	config_where where_vls;			/* of sve_max_vl or the explicit set */
 	tristate ptrauth;
 	config_where where_ptrauth;
+	tristate pmu;				/* off unless said (lkvm's --pmu) */
+	config_where where_pmu;
 	char profile[64];			/* last profile included, for reports */
 	unsigned int nr_idreg_sets;
 	struct config_idreg_set idreg_sets[CONFIG_MAX_IDREG_SETS];

@@ -38,6 +38,10 @@ static const struct feature_field ptrauth_fields[] = {
 	{ ELV_ID_AA64ISAR2_EL1, "APA3" }, { ELV_ID_AA64ISAR2_EL1, "GPA3" },
 };
 
+static const struct feature_field pmu_fields[] = {
+	{ ELV_ID_AA64DFR0_EL1, "PMUVER" },
+};
+
 struct feature_desc {
 	const char *key;
 	size_t state, where;	/* offsets in struct cpu_config */
@@ -53,6 +57,7 @@ struct feature_desc {
 static const struct feature_desc features[CONFIG_NR_FEATURES] = {
 	[CONFIG_FEAT_SVE] = FEATURE("sve", sve, where_sve, sve_fields),
 	[CONFIG_FEAT_PTRAUTH] = FEATURE("ptrauth", ptrauth, where_ptrauth, ptrauth_fields),
+	[CONFIG_FEAT_PMU] = FEATURE("pmu", pmu, where_pmu, pmu_fields),
 };
 
 static tristate *feature_state(struct cpu_config *c, const struct feature_desc *d)
@@ -375,6 +380,11 @@ static int cpu_ptrauth(struct config_ctx *ctx, struct config_file *f, const stru
 	return apply_feature(ctx, f, e, CONFIG_FEAT_PTRAUTH);
 }
 
+static int cpu_pmu(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	return apply_feature(ctx, f, e, CONFIG_FEAT_PMU);
+}
+
 /* The setting that zeroes this field, or -1. */
 static int zeroing_set(const struct cpu_config *c, const struct feature_field *ff)
 {
@@ -509,6 +519,7 @@ static const struct config_key cpu_keys[] = {
 	{ "sve_vector_lengths", cpu_vls },
 	{ "sve_max_vector_length", cpu_max_vl },
 	{ "ptrauth", cpu_ptrauth },
+	{ "pmu", cpu_pmu },
 	{ "id_registers", NULL },
 };
 

@@ -12,4 +12,5 @@ void config__init(struct vm_config *cfg)
 	cfg->on_reset = RESET_EXIT;
 	cfg->cpu.sve = -1;
 	cfg->cpu.ptrauth = -1;
+	cfg->cpu.pmu = -1;
 }

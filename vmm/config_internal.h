@@ -19,7 +19,7 @@
 #endif
 
 /* vCPU features KVM gives or hides by KVM_ARM_VCPU_INIT flags. */
-enum config_feature { CONFIG_FEAT_SVE, CONFIG_FEAT_PTRAUTH, CONFIG_NR_FEATURES };
+enum config_feature { CONFIG_FEAT_SVE, CONFIG_FEAT_PTRAUTH, CONFIG_FEAT_PMU, CONFIG_NR_FEATURES };
 
 /* One file being loaded: the top-level config or a profile it includes. */
 struct config_file {

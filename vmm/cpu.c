@@ -28,6 +28,7 @@ _Static_assert(KVM_ARM_FEATURE_ID_RANGE == ELV_FEATURE_ID_RANGE, "range number")
 _Static_assert(KVM_ARM_FEATURE_ID_RANGE_SIZE == ELV_FEATURE_ID_SPACE_SIZE, "masks array size");
 _Static_assert(KVM_ARM_VCPU_POWER_OFF == ELV_FEAT_POWER_OFF &&
 	       KVM_ARM_VCPU_PSCI_0_2 == ELV_FEAT_PSCI_0_2 && KVM_ARM_VCPU_SVE == ELV_FEAT_SVE &&
+	       KVM_ARM_VCPU_PMU_V3 == ELV_FEAT_PMU_V3 &&
 	       KVM_ARM_VCPU_PTRAUTH_ADDRESS == ELV_FEAT_PTRAUTH_ADDRESS &&
 	       KVM_ARM_VCPU_PTRAUTH_GENERIC == ELV_FEAT_PTRAUTH_GENERIC, "vCPU feature bits");
 _Static_assert(KVM_REG_ARM64_SVE_VLS == ELV_REG_SVE_VLS, "VLS register ID");
@@ -37,6 +38,7 @@ void cpu__probe(struct vm *vm)
 	struct kvm *kvm = &vm->kvm;
 
 	vm->caps.sve = kvm__cap(kvm, KVM_CAP_ARM_SVE) > 0;
+	vm->caps.pmu = kvm__cap(kvm, KVM_CAP_ARM_PMU_V3) > 0;
 	vm->caps.ptrauth = kvm__cap(kvm, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
 			   kvm__cap(kvm, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0;
 	vm->caps.psci_0_2 = kvm__cap(kvm, KVM_CAP_ARM_PSCI_0_2) > 0;

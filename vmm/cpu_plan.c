@@ -45,6 +45,12 @@ bool cpu_plan__want_ptrauth(const struct cpu_config *c, const struct cpu_caps *c
 	return c->ptrauth == 1 || (c->ptrauth < 0 && caps->ptrauth);
 }
 
+/* Off unless asked for, as lkvm's --pmu: a PMU costs exits and a PPI. */
+bool cpu_plan__want_pmu(const struct cpu_config *c)
+{
+	return c->pmu == 1;
+}
+
 int cpu_plan__check_config(const struct cpu_config *c, const struct cpu_caps *caps,
 			   const char *dev, char *err, unsigned long errlen)
 {
@@ -54,6 +60,9 @@ int cpu_plan__check_config(const struct cpu_config *c, const struct cpu_caps *ca
 	if (c->ptrauth == 1 && !caps->ptrauth)
 		fail("%sptrauth = true, but %s does not offer pointer authentication (no KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC)",
 		     at(c->where_ptrauth), dev);
+	if (c->pmu == 1 && !caps->pmu)
+		fail("%spmu = true, but %s offers no PMU (KVM_CAP_ARM_PMU_V3 is 0)",
+		     at(c->where_pmu), dev);
 	if ((c->sve_max_vl || c->sve_vls_explicit) && !cpu_plan__want_sve(c, caps))
 		fail("%sSVE vector lengths are configured but SVE is off%s",
 		     at(c->where_vls), caps->sve ? "" : " (the backend has no SVE)");
@@ -71,6 +80,8 @@ uint32_t cpu_plan__features(const struct cpu_config *c, const struct cpu_caps *c
 		f |= 1U << ELV_FEAT_SVE;
 	if (cpu_plan__want_ptrauth(c, caps))
 		f |= (1U << ELV_FEAT_PTRAUTH_ADDRESS) | (1U << ELV_FEAT_PTRAUTH_GENERIC);
+	if (cpu_plan__want_pmu(c))
+		f |= 1U << ELV_FEAT_PMU_V3;
 	return f;
 }
 

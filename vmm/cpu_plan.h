@@ -42,6 +42,7 @@
 struct cpu_caps {
 	bool sve;
 	bool ptrauth;		/* address and generic together */
+	bool pmu;		/* KVM_CAP_ARM_PMU_V3 */
 	bool psci_0_2;
 	bool reg_masks;		/* KVM_ARM_GET_REG_WRITABLE_MASKS */
 	int ipa_limit;
@@ -94,6 +95,7 @@ struct cpu_plan {
 bool cpu_plan__has_id_range(int cap);
 bool cpu_plan__want_sve(const struct cpu_config *c, const struct cpu_caps *caps);
 bool cpu_plan__want_ptrauth(const struct cpu_config *c, const struct cpu_caps *caps);
+bool cpu_plan__want_pmu(const struct cpu_config *c);
 int cpu_plan__check_config(const struct cpu_config *c, const struct cpu_caps *caps,
 			   const char *dev, char *err, unsigned long errlen);
 uint32_t cpu_plan__features(const struct cpu_config *c, const struct cpu_caps *caps,

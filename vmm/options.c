@@ -19,7 +19,7 @@ enum opt_id {
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
-	OPT_VIRTIO_NO_EVENTFD, OPT_TIMINGS,
+	OPT_VIRTIO_NO_EVENTFD, OPT_TIMINGS, OPT_PMU,
 };
 
 struct opt_desc {
@@ -55,6 +55,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("disable-sve", no_argument, OPT_DISABLE_SVE, NULL, "do not give the guest SVE"),
 	OPT("sve-max-vl", required_argument, OPT_SVE_MAX_VL, "BITS", "largest SVE vector length"),
 	OPT("disable-ptrauth", no_argument, OPT_DISABLE_PTRAUTH, NULL, "do not give the guest pointer authentication"),
+	OPT("pmu", no_argument, OPT_PMU, NULL, "give the guest a PMUv3 (KVM_ARM_VCPU_PMU_V3; the backend must offer it)"),
 	OPT("on-reset", required_argument, OPT_ON_RESET, "exit|reboot", "what a guest reset does (default exit, status 3)"),
 	OPT("irqchip", required_argument, OPT_IRQCHIP, "gicv3|none", "interrupt controller (default gicv3; none: no GIC, e.g. bare-metal payloads)"),
 	OPT("name", required_argument, OPT_NAME, "NAME", "guest name (accepted, for lkvm compatibility)"),
@@ -214,6 +215,10 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_DISABLE_PTRAUTH:
 		cfg->cpu.ptrauth = 0;
 		snprintf(cfg->cpu.where_ptrauth, sizeof(cfg->cpu.where_ptrauth), "--disable-ptrauth");
+		break;
+	case OPT_PMU:
+		cfg->cpu.pmu = 1;
+		snprintf(cfg->cpu.where_pmu, sizeof(cfg->cpu.where_pmu), "--pmu");
 		break;
 	case OPT_MEM:
 		if (options__parse_mem(arg, &cfg->mem_mib))

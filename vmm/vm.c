@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cpu_plan.h"
 #include "guest_fdt.h"
 #include "log.h"
 #include "memmap.h"
@@ -287,6 +288,7 @@ static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
 		.gicr_base = MEMMAP_GICR_BASE,
 		.gicr_size = MEMMAP_GICR_STRIDE * vm->nr_vcpus,
 		.no_irqchip = vm->cfg->no_irqchip,
+		.pmu = cpu_plan__want_pmu(&vm->cfg->cpu),
 		.add_devices = add_device_nodes, .opaque = vm,
 	};
 	int ret;
@@ -364,7 +366,7 @@ static int open_backend(struct vm *vm, char *err, unsigned long errlen)
 	if (cfg->nr_cpus > MEMMAP_MAX_CPUS)
 		fail("--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
 		     cfg->nr_cpus, (unsigned long long)MEMMAP_MAX_CPUS);
-	if (cpu__check_config(vm, err, errlen))
+	if (cpu__check_config(vm, err, errlen) || pmu__check(vm, err, errlen))
 		return -1;
 	timings__mark("vCPU config check");
 	return 0;
@@ -385,9 +387,11 @@ static int create_machine(struct vm *vm, char *err, unsigned long errlen)
 	if (vcpu__create_all(vm, err, errlen))
 		return -1;
 	timings__mark("vCPU create and INIT");
-	if (gic__finalize(vm, err, errlen))
+	if (pmu__set_irq(vm, err, errlen) || gic__finalize(vm, err, errlen))
 		return -1;
 	timings__mark("GIC init");
+	if (pmu__init(vm, err, errlen))
+		return -1;
 	if (device__init_all(vm)) {
 		err[0] = 0;	/* the device printed its own line */
 		return -1;

@@ -89,5 +89,8 @@ int vcpu__reset_boot_regs(struct vm *vm, struct vcpu *vcpu);
 
 int gic__create(struct vm *vm, char *err, unsigned long errlen);
 int gic__finalize(struct vm *vm, char *err, unsigned long errlen);
+int pmu__check(const struct vm *vm, char *err, unsigned long errlen);
+int pmu__set_irq(struct vm *vm, char *err, unsigned long errlen);
+int pmu__init(struct vm *vm, char *err, unsigned long errlen);
 
 #endif

@@ -4,16 +4,22 @@
  * lines, the CPU the guest sees: online CPUs, /proc/cpuinfo features, SVE
  * vector lengths (default, maximum, every length prctl accepts), PSCI
  * version (from the kernel log), the SMCCC TRNG and KVM PTP services, and
- * the ID registers as EL0 reads them (the kernel emulates those reads).
+ * the ID registers as EL0 reads them (the kernel emulates those reads),
+ * and the PMU: whether the kernel's PMUv3 driver found one and, if so, the
+ * CPU cycles a perf counter of this process counts over a busy loop.
  */
 #include <dirent.h>
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef PR_SVE_SET_VL
@@ -160,6 +166,54 @@ static void report_idregs(void)
 	report("ID_AA64DFR0_EL1", "0x%016llx", (unsigned long long)READ_ID("S3_0_C0_C5_0"));
 }
 
+/* The armv8_pmuv3 driver names its PMU armv8_pmuv3[_N] in event_source. */
+static bool pmu_registered(void)
+{
+	DIR *d = opendir("/sys/bus/event_source/devices");
+	struct dirent *e;
+	bool found = false;
+
+	while (d && (e = readdir(d)))
+		found |= !strncmp(e->d_name, "armv8_pmuv3", 11);
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Cycles counted for this process over a busy loop, or -errno. */
+static long long pmu_cycles(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE, .size = sizeof(a),
+		.config = PERF_COUNT_HW_CPU_CYCLES, .disabled = 1,
+		.exclude_kernel = 1, .exclude_hv = 1,
+	};
+	volatile unsigned long spin = 0;
+	long long count = 0;
+	int fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, 0);
+
+	if (fd < 0)
+		return -errno;
+	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	for (unsigned long i = 0; i < 1000000; i++)
+		spin += i;
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	if (read(fd, &count, sizeof(count)) != sizeof(count))
+		count = -errno;
+	close(fd);
+	return count;
+}
+
+static void report_pmu(void)
+{
+	bool present = pmu_registered();
+
+	report("pmu", "%d", present);
+	if (present)
+		report("pmu_cycles", "%lld", pmu_cycles());
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -170,6 +224,7 @@ int main(void)
 	report_psci();
 	report_services();
 	report_idregs();
+	report_pmu();
 	printf("ELV-REPORT-END\n");
 	return 0;
 }

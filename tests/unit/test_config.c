@@ -600,6 +600,22 @@ Test(config, ptrauth_fields_imply_ptrauth_off)
 	       "vm.toml:4:18: ID_AA64ISAR2_EL1.GPA3 = 0 turns ptrauth off, but vm.toml:2:1 says ptrauth = true");
 }
 
+Test(config, pmu_key_and_its_field)
+{
+	accept("[cpu]\npmu = true\n");
+	cr_expect_eq(cfg.cpu.pmu, 1);
+	cr_expect_str_eq(cfg.cpu.where_pmu, "vm.toml:2:1");
+	accept("");
+	cr_expect_eq(cfg.cpu.pmu, -1);
+	accept("[cpu]\npmu = false\n");
+	cr_expect_eq(cfg.cpu.pmu, 0);
+	accept("[cpu.id_registers]\nID_AA64DFR0_EL1.PMUVer = 0\n");
+	cr_expect_eq(cfg.cpu.pmu, 0);
+	refuse("[cpu]\npmu = true\n[cpu.id_registers]\nID_AA64DFR0_EL1.PMUVer = 0\n",
+	       "vm.toml:4:17: ID_AA64DFR0_EL1.PMUVER = 0 turns pmu off, but vm.toml:2:1 says pmu = true");
+	refuse_with("[cpu]\npmu = 1\n", "pmu");
+}
+
 /* ---- firmware rules ---- */
 
 Test(config, ptp_needs_func_feat)

@@ -163,6 +163,13 @@ Test(cpu_plan, features_follow_config_and_backend)
 	be.caps.sve = be.caps.ptrauth = false;
 	plans("");
 	cr_expect_eq(plan.features, psci);
+
+	/* The PMU is off unless asked for, as lkvm's --pmu. */
+	be.caps.pmu = true;
+	plans("");
+	cr_expect_eq(plan.features, psci);
+	plans("[cpu]\npmu = true\n");
+	cr_expect_eq(plan.features, psci | (1U << ELV_FEAT_PMU_V3));
 }
 
 Test(cpu_plan, features_the_backend_lacks_are_refused)
@@ -174,6 +181,9 @@ Test(cpu_plan, features_the_backend_lacks_are_refused)
 	load("[cpu]\nptrauth = true\n");
 	cr_expect_neq(cpu_plan__check_config(&cfg.cpu, &be.caps, be.dev, err, sizeof(err)), 0);
 	cr_expect_str_eq(err, "vm.toml:2:1: ptrauth = true, but /dev/kvm does not offer pointer authentication (no KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC)");
+	load("[cpu]\npmu = true\n");
+	cr_expect_neq(cpu_plan__check_config(&cfg.cpu, &be.caps, be.dev, err, sizeof(err)), 0);
+	cr_expect_str_eq(err, "vm.toml:2:1: pmu = true, but /dev/kvm offers no PMU (KVM_CAP_ARM_PMU_V3 is 0)");
 	load("[cpu]\nsve_max_vector_length = 256\n");
 	cr_expect_neq(cpu_plan__check_config(&cfg.cpu, &be.caps, be.dev, err, sizeof(err)), 0);
 	cr_expect_str_eq(err, "vm.toml:2:1: SVE vector lengths are configured but SVE is off (the backend has no SVE)");

@@ -21,7 +21,7 @@ static int add_test_device(void *fdt, void *opaque)
 	return ret;
 }
 
-static void *build(unsigned int cpus, uint64_t initrd, int *called)
+static void *build_pmu(unsigned int cpus, uint64_t initrd, int *called, bool pmu)
 {
 	static uint64_t mpidr[4] = { 0, 1, 2, 3 };
 	void *buf = malloc(MEMMAP_DTB_MAX);
@@ -32,12 +32,17 @@ static void *build(unsigned int cpus, uint64_t initrd, int *called)
 		.stdout_path = "/uart@a000000",
 		.gicd_base = MEMMAP_GICD_BASE, .gicd_size = MEMMAP_GICD_SIZE,
 		.gicr_base = MEMMAP_GICR_BASE, .gicr_size = MEMMAP_GICR_STRIDE * cpus,
-		.add_devices = add_test_device, .opaque = called,
+		.add_devices = add_test_device, .opaque = called, .pmu = pmu,
 	};
 
 	cr_assert_eq(fdt__build(buf, MEMMAP_DTB_MAX, &p), 0);
 	cr_assert_eq(fdt_check_header(buf), 0);
 	return buf;
+}
+
+static void *build(unsigned int cpus, uint64_t initrd, int *called)
+{
+	return build_pmu(cpus, initrd, called, false);
 }
 
 static uint64_t get_u64(const void *fdt, const char *path, const char *prop)
@@ -124,6 +129,25 @@ Test(fdt, gicv3_and_timer)
 	cr_assert_eq(fdt32_to_cpu(irqs[4]), 14);
 	cr_assert_eq(fdt32_to_cpu(irqs[7]), 11);
 	cr_assert_eq(fdt32_to_cpu(irqs[10]), 10);
+	free(fdt);
+}
+
+Test(fdt, pmu_node_only_when_asked)
+{
+	int called = 0, len;
+	void *fdt = build(2, 0, &called);
+	const fdt32_t *irq;
+
+	cr_expect_lt(fdt_path_offset(fdt, "/pmu"), 0, "a PMU node without --pmu");
+	free(fdt);
+	fdt = build_pmu(2, 0, &called, true);
+	cr_assert_str_eq(get_str(fdt, "/pmu", "compatible"), "arm,armv8-pmuv3");
+	irq = fdt_getprop(fdt, fdt_path_offset(fdt, "/pmu"), "interrupts", &len);
+	cr_assert_eq(len, 3 * 4);
+	/* PPI 7 = INTID 23, level high: what the vCPUs' PMU_V3_IRQ is set to */
+	cr_expect_eq(fdt32_to_cpu(irq[0]), FDT_IRQ_PPI);
+	cr_expect_eq(fdt32_to_cpu(irq[1]), 7);
+	cr_expect_eq(fdt32_to_cpu(irq[2]), FDT_IRQ_LEVEL_HIGH);
 	free(fdt);
 }
 

@@ -108,3 +108,17 @@ Test(options, sve_and_ptrauth_flags)
 	cr_assert_eq(parse_run_args(&cfg, err, b), 0, "%s", err);
 	cr_assert_eq(cfg.cpu.sve, 0);
 }
+
+Test(options, pmu_flag)
+{
+	struct vm_config cfg;
+	char err[256];
+	const char *a[] = { "--pmu", NULL };
+	const char *b[] = { "--cpus", "2", NULL };
+
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(cfg.cpu.pmu, 1);
+	cr_assert_str_eq(cfg.cpu.where_pmu, "--pmu");
+	cr_assert_eq(parse_run_args(&cfg, err, b), 0, "%s", err);
+	cr_assert_eq(cfg.cpu.pmu, -1, "a PMU without --pmu");
+}

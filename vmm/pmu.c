@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PMUv3 (--pmu, [cpu] pmu = true): every vCPU is initialised with
+ * KVM_ARM_VCPU_PMU_V3 (cpu_plan.c); here its overflow interrupt is set
+ * before the GIC is initialised and the PMU is initialised after, the order
+ * KVM requires (its INIT refuses an uninitialised vGIC with ENODEV).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "cpu_plan.h"
+#include "guest_fdt.h"
+#include "vm.h"
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static bool pmu__wanted(const struct vm *vm)
+{
+	return cpu_plan__want_pmu(&vm->cfg->cpu);
+}
+
+int pmu__check(const struct vm *vm, char *err, unsigned long errlen)
+{
+	if (pmu__wanted(vm) && vm->cfg->no_irqchip)
+		fail("%spmu = true needs the in-kernel GIC for the PMU's interrupt, but it is off (--irqchip=none)",
+		     cpu_plan__at(vm->cfg->cpu.where_pmu));
+	return 0;
+}
+
+int pmu__set_irq(struct vm *vm, char *err, unsigned long errlen)
+{
+	int irq = FDT_PMU_PPI + 16;
+
+	if (!pmu__wanted(vm))
+		return 0;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
+					   KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+
+		if (ret)
+			fail("vCPU %u: setting the PMU interrupt (INTID %d): %s", i, irq,
+			     strerror(-ret));
+	}
+	return 0;
+}
+
+int pmu__init(struct vm *vm, char *err, unsigned long errlen)
+{
+	if (!pmu__wanted(vm))
+		return 0;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
+					   KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+
+		if (ret)
+			fail("vCPU %u: initialising the PMU: %s", i, strerror(-ret));
+	}
+	return 0;
+}
