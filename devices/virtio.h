@@ -85,6 +85,13 @@ void virtio_mmio__remove(struct virtio_dev *vdev);
 
 /* Lock held: return a chain to the driver and interrupt it if it wants. */
 void virtio__complete(struct virtio_dev *vdev, unsigned int q, uint16_t head, uint32_t len);
+/*
+ * The same in two steps, for a batch: push each chain, then signal once
+ * (one interrupt for the batch when the driver wants one; with EVENT_IDX,
+ * when the batch passed its used_event).
+ */
+void virtio__push(struct virtio_dev *vdev, unsigned int q, uint16_t head, uint32_t len);
+void virtio__signal(struct virtio_dev *vdev, unsigned int q);
 /* Lock held: the guest broke the rules; set NEEDS_RESET, log once. */
 void virtio__fail(struct virtio_dev *vdev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

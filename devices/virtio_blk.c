@@ -44,9 +44,14 @@ struct blk_dev {
 
 static struct blk_dev *disks[CONFIG_MAX_DISKS];
 
+/*
+ * Every request the driver queued, in order; one interrupt for the batch
+ * (virtio__signal), when the ring is found empty.
+ */
 static void blk__notify(struct virtio_dev *vdev, unsigned int q)
 {
 	struct blk_dev *b = vdev->priv;
+	unsigned int done = 0;
 	int ret;
 
 	while ((ret = virtq__pop(&vdev->vq[q], &b->chain)) > 0) {
@@ -59,8 +64,11 @@ static void blk__notify(struct virtio_dev *vdev, unsigned int q)
 			return;		/* reset meanwhile: the queue is gone */
 		if (ret < 0)
 			break;
-		virtio__complete(vdev, q, b->chain.head, ret);
+		virtio__push(vdev, q, b->chain.head, ret);
+		done++;
 	}
+	if (done)
+		virtio__signal(vdev, q);
 	if (ret < 0)
 		virtio__fail(vdev, "malformed request on queue %u", q);
 }

@@ -104,6 +104,7 @@ struct vm_config {
 	bool sandbox_trap;		/* --sandbox=trap: name a forbidden call */
 	bool sandbox_selftest;		/* hidden: vCPU 0 tries a forbidden syscall */
 	bool virtio_no_eventfd;		/* hidden: test the MMIO-exit/IRQ_LINE fallback */
+	bool virtio_no_event_idx;	/* hidden: offer no EVENT_IDX (make bench's A/B) */
 };
 
 void config__init(struct vm_config *cfg);

@@ -19,7 +19,7 @@ enum opt_id {
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
-	OPT_VIRTIO_NO_EVENTFD, OPT_TIMINGS, OPT_PMU,
+	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU,
 };
 
 struct opt_desc {
@@ -43,6 +43,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off|trap", "seccomp sandbox of every VMM thread (default on; trap: name a forbidden call)"),
 	OPT("sandbox-selftest", no_argument, OPT_SANDBOX_SELFTEST, NULL, NULL),
 	OPT("virtio-no-eventfd", no_argument, OPT_VIRTIO_NO_EVENTFD, NULL, NULL),
+	OPT("virtio-no-event-idx", no_argument, OPT_VIRTIO_NO_EVENT_IDX, NULL, NULL),
 	OPT("nodefaults", no_argument, OPT_NODEFAULTS, NULL, "no implicit kernel parameters"),
 	OPT("loglevel", required_argument, OPT_LOGLEVEL, "LEVEL", "error, warning, info or debug"),
 	OPT("debug", no_argument, OPT_DEBUG, NULL, "same as --loglevel debug (also prints --timings)"),
@@ -248,6 +249,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_RNG: cfg->rng = true; break;
 	case OPT_SANDBOX_SELFTEST: cfg->sandbox_selftest = true; break;
 	case OPT_VIRTIO_NO_EVENTFD: cfg->virtio_no_eventfd = true; break;
+	case OPT_VIRTIO_NO_EVENT_IDX: cfg->virtio_no_event_idx = true; break;
 	case OPT_SANDBOX:
 		if (strcmp(arg, "on") && strcmp(arg, "off") && strcmp(arg, "trap"))
 			fail("--sandbox %s: expected on or off (or trap: on, naming a forbidden call instead of killing at once)", arg);

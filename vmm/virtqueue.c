@@ -53,6 +53,7 @@ int virtq__enable(struct virtq *vq, const struct vq_mem *mem)
 	vq->mem = mem;
 	vq->last_avail = 0;
 	vq->used_idx = 0;
+	vq->signalled_used = 0;
 	vq->enabled = true;
 	return 0;
 }
@@ -60,6 +61,23 @@ int virtq__enable(struct virtq *vq, const struct vq_mem *mem)
 static uint16_t load16(const uint8_t *p, int order)
 {
 	return __atomic_load_n((const uint16_t *)p, order);
+}
+
+/* The event index fields, after each ring's entries (2.7.6, 2.7.8). */
+static uint8_t *used_event_at(const struct virtq *vq)
+{
+	return vq->avail + RING_ENTRIES + 2ull * vq->size;
+}
+
+static uint8_t *avail_event_at(const struct virtq *vq)
+{
+	return vq->used + RING_ENTRIES + 8ull * vq->size;
+}
+
+/* Whether new_idx passed event since old (the ring's 16-bit arithmetic). */
+static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
 /* One read of a descriptor the guest may be rewriting under us. */
@@ -125,6 +143,12 @@ int virtq__pop(struct virtq *vq, struct vq_chain *c)
 	if (!vq->enabled)
 		return 0;
 	avail_idx = load16(vq->avail + RING_IDX, __ATOMIC_ACQUIRE);
+	if (avail_idx == vq->last_avail && vq->event_idx) {
+		/* Ask for a kick at the next buffer, then look once more. */
+		__atomic_store_n((uint16_t *)avail_event_at(vq), vq->last_avail, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		avail_idx = load16(vq->avail + RING_IDX, __ATOMIC_ACQUIRE);
+	}
 	if (avail_idx == vq->last_avail)
 		return 0;
 	if ((uint16_t)(avail_idx - vq->last_avail) > vq->size)
@@ -150,11 +174,16 @@ void virtq__push(struct virtq *vq, uint16_t head, uint32_t len)
 
 bool virtq__wants_irq(struct virtq *vq)
 {
+	uint16_t old = vq->signalled_used;
+
 	if (!vq->enabled)
 		return false;
-	/* The used index must be visible before we read the driver's flags. */
+	/* The used index must be visible before we read the driver's fields. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(load16(vq->avail + RING_FLAGS, __ATOMIC_RELAXED) & VRING_AVAIL_F_NO_INTERRUPT);
+	if (!vq->event_idx)
+		return !(load16(vq->avail + RING_FLAGS, __ATOMIC_RELAXED) & VRING_AVAIL_F_NO_INTERRUPT);
+	vq->signalled_used = vq->used_idx;
+	return need_event(load16(used_event_at(vq), __ATOMIC_RELAXED), vq->used_idx, old);
 }
 
 size_t vq_chain__read(const struct vq_chain *c, uint64_t off, void *dst, size_t len)

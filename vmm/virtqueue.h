@@ -23,6 +23,8 @@
 #define VRING_DESC_F_WRITE	2
 #define VRING_DESC_F_INDIRECT	4
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+/* Feature bit: used_event / avail_event suppression (virtio 1.x 2.7.7, 2.7.10). */
+#define VIRTIO_RING_F_EVENT_IDX	29
 /* Largest total length of one chain: far above any real request. */
 #define VQ_MAX_CHAIN_BYTES	(64u << 20)
 
@@ -59,9 +61,11 @@ struct virtq {
 	uint16_t size;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	bool enabled;
+	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated; set before enable */
 	/* Device side. */
 	uint16_t last_avail;
 	uint16_t used_idx;
+	uint16_t signalled_used;	/* used_idx at the last interrupt decision */
 	const struct vq_mem *mem;
 	/* Translated at enable time; guest RAM never moves. */
 	uint8_t *desc, *avail, *used;
@@ -74,11 +78,21 @@ void *vq_mem__translate(const struct vq_mem *mem, uint64_t gpa, uint64_t len);
 void virtq__reset(struct virtq *vq);
 /* Check the layout set by the driver; 0 or -EINVAL (and stays disabled). */
 int virtq__enable(struct virtq *vq, const struct vq_mem *mem);
-/* 1 with a chain in *c, 0 when the ring is empty, -EINVAL on a bad chain. */
+/*
+ * 1 with a chain in *c, 0 when the ring is empty, -EINVAL on a bad chain.
+ * With event_idx, finding the ring empty publishes avail_event (the next
+ * index the device wants a kick for) and looks again, so that a buffer the
+ * driver added meanwhile without kicking is not missed: a device must pop
+ * until 0 before it waits for the next kick.
+ */
 int virtq__pop(struct virtq *vq, struct vq_chain *c);
 /* Return a chain to the driver with len bytes written to its in buffers. */
 void virtq__push(struct virtq *vq, uint16_t head, uint32_t len);
-/* Whether the driver asked to be interrupted (VRING_AVAIL_F_NO_INTERRUPT). */
+/*
+ * Whether the driver wants an interrupt for what was pushed since the last
+ * call: VRING_AVAIL_F_NO_INTERRUPT, or with event_idx whether used_idx
+ * passed the driver's used_event. Call once after a batch of pushes.
+ */
 bool virtq__wants_irq(struct virtq *vq);
 
 /*

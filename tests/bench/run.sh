@@ -99,12 +99,15 @@ out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-bl
 printf '%s\n' "$out" | grep '^BENCH-ERROR' && errors=$((errors + $(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')))
 host=$(printf '%s\n' "$out" | sed -n 's/^HOST IOBENCH //p' | tr -d '\r')
 guest=$(printf '%s\n' "$out" | sed -n 's/^GUEST IOBENCH //p' | tr -d '\r')
+noev=$(printf '%s\n' "$out" | sed -n 's/^GUEST-NOEVIDX IOBENCH //p' | tr -d '\r')
 val() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 if [ -n "$host" ] && [ -n "$guest" ]; then
 	for k in seq_write_mibps seq_read_mibps randread_4k_iops; do
-		h=$(val "$host" $k) g=$(val "$guest" $k)
-		printf '%-18s guest %8s   host file %8s   guest/host %s\n' "$k" "$g" "$h" \
-			"$(awk -v g=$g -v h=$h 'BEGIN { if (h > 0) printf "%.2f", g / h; else print "n/a" }')"
+		h=$(val "$host" $k) g=$(val "$guest" $k) n=$(val "$noev" $k)
+		printf '%-18s guest %8s   host file %8s   guest/host %s   without EVENT_IDX %8s (guest/host %s)\n' \
+			"$k" "$g" "$h" \
+			"$(awk -v g=$g -v h=$h 'BEGIN { if (h > 0) printf "%.2f", g / h; else print "n/a" }')" \
+			"${n:-?}" "$(awk -v g=${n:-0} -v h=$h 'BEGIN { if (h > 0 && g > 0) printf "%.2f", g / h; else print "n/a" }')"
 	done
 	echo "(host: direct=$(val "$host" direct), guest: direct=$(val "$guest" direct))"
 else

@@ -5,6 +5,7 @@
  * pop every chain, run it as a virtio-blk request on a small memfd disk and
  * push it back. ASan and UBSan watch for any access outside guest RAM.
  *   input: [log2 size | flags] [desc off:2] [avail off:2] [used off:2] RAM...
+ *   flags: 0x80 any size, 0x40 desc below RAM, 0x20 EVENT_IDX negotiated
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -78,6 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vq.desc_gpa = RAM_GPA + get16(data + 1) * 4ull - (data[0] & 0x40 ? 0x1000 : 0);
 	vq.avail_gpa = RAM_GPA + get16(data + 3) * 2ull;
 	vq.used_gpa = RAM_GPA + get16(data + 5) * 4ull;
+	vq.event_idx = data[0] & 0x20;
 	if (virtq__enable(&vq, &mem) == 0)
 		run_queue(&vq, ram, RAM_SIZE);
 	free(ram);

@@ -190,6 +190,83 @@ Test(virtqueue, no_interrupt_flag)
 	cr_assert_not(virtq__wants_irq(&vq));
 }
 
+/* EVENT_IDX: avail ring's used_event after its entries, used ring's avail_event after its. */
+static uint16_t *used_event(void)
+{
+	return (uint16_t *)(ram + (AVAIL_GPA - RAM_GPA) + 4 + 2 * QSIZE);
+}
+
+static uint16_t avail_event(void)
+{
+	return *(uint16_t *)(ram + (USED_GPA - RAM_GPA) + 4 + 8 * QSIZE);
+}
+
+static void event_idx_queue(void)
+{
+	vq.enabled = false;
+	vq.event_idx = true;
+	cr_assert_eq(virtq__enable(&vq, &mem), 0);
+	set_desc(0, DATA_GPA, 16, 0, 0);
+}
+
+Test(virtqueue, event_idx_empty_pop_publishes_avail_event)
+{
+	*(uint16_t *)(ram + (USED_GPA - RAM_GPA) + 4 + 8 * QSIZE) = 0x5555;
+	event_idx_queue();
+	cr_assert_eq(virtq__pop(&vq, &chain), 0);
+	cr_expect_eq(avail_event(), 0, "kick me at index 0");
+	offer(0);
+	offer(0);
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	cr_expect_eq(avail_event(), 0, "not rewritten while there is work");
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	cr_assert_eq(virtq__pop(&vq, &chain), 0);
+	cr_expect_eq(avail_event(), 2, "kick me at the next buffer");
+}
+
+Test(virtqueue, without_event_idx_avail_event_untouched)
+{
+	*(uint16_t *)(ram + (USED_GPA - RAM_GPA) + 4 + 8 * QSIZE) = 0x5555;
+	cr_assert_eq(virtq__pop(&vq, &chain), 0);
+	cr_expect_eq(avail_event(), 0x5555);
+}
+
+Test(virtqueue, event_idx_interrupt_when_used_event_passed)
+{
+	event_idx_queue();
+	*used_event() = 2;		/* interrupt me when entry 2 is used */
+	for (int i = 0; i < 4; i++)
+		offer(0);
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	virtq__push(&vq, 0, 0);
+	cr_expect_not(virtq__wants_irq(&vq), "used 1: before used_event");
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	virtq__push(&vq, 0, 0);
+	cr_expect_not(virtq__wants_irq(&vq), "used 2: entry 2 not used yet");
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	virtq__push(&vq, 0, 0);
+	cr_expect(virtq__wants_irq(&vq), "used 3: entry 2 used");
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	virtq__push(&vq, 0, 0);
+	cr_expect_not(virtq__wants_irq(&vq), "already told; used_event not moved");
+	/* A batch that jumps over used_event still interrupts once. */
+	*used_event() = 4;
+	for (int i = 0; i < 3; i++)
+		offer(0);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(virtq__pop(&vq, &chain), 1);
+		virtq__push(&vq, 0, 0);
+	}
+	cr_expect(virtq__wants_irq(&vq), "used 4..7 passed used_event 4");
+	/* The NO_INTERRUPT flag is not what counts with EVENT_IDX. */
+	((uint16_t *)(ram + (AVAIL_GPA - RAM_GPA)))[0] = VRING_AVAIL_F_NO_INTERRUPT;
+	*used_event() = 7;
+	offer(0);
+	cr_assert_eq(virtq__pop(&vq, &chain), 1);
+	virtq__push(&vq, 0, 0);
+	cr_expect(virtq__wants_irq(&vq));
+}
+
 Test(virtqueue, chain_copy_across_buffers)
 {
 	uint8_t out[6] = { 0 };
