@@ -17,12 +17,12 @@ WARN := -Wall -Wextra -Werror
 CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ifdt -Idevices
 HOST_CFLAGS := $(CFLAGS_COMMON)
 TGT_CFLAGS := $(CFLAGS_COMMON) -I$(ARM_USR)/usr/include
-TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -lz -lpthread
+TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz -lpthread
 
 # Sources that talk to KVM only build for the target; everything else also
 # builds natively for the unit tests.
 CORE_SRCS := $(wildcard hyp/core/*.c)
-VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/cpu.c vmm/sandbox.c \
+VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/api.c vmm/cpu.c vmm/sandbox.c \
 	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c)
 VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c fdt/*.c))
 TGT_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS) $(VMM_KVM_SRCS))
@@ -186,16 +186,16 @@ $(BUILD)/host/json-equal: tests/toml/json-equal.c
 
 $(BUILD)/host/toml-decode: $(word 1,$(HOST_TOOL_OBJS)) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
-	@gcc -o $@ $^ -lfdt -lz -lseccomp
+	@gcc -o $@ $^ -lfdt -ljansson -lz -lseccomp
 
 $(BUILD)/host/unit-tests: $(UNIT_OBJS) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
-	@gcc -o $@ $^ -lcriterion -lfdt -lz -lseccomp
+	@gcc -o $@ $^ -lcriterion -lfdt -ljansson -lz -lseccomp
 
 # The VMM's config loader, run from an installed bin/ by tests/install/run.sh.
 $(BUILD)/host/profile-probe: $(word 2,$(HOST_TOOL_OBJS)) $(HOST_LIB_OBJS)
 	@echo "  LINK    $@"
-	@gcc -o $@ $^ -lfdt -lz -lseccomp
+	@gcc -o $@ $^ -lfdt -ljansson -lz -lseccomp
 
 # The emulated host's initramfs, one per host kernel ABI.
 host-image: all

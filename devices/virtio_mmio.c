@@ -592,3 +592,28 @@ static int virtio_mmio__reboot(struct vm *vm)
 }
 
 device_reset_hook("virtio-mmio", virtio_mmio__reboot);
+
+/* Paused: every I/O thread stopped (a request in flight completes first). */
+static void virtio_mmio__pause(struct vm *vm)
+{
+	(void)vm;
+	for (unsigned int i = 0; i < MEMMAP_VIRTIO_SLOTS; i++)
+		if (slots[i])
+			stop_thread(slots[i]);
+}
+
+static int virtio_mmio__resume(struct vm *vm)
+{
+	int first = 0;
+
+	(void)vm;
+	for (unsigned int i = 0; i < MEMMAP_VIRTIO_SLOTS; i++) {
+		int ret = slots[i] ? start_thread(slots[i]) : 0;
+
+		if (ret && !first)
+			first = ret;
+	}
+	return first;
+}
+
+device_pause_hook("virtio-mmio", virtio_mmio__pause, virtio_mmio__resume);

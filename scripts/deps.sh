@@ -16,7 +16,7 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 
 HOST_PKGS="make gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
- zlib1g-dev:arm64 libseccomp-dev:arm64 libcriterion-dev libfdt-dev \
+ zlib1g-dev:arm64 libseccomp-dev:arm64 libjansson-dev:arm64 libjansson-dev libcriterion-dev libfdt-dev \
  zlib1g-dev libseccomp-dev device-tree-compiler qemu-system-arm cpio \
  bc flex bison libssl-dev kmod xz-utils file clang libclang-rt-14-dev rsync dwarves \
  groff-base man-db debhelper dh-dkms"

@@ -3,5 +3,6 @@
 #define ELV_CMD_H
 
 int cmd_cpu(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 #endif

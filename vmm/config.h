@@ -81,6 +81,7 @@ struct vm_config {
 	const char *dtb_dump;
 	const char *kvm_dev;
 	const char *config_file;
+	const char *api_socket;		/* --api-socket PATH, or NULL */
 	uint64_t mem_mib;
 	unsigned int nr_cpus;
 	bool nodefaults;

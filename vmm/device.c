@@ -6,6 +6,7 @@
 
 static struct device_init_entry *entries;
 static struct device_reset_entry *resets;
+static struct device_pause_entry *pauses;
 
 /* Keep the list sorted by priority, stable within one priority. */
 void device__register(struct device_init_entry *e)
@@ -57,4 +58,33 @@ int device__reset_all(struct vm *vm)
 		pr_debug("device %s reset", e->name);
 	}
 	return 0;
+}
+
+void device__register_pause(struct device_pause_entry *e)
+{
+	struct device_pause_entry **pp = &pauses;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+}
+
+void device__pause_all(struct vm *vm)
+{
+	for (struct device_pause_entry *e = pauses; e; e = e->next)
+		e->pause(vm);
+}
+
+int device__resume_all(struct vm *vm)
+{
+	int first = 0;
+
+	for (struct device_pause_entry *e = pauses; e; e = e->next) {
+		int ret = e->resume(vm);
+
+		if (ret && !first)
+			first = ret;
+	}
+	return first;
 }

@@ -62,6 +62,32 @@ int device__reset_all(struct vm *vm);
 		device__register_reset(&__dev_reset_##_fn);			\
 	}
 
+/*
+ * Pause and resume (the control socket): a pause hook leaves its devices
+ * quiesced (no thread of theirs touches guest memory, nothing in flight),
+ * their state kept; resume starts them again. Run in registration order.
+ */
+struct device_pause_entry {
+	const char *name;
+	void (*pause)(struct vm *vm);
+	int (*resume)(struct vm *vm);
+	struct device_pause_entry *next;
+};
+
+void device__register_pause(struct device_pause_entry *e);
+void device__pause_all(struct vm *vm);
+/* 0, or the first failing hook's error (the later hooks still run). */
+int device__resume_all(struct vm *vm);
+
+#define device_pause_hook(_name, _pause, _resume)				\
+	static struct device_pause_entry __dev_pause_##_pause = {		\
+		.name = _name, .pause = _pause, .resume = _resume,		\
+	};									\
+	static void __attribute__((constructor)) __dev_pause_reg_##_pause(void)	\
+	{									\
+		device__register_pause(&__dev_pause_##_pause);			\
+	}
+
 /* MMIO dispatch: offset is relative to the region's base. */
 typedef void (*mmio_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
 			       uint32_t len, bool is_write);

@@ -22,6 +22,7 @@ static void usage(void)
 	       "commands:\n"
 	       "  run       boot a guest (elvisor run --help)\n"
 	       "  cpu       report what the backend offers, or what a config gives (elvisor cpu --help)\n"
+	       "  ctl       send a request to a running VM's control socket (elvisor ctl --help)\n"
 	       "  version   print the version\n");
 }
 
@@ -95,6 +96,8 @@ int main(int argc, char **argv)
 		return cmd_run_timed(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cpu"))
 		return cmd_cpu(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("elvisor %s\n", ELVISOR_VERSION);
 		return 0;

@@ -19,7 +19,7 @@ enum opt_id {
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
-	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU,
+	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU, OPT_API_SOCKET,
 };
 
 struct opt_desc {
@@ -59,6 +59,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("pmu", no_argument, OPT_PMU, NULL, "give the guest a PMUv3 (KVM_ARM_VCPU_PMU_V3; the backend must offer it)"),
 	OPT("on-reset", required_argument, OPT_ON_RESET, "exit|reboot", "what a guest reset does (default exit, status 3)"),
 	OPT("irqchip", required_argument, OPT_IRQCHIP, "gicv3|none", "interrupt controller (default gicv3; none: no GIC, e.g. bare-metal payloads)"),
+	OPT("api-socket", required_argument, OPT_API_SOCKET, "PATH", "control socket (JSON lines: status, pause, resume, power-off, reboot; elvisor ctl)"),
 	OPT("name", required_argument, OPT_NAME, "NAME", "guest name (accepted, for lkvm compatibility)"),
 	OPT("help", no_argument, OPT_HELP, NULL, "this help"),
 };
@@ -204,6 +205,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_DTB_DUMP: cfg->dtb_dump = arg; break;
 	case OPT_KVM_DEV: cfg->kvm_dev = arg; break;
 	case OPT_CONFIG: cfg->config_file = arg; break;
+	case OPT_API_SOCKET: cfg->api_socket = arg; break;
 	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
 	case OPT_RAW: cfg->raw_kernel = true; break;
 	case OPT_DEBUG: log__level = LOG_DEBUG; break;

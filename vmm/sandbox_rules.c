@@ -28,7 +28,9 @@ static const char *const device_calls[] = {
 static const char *const main_calls[] = {
 	"pread64", "pwrite64", "preadv", "pwritev", "fdatasync", "fsync",
 	"clone", "clone3", "set_robust_list", "rseq", "rt_sigaction", "sigaltstack",
-	"prctl", "seccomp", "mremap", NULL,
+	"prctl", "seccomp", "mremap",
+	/* The control socket (vmm/api.c): clients, their uid. */
+	"accept4", "getsockopt", "geteuid", NULL,
 };
 /* ioctls a vCPU or device thread may issue (terminal restore included). */
 static const unsigned long vcpu_ioctls[] = { KVM_RUN, KVM_IRQ_LINE, TCSETS, TCSETSW, TCSETSF, 0 };

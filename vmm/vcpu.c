@@ -142,6 +142,24 @@ static bool handle_exit(struct vcpu *vcpu)
 	return false;
 }
 
+/* While the VM is paused: wait, outside KVM_RUN, until resumed or stopped. */
+static void vcpu__park(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->paused && !vm->stopping) {
+		vm->parked++;
+		pthread_cond_broadcast(&vm->pause_cond);
+		while (vm->paused && !vm->stopping)
+			pthread_cond_wait(&vm->pause_cond, &vm->lock);
+		vm->parked--;
+		if (!vm->stopping)
+			vcpu->run->immediate_exit = 0;
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
 static void *vcpu__thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
@@ -157,6 +175,8 @@ static void *vcpu__thread(void *arg)
 	if (vcpu->id == 0)
 		timings__mark("first KVM_RUN (vCPU 0)");
 	while (!vm__stopping(vcpu->vm)) {
+		if (__atomic_load_n(&vcpu->vm->paused, __ATOMIC_ACQUIRE))
+			vcpu__park(vcpu);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -194,17 +214,29 @@ int vcpu__start_all(struct vm *vm)
 	return 0;
 }
 
-/* Called with the VM stopping: make every vCPU leave KVM_RUN, then join. */
-void vcpu__join_all(struct vm *vm)
+/*
+ * immediate_exit first: a kick that lands while the thread is outside
+ * KVM_RUN is not lost, its next KVM_RUN returns EINTR at once.
+ */
+void vcpu__kick_all(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
 		if (!v->thread_started)
 			continue;
-		v->run->immediate_exit = 1;
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
 		pthread_kill(v->thread, SIG_KICK);
 	}
+}
+
+/* Called with the VM stopping: make every vCPU leave KVM_RUN, then join. */
+void vcpu__join_all(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	pthread_cond_broadcast(&vm->pause_cond);	/* parked threads see stopping */
+	pthread_mutex_unlock(&vm->lock);
+	vcpu__kick_all(vm);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

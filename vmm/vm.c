@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "cpu_plan.h"
 #include "guest_fdt.h"
 #include "log.h"
@@ -114,6 +115,91 @@ void vm__stop(struct vm *vm, int status)
 		(void)!write(vm->wake_pipe[1], "", 1);
 	}
 	pthread_mutex_unlock(&vm->lock);
+}
+
+bool vm__paused(struct vm *vm)
+{
+	bool p;
+
+	pthread_mutex_lock(&vm->lock);
+	p = vm->paused;
+	pthread_mutex_unlock(&vm->lock);
+	return p;
+}
+
+static unsigned int running_vcpu_threads(const struct vm *vm)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		n += vm->vcpus[i].thread_started;
+	return n;
+}
+
+/* Every vCPU thread parked within 2 s (kicked again every 50 ms), lock held. */
+static int wait_parked(struct vm *vm)
+{
+	for (int tries = 0; tries < 40; tries++) {
+		struct timespec t;
+
+		if (vm->parked == running_vcpu_threads(vm))
+			return 0;
+		if (vm->stopping)
+			return -1;
+		vcpu__kick_all(vm);
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 50 * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&vm->pause_cond, &vm->lock, &t);
+	}
+	return vm->parked == running_vcpu_threads(vm) ? 0 : -1;
+}
+
+/*
+ * No vCPU runs (each parked outside KVM_RUN) and no device thread does I/O
+ * (stopped, as for a reboot); the guest's virtual count is kept so that
+ * resume gives it back: the guest sees no time pass while paused.
+ */
+int vm__pause(struct vm *vm, char *err, unsigned long errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->paused || vm->stopping) {
+		pthread_mutex_unlock(&vm->lock);
+		fail(vm->paused ? "already paused" : "the VM is stopping");
+	}
+	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	ret = wait_parked(vm);
+	if (ret) {
+		__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+		pthread_cond_broadcast(&vm->pause_cond);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (ret)
+		fail("the vCPU threads did not stop within 2 s; not paused");
+	device__pause_all(vm);
+	if (kvm__get_reg64(vm->vcpus[0].fd, KVM_REG_ARM_TIMER_CNT, &vm->paused_cnt))
+		vm->paused_cnt = 0;
+	return 0;
+}
+
+int vm__resume(struct vm *vm, char *err, unsigned long errlen)
+{
+	if (!vm__paused(vm))
+		fail("not paused");
+	if (vm->paused_cnt)
+		kvm__set_reg64(vm->vcpus[0].fd, KVM_REG_ARM_TIMER_CNT, vm->paused_cnt);
+	if (device__resume_all(vm))
+		pr_warn("resume: a device did not restart");
+	pthread_mutex_lock(&vm->lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
 }
 
 bool vm__stopping(struct vm *vm)
@@ -407,6 +493,7 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 	vm->gic_fd = -1;
 	vm->kvm.sys_fd = vm->kvm.vm_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
 	if (pipe2(vm->wake_pipe, O_CLOEXEC | O_NONBLOCK))
 		fail("pipe: %s", strerror(errno));
 	if (!cfg->kernel)
@@ -420,6 +507,8 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 		return -1;
 	build_cmdline(vm);
 	if (prepare_boot(vm, err, errlen))
+		return -1;
+	if (cfg->api_socket && api__open(vm, cfg->api_socket, err, errlen))
 		return -1;
 	if (cfg->dtb_dump && dump_dtb(vm, err, errlen))
 		return -1;
@@ -457,10 +546,14 @@ static bool drain_console(struct vm *vm, int fd)
 	return true;
 }
 
-/* The main thread: serial input and signals until the VM stops. */
+/*
+ * The main thread: serial input, signals and the control socket until the
+ * VM stops. While paused, console input waits (the UART would interrupt
+ * the guest).
+ */
 static void main_loop(struct vm *vm)
 {
-	struct pollfd fds[3] = {
+	struct pollfd fds[5] = {
 		{ .fd = vm->wake_pipe[0], .events = POLLIN },
 		{ .fd = term__signal_fd(), .events = POLLIN },
 		{ .fd = STDIN_FILENO, .events = POLLIN },
@@ -468,8 +561,14 @@ static void main_loop(struct vm *vm)
 	bool stdin_open = true;
 
 	while (!vm__stopping(vm)) {
-		if (poll(fds, stdin_open ? 3 : 2, 1000) < 0 && errno != EINTR)
+		bool in = stdin_open && !vm__paused(vm);
+		int napi = api__poll_fds(vm, &fds[3]);
+
+		fds[2].fd = in ? STDIN_FILENO : -1;
+		fds[2].revents = 0;
+		if (poll(fds, 3 + napi, 1000) < 0 && errno != EINTR)
 			break;
+		api__serve(vm, &fds[3], napi);
 		if (fds[1].revents & POLLIN) {
 			pr_info("stopped by signal %d", term__take_signal());
 			vm__stop(vm, VM_EXIT_INTERRUPTED);
@@ -550,6 +649,7 @@ int vm__run(struct vm *vm)
 
 void vm__destroy(struct vm *vm)
 {
+	api__close(vm);
 	if (vm->nr_mmio || vm->nr_fdt_hooks)
 		device__exit_all(vm);
 	timings__mark("devices stopped and flushed");

@@ -69,6 +69,12 @@ struct vm {
 	int exit_status;
 	int wake_pipe[2];
 	bool booted_once;
+	/* Pause (the control socket, vmm/api.c): vCPU threads park, under lock. */
+	bool paused;			/* read without the lock by vCPU threads */
+	unsigned int parked;		/* vCPU threads waiting in vcpu__park() */
+	pthread_cond_t pause_cond;
+	uint64_t paused_cnt;		/* the guest's virtual count at the pause */
+	struct api *api;		/* --api-socket, or NULL */
 };
 
 int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen);
@@ -82,7 +88,14 @@ void vm__set_console_input(struct vm *vm,
 			   void *opaque);
 void *vm__gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
+/* The control socket's operations; 0 or -1 with one line in err. */
+int vm__pause(struct vm *vm, char *err, unsigned long errlen);
+int vm__resume(struct vm *vm, char *err, unsigned long errlen);
+bool vm__paused(struct vm *vm);
+
 int vcpu__start_all(struct vm *vm);
+/* Kick every running vCPU out of KVM_RUN (it then parks or stops). */
+void vcpu__kick_all(struct vm *vm);
 void vcpu__join_all(struct vm *vm);
 int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen);
 int vcpu__reset_boot_regs(struct vm *vm, struct vcpu *vcpu);

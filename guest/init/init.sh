@@ -5,6 +5,8 @@
 #   elv.mode=reset             print the report, then reset the machine
 #   elv.mode=devices           load the virtio modules and check each device
 #   elv.mode=iobench           virtio-blk benchmark on /dev/vda (make bench)
+#   elv.mode=tick              "ELV-TICK n uptime" every 0.2 s, for ever
+#                              (the control socket's pause test)
 #   elv.mode=devices           load the virtio modules and exercise each
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
@@ -118,6 +120,14 @@ reset)
 	;;
 devices)
 	devices
+	;;
+tick)
+	i=0
+	while :; do
+		echo "ELV-TICK $i $(cut -d' ' -f1 /proc/uptime)"
+		i=$((i + 1))
+		usleep 200000
+	done
 	;;
 iobench)
 	# make bench: virtio-blk throughput and IOPS on the first disk.
