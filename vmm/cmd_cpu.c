@@ -403,6 +403,7 @@ static int cmd_check(const char *what, const char *dev, bool json)
 	if (!ret) {
 		base.cpu.sve = cfg.cpu.sve == 1 && !vm.caps.sve ? 0 : cfg.cpu.sve;
 		base.cpu.ptrauth = cfg.cpu.ptrauth == 1 && !vm.caps.ptrauth ? 0 : cfg.cpu.ptrauth;
+		base.cpu.pmu = cfg.cpu.pmu == 1 && !vm.caps.pmu ? 0 : cfg.cpu.pmu;
 		ret = probe_vcpu(&vm, err, sizeof(err));
 	}
 	if (ret) {

@@ -63,6 +63,9 @@ static void check_features(const struct cpu_config *c, const struct cpu_backend 
 				  "no pointer authentication", -1,
 				  "%s does not offer pointer authentication (no KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC)",
 				  be->dev);
+	if (c->pmu == 1 && !be->caps.pmu)
+		profile_check_add(chk, "pmu", c->where_pmu, "true", "no PMU", -1,
+				  "%s offers no PMU (KVM_CAP_ARM_PMU_V3 is 0)", be->dev);
 	if (!cpu_plan__want_sve(c, &be->caps) || be->vls_err)
 		return;
 	vls_text(be->vls, have, sizeof(have));
