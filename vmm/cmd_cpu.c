@@ -1,23 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * elvisor cpu [--json] [--config FILE] [--kvm-dev PATH]
+ * elvisor cpu [--json] [--config FILE | --check PROFILE_OR_CONFIG] [--kvm-dev PATH]
  *
  * What the backend offers: capabilities, SVE vector lengths, ptrauth, PSCI
  * version and firmware services, and every ID register decoded field by
  * field with whether it is writable. With --config, the vCPU is set up
  * exactly as `elvisor run` would set it up, and the report shows the CPU
- * that config gives, or the error that stops it.
+ * that config gives, or the error that stops it. With --check, every
+ * setting of a profile or config this backend cannot meet (profile.h),
+ * exit status 0 or 1, for fleet admission scripts. The --json report is
+ * what `elvisor profile common` reads (docs/profiles.md).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "cpu.h"
 #include "fwregs.h"
 #include "idregs.h"
 #include "log.h"
+#include "profile.h"
 #include "regid.h"
 #include "sve.h"
 #include "sysregs.h"
@@ -51,9 +58,8 @@ struct cpu_report {
 	bool have_host_vls;
 };
 
-/* A VM with one vCPU, configured exactly as `elvisor run` configures it. */
-static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
-		    unsigned long errlen)
+/* The backend, before any vCPU: the capabilities are known after this. */
+static int probe_open(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
@@ -66,6 +72,12 @@ static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
 	if (kvm__open(&vm->kvm, cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm", err, errlen))
 		return -1;
 	cpu__probe(vm);
+	return 0;
+}
+
+/* Its one vCPU, configured exactly as `elvisor run` configures it. */
+static int probe_vcpu(struct vm *vm, char *err, unsigned long errlen)
+{
 	if (cpu__check_config(vm, err, errlen))
 		return -1;
 	vm->nr_vcpus = 1;
@@ -76,6 +88,15 @@ static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
 	}
 	vm->vcpus[0].fd = -1;
 	return vcpu__create_all(vm, err, errlen);
+}
+
+/* A VM with one vCPU, configured exactly as `elvisor run` configures it. */
+static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
+		    unsigned long errlen)
+{
+	if (probe_open(vm, cfg, err, errlen))
+		return -1;
+	return probe_vcpu(vm, err, errlen);
 }
 
 /* The host's full VL set, from a scratch VM with default settings. */
@@ -93,6 +114,37 @@ static void read_host_vls(struct cpu_report *r, const char *dev)
 		r->have_host_vls = !kvm__get_reg(vm.vcpus[0].fd, KVM_REG_ARM64_SVE_VLS,
 						 r->host_vls);
 	vm__destroy(&vm);
+}
+
+/* Which host and backend the report is of: what `elvisor profile` names. */
+static const char *backend_kind(void)
+{
+	return access("/sys/module/elvisor", F_OK) ? "KVM" : "elvisor.ko";
+}
+
+static void json_string(const char *key, const char *val)
+{
+	printf("  \"%s\": \"", key);
+	for (; *val; val++)
+		if (*val == '"' || *val == '\\')
+			printf("\\%c", *val);
+		else if ((unsigned char)*val >= 0x20)
+			putchar(*val);
+	printf("\",\n");
+}
+
+static void print_identity(struct cpu_report *r)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	printf("{\n");
+	json_string("backend", r->vm.kvm.dev);
+	json_string("backend_kind", backend_kind());
+	json_string("host", u.nodename);
+	json_string("kernel", u.release);
+	printf("  \"writable_id_registers\": %s,\n", r->vm.caps.reg_masks ? "true" : "false");
 }
 
 static void print_caps(struct cpu_report *r)
@@ -124,6 +176,19 @@ static void print_vls(struct cpu_report *r, const char *key, const uint64_t *vls
 		printf("  %-28s %s\n", key, have ? buf : "none");
 }
 
+/* The vCPU's pointer authentication algorithm, from its ID registers. */
+static const char *pauth_name(struct cpu_report *r, bool ptrauth)
+{
+	uint64_t isar1 = 0, isar2 = 0;
+	int fd = r->vm.vcpus[0].fd;
+
+	if (!ptrauth)
+		return "none";
+	kvm__get_reg64(fd, elv_regid_sysreg_enc(ELV_ID_AA64ISAR1_EL1), &isar1);
+	kvm__get_reg64(fd, elv_regid_sysreg_enc(ELV_ID_AA64ISAR2_EL1), &isar2);
+	return profile_pauth_name(isar1, isar2);
+}
+
 static void print_features(struct cpu_report *r)
 {
 	struct vm *vm = &r->vm;
@@ -139,8 +204,9 @@ static void print_features(struct cpu_report *r)
 	if (!r->json)
 		printf("vcpu:\n");
 	if (r->json) {
-		printf("  \"sve\": %s,\n  \"ptrauth\": %s,\n  \"psci_version\": \"%s\",\n",
-		       sve ? "true" : "false", ptrauth ? "true" : "false", ver);
+		printf("  \"sve\": %s,\n  \"ptrauth\": %s,\n  \"ptrauth_algorithm\": \"%s\",\n"
+		       "  \"psci_version\": \"%s\",\n",
+		       sve ? "true" : "false", ptrauth ? "true" : "false", pauth_name(r, ptrauth), ver);
 	} else {
 		printf("  %-28s %s\n", "sve", sve ? "on" : "off");
 		printf("  %-28s %s\n", "ptrauth", ptrauth ? "on" : "off");
@@ -174,6 +240,20 @@ static void print_services(struct cpu_report *r)
 		}
 	}
 	printf(r->json ? "\n  },\n" : "");
+	if (!r->json)
+		return;
+	/* The raw bitmaps too (null: the backend has no such register). */
+	printf("  \"firmware_bitmaps\": {");
+	for (unsigned int i = 0; i < ELV_NR_FW_BMAPS; i++) {
+		uint64_t v;
+
+		if (kvm__get_reg64(fd, elv_fw_bmaps[i].id, &v))
+			printf("%s\n    \"%s\": null", i ? "," : "", elv_fw_bmaps[i].name);
+		else
+			printf("%s\n    \"%s\": \"%#llx\"", i ? "," : "", elv_fw_bmaps[i].name,
+			       (unsigned long long)v);
+	}
+	printf("\n  },\n");
 }
 
 static bool field_writable(struct cpu_report *r, const struct elv_idreg_field *f,
@@ -189,8 +269,9 @@ static void print_idreg(struct cpu_report *r, const struct elv_idreg *reg, bool 
 	bool have = !kvm__get_reg64(r->vm.vcpus[0].fd, elv_regid_sysreg_enc(reg->enc), &v);
 
 	if (r->json)
-		printf("    \"%s\": { \"value\": \"%#llx\", \"fields\": {", reg->name,
-		       (unsigned long long)v);
+		printf("    \"%s\": { \"value\": \"%#llx\", \"readable\": %s, \"writable_mask\": \"%#llx\", \"fields\": {",
+		       reg->name, (unsigned long long)v, have ? "true" : "false",
+		       (unsigned long long)(r->vm.id_masks_valid && idx >= 0 ? r->vm.id_masks[idx] : 0));
 	else
 		printf("  %-20s %s%#018llx\n", reg->name, have ? "" : "(unreadable) ",
 		       (unsigned long long)v);
@@ -228,12 +309,133 @@ static void print_idregs(struct cpu_report *r)
 		printf("  }\n");
 }
 
+/* ---- --check ---- */
+
+/*
+ * A profile by name ("armv8.2") is loaded as a config that includes it, so
+ * that it is looked for where `[cpu] profile = "..."` looks (docs/config.md).
+ */
+static int load_check_target(struct vm_config *cfg, const char *what, char *err,
+			     unsigned long errlen)
+{
+	char path[] = "/tmp/elvisor-check-XXXXXX";
+	int fd, ret;
+	FILE *f;
+
+	if (strchr(what, '/') || strstr(what, ".toml") || !access(what, F_OK))
+		return config__load(cfg, what, err, errlen);
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "cannot write a temporary file in /tmp: %m");
+		return -1;
+	}
+	fprintf(f, "[cpu]\nprofile = \"%s\"\n", what);
+	fclose(f);
+	ret = config__load(cfg, path, err, errlen);
+	unlink(path);
+	return ret;
+}
+
+/* Everything the check needs from the backend, read from a vCPU with the config's features. */
+static void read_backend(struct vm *vm, struct cpu_backend *be, const struct vm_config *cfg,
+			 uint32_t *psci)
+{
+	int fd = vm->vcpus[0].fd;
+	uint64_t v;
+	char err[256];
+
+	memset(be, 0, sizeof(*be));
+	be->dev = vm->kvm.dev;
+	be->caps = vm->caps;
+	if (cpu_plan__want_sve(&vm->cfg->cpu, &vm->caps))
+		be->vls_err = kvm__get_reg(fd, KVM_REG_ARM64_SVE_VLS, be->vls);
+	if (vm->caps.reg_masks && cpu__fetch_id_masks(vm, err, sizeof(err)))
+		be->id_masks_err = -EIO;
+	be->id_masks = vm->id_masks_valid ? vm->id_masks : NULL;
+	for (unsigned int i = 0; i < ELV_FEATURE_ID_SPACE_SIZE; i++)
+		be->idreg_err[i] = -ENOENT;
+	for (unsigned int i = 0; i < elv_nr_idregs; i++) {
+		int idx = elv_feature_id_idx(elv_idregs[i].enc);
+
+		if (idx >= 0)
+			be->idreg_err[idx] = kvm__get_reg64(fd, elv_regid_sysreg_enc(elv_idregs[i].enc),
+							    &be->idregs[idx]);
+	}
+	for (unsigned int i = 0; i < cfg->cpu.nr_idreg_sets; i++) {
+		uint16_t enc = cfg->cpu.idreg_sets[i].enc;
+		int idx = elv_feature_id_idx(enc);
+
+		if (idx >= 0 && be->idreg_err[idx] == -ENOENT)
+			be->idreg_err[idx] = kvm__get_reg64(fd, elv_regid_sysreg_enc(enc),
+							    &be->idregs[idx]);
+	}
+	for (unsigned int i = 0; i < ELV_NR_FW_BMAPS; i++)
+		be->fw_bmap_err[i] = kvm__get_reg64(fd, elv_fw_bmaps[i].id, &be->fw_bmaps[i]);
+	*psci = kvm__get_reg64(fd, KVM_REG_ARM_PSCI_VERSION, &v) ? 0 : (uint32_t)v;
+}
+
+/*
+ * 0: this backend can present @what; 1: it cannot (every setting it cannot
+ * meet listed); the config not loading is 1 too, with its error.
+ */
+static int cmd_check(const char *what, const char *dev, bool json)
+{
+	static struct vm_config cfg, base;
+	static struct profile_check chk;
+	static struct cpu_backend be;
+	struct vm vm;
+	uint32_t psci = 0;
+	char err[1024];
+	int ret;
+
+	config__init(&cfg);
+	if (load_check_target(&cfg, what, err, sizeof(err))) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (dev)
+		cfg.kvm_dev = dev;
+	/* The backend as the config's vCPU features make it, nothing narrowed yet. */
+	config__init(&base);
+	base.kvm_dev = cfg.kvm_dev;
+	ret = probe_open(&vm, &base, err, sizeof(err));
+	if (!ret) {
+		base.cpu.sve = cfg.cpu.sve == 1 && !vm.caps.sve ? 0 : cfg.cpu.sve;
+		base.cpu.ptrauth = cfg.cpu.ptrauth == 1 && !vm.caps.ptrauth ? 0 : cfg.cpu.ptrauth;
+		base.cpu.pmu = cfg.cpu.pmu == 1 && !vm.caps.pmu ? 0 : cfg.cpu.pmu;
+		ret = probe_vcpu(&vm, err, sizeof(err));
+	}
+	if (ret) {
+		pr_err("%s", err);
+		vm__destroy(&vm);
+		return 1;
+	}
+	read_backend(&vm, &be, &cfg, &psci);
+	profile_check(&cfg, &be, psci, &chk);
+	vm__destroy(&vm);
+	/* Then the backend's own answer: the vCPU set up as `elvisor run` would. */
+	if (!chk.nr) {
+		ret = probe_vm(&vm, &cfg, err, sizeof(err));
+		if (ret)
+			profile_check_add(&chk, "backend", "", "-", "-", -1, "%s", err);
+		vm__destroy(&vm);
+	}
+	profile_check_print(&chk, json, what, be.dev ? be.dev : "/dev/kvm", stdout);
+	fflush(stdout);
+	return chk.nr ? 1 : 0;
+}
+
+static const char cpu_usage[] =
+	"usage: elvisor cpu [--json] [--config FILE | --check PROFILE_OR_CONFIG] [--kvm-dev PATH]\n";
+
 static int parse_args(int argc, char **argv, struct cpu_report *r,
-		      struct vm_config *cfg, const char **config)
+		      struct vm_config *cfg, const char **config, const char **check)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "config", required_argument, NULL, 'f' },
+		{ "check", required_argument, NULL, 'c' },
 		{ "kvm-dev", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -246,14 +448,19 @@ static int parse_args(int argc, char **argv, struct cpu_report *r,
 		switch (c) {
 		case 'j': r->json = true; break;
 		case 'f': *config = optarg; break;
+		case 'c': *check = optarg; break;
 		case 'd': cfg->kvm_dev = optarg; break;
 		case 'h':
-			printf("usage: elvisor cpu [--json] [--config FILE] [--kvm-dev PATH]\n");
+			printf("%s", cpu_usage);
 			return 1;
 		default:
 			pr_err("elvisor cpu: unknown option %s", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (*config && *check) {
+		pr_err("elvisor cpu: --config and --check do not go together (--check loads the file itself)");
+		return -1;
 	}
 	return 0;
 }
@@ -262,14 +469,16 @@ int cmd_cpu(int argc, char **argv)
 {
 	static struct cpu_report r;
 	struct vm_config cfg;
-	const char *config = NULL;
+	const char *config = NULL, *check = NULL;
 	char err[1024];
 	int ret;
 
 	config__init(&cfg);
-	ret = parse_args(argc, argv, &r, &cfg, &config);
+	ret = parse_args(argc, argv, &r, &cfg, &config, &check);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (check)
+		return cmd_check(check, cfg.kvm_dev, r.json);
 	if (config) {
 		const char *dev = cfg.kvm_dev;
 
@@ -287,7 +496,7 @@ int cmd_cpu(int argc, char **argv)
 		return 1;
 	}
 	if (r.json)
-		printf("{\n  \"backend\": \"%s\",\n", r.vm.kvm.dev);
+		print_identity(&r);
 	else
 		printf("backend: %s%s%s\n", r.vm.kvm.dev, config ? ", config " : "",
 		       config ? config : "");

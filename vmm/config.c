@@ -634,13 +634,14 @@ static int find_profile(struct config_ctx *ctx, const struct config_file *f,
 	return ret;
 }
 
+/* "baseline", "armv8.2": a dot, but not first (no ".." or hidden files). */
 static bool valid_profile_name(const char *s)
 {
-	if (!*s || strlen(s) >= sizeof(((struct cpu_config *)0)->profile))
+	if (!*s || *s == '.' || strlen(s) >= sizeof(((struct cpu_config *)0)->profile))
 		return false;
 	for (; *s; s++)
 		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_' && *s != '-')
+		    *s != '_' && *s != '-' && *s != '.')
 			return false;
 	return true;
 }
@@ -675,7 +676,7 @@ int config__include_profile(struct config_ctx *ctx, struct config_file *f,
 		return -1;
 	if (!valid_profile_name(name))
 		return config_error(ctx, f, e->value->pos,
-				    "profile: \"%s\" is not a profile name (a-z, 0-9, _ and -, at most 63)",
+				    "profile: \"%s\" is not a profile name (a-z, 0-9, _, - and ., not starting with ., at most 63)",
 				    name);
 	if (find_profile(ctx, f, e, name, &path))
 		return -1;

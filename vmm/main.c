@@ -7,6 +7,7 @@
 #include "config.h"
 #include "log.h"
 #include "options.h"
+#include "profile.h"
 #include "sandbox.h"
 #include "term.h"
 #include "timings.h"
@@ -23,6 +24,7 @@ static void usage(void)
 	       "  run       boot a guest (elvisor run --help)\n"
 	       "  cpu       report what the backend offers, or what a config gives (elvisor cpu --help)\n"
 	       "  ctl       send a request to a running VM's control socket (elvisor ctl --help)\n"
+	       "  profile   the CPU profile many hosts can present (elvisor profile --help)\n"
 	       "  version   print the version\n");
 }
 
@@ -98,6 +100,8 @@ int main(int argc, char **argv)
 		return cmd_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
 		return cmd_ctl(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "profile"))
+		return profile_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("elvisor %s\n", ELVISOR_VERSION);
 		return 0;

@@ -416,7 +416,7 @@ Test(config, unknown_profile)
 		    "vm.toml:2:11: unknown profile \"nope\": no nope.toml in profiles, elsewhere,");
 	cr_expect_not_null(strstr(err, "(available: base, fast)"), "%s", err);
 	refuse("[cpu]\nprofile = \"../base\"\n",
-	       "vm.toml:2:11: profile: \"../base\" is not a profile name (a-z, 0-9, _ and -, at most 63)");
+	       "vm.toml:2:11: profile: \"../base\" is not a profile name (a-z, 0-9, _, - and ., not starting with ., at most 63)");
 }
 
 /* ---- wrong types, ranges ---- */
