@@ -15,6 +15,10 @@
  *               |  virtio-mmio 512 B each   |
  *   0x0a00_5000 +---------------------------+
  *               |  (unmapped)               |
+ *   0x0b00_0000 +---------------------------+
+ *               |  PV stolen time  64 KiB   |  (with pv_time: 64 B per vCPU)
+ *   0x0b01_0000 +---------------------------+
+ *               |  (unmapped)               |
  *   0x4000_0000 +---------------------------+  RAM_BASE
  *               |  kernel (2 MiB aligned    |
  *               |    + text_offset)         |
@@ -37,6 +41,14 @@
 #define MEMMAP_VIRTIO_BASE	0x0a001000ULL
 #define MEMMAP_VIRTIO_SIZE	0x00000200ULL
 #define MEMMAP_VIRTIO_SLOTS	32
+/*
+ * The vCPUs' stolen-time structures (KVM_ARM_VCPU_PVTIME_IPA), vCPU n's at
+ * PVTIME_BASE + 64 n, in a memslot of their own (64 KiB: a 64K-page host
+ * can map it), outside RAM as QEMU's: the guest finds them by PV_TIME_ST.
+ */
+#define MEMMAP_PVTIME_BASE	0x0b000000ULL
+#define MEMMAP_PVTIME_SIZE	0x00010000ULL
+#define MEMMAP_PVTIME_STRIDE	64
 #define MEMMAP_RAM_BASE		0x40000000ULL
 /* The IPA space KVM gives a VM created with type 0 is 40 bits. */
 #define MEMMAP_IPA_LIMIT	(1ULL << 40)

@@ -262,6 +262,52 @@ static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
+/*
+ * PV stolen time, when the backend has it and the VM's firmware offers the
+ * pv_time service (KVM_REG_ARM_STD_HYP_BMAP, which a config may clear): a
+ * memslot at MEMMAP_PVTIME_BASE and each vCPU's structure in it, as QEMU
+ * does; without it the guest's PV_TIME_FEATURES(PV_TIME_ST) is
+ * NOT_SUPPORTED and it accounts no stolen time. The IPA stays set across a
+ * reboot's re-INIT; the guest's PV_TIME_ST clears its structure.
+ */
+_Static_assert(MEMMAP_MAX_CPUS * MEMMAP_PVTIME_STRIDE <= MEMMAP_PVTIME_SIZE,
+	       "a stolen-time structure for every vCPU");
+
+static int setup_pvtime(struct vm *vm, char *err, unsigned long errlen)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 1,
+		.guest_phys_addr = MEMMAP_PVTIME_BASE,
+		.memory_size = MEMMAP_PVTIME_SIZE,
+	};
+	uint64_t bmap = ~0ULL;
+
+	if (!kvm__cap(&vm->kvm, KVM_CAP_STEAL_TIME))
+		return 0;
+	/* A kernel without the bitmaps (before 6.0) always offers the calls. */
+	kvm__get_reg64(vm->vcpus[0].fd, KVM_REG_ARM_STD_HYP_BMAP, &bmap);
+	if (!(bmap & (1ULL << KVM_REG_ARM_STD_HYP_BIT_PV_TIME)))
+		return 0;
+	vm->pvtime = mmap(NULL, MEMMAP_PVTIME_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->pvtime == MAP_FAILED) {
+		vm->pvtime = NULL;
+		fail("cannot allocate the stolen-time structures: %s", strerror(errno));
+	}
+	region.userspace_addr = (uint64_t)(unsigned long)vm->pvtime;
+	if (ioctl(vm->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
+		fail("KVM_SET_USER_MEMORY_REGION (stolen time): %s", strerror(errno));
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		uint64_t ipa = MEMMAP_PVTIME_BASE + (uint64_t)i * MEMMAP_PVTIME_STRIDE;
+		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
+					   KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, &ipa);
+
+		if (ret)
+			fail("vCPU %u: KVM_ARM_VCPU_PVTIME_IPA: %s", i, strerror(-ret));
+	}
+	return 0;
+}
+
 /* With a "what: " prefix on the loader's message. */
 static int prefix_error(const char *what, char *err, unsigned long errlen)
 {
@@ -473,6 +519,8 @@ static int create_machine(struct vm *vm, char *err, unsigned long errlen)
 	if (vcpu__create_all(vm, err, errlen))
 		return -1;
 	timings__mark("vCPU create and INIT");
+	if (setup_pvtime(vm, err, errlen))
+		return -1;
 	if (pmu__set_irq(vm, err, errlen) || gic__finalize(vm, err, errlen))
 		return -1;
 	timings__mark("GIC init");
@@ -665,6 +713,8 @@ void vm__destroy(struct vm *vm)
 	timings__mark("vCPU and GIC fds closed");
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
+	if (vm->pvtime)
+		munmap(vm->pvtime, MEMMAP_PVTIME_SIZE);
 	loader__free_kernel(&vm->kernel);
 	free(vm->initrd);
 	timings__mark("guest memory unmapped");

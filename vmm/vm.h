@@ -49,6 +49,7 @@ struct vm {
 	bool id_masks_valid;
 	uint8_t *ram;
 	uint64_t ram_base, ram_size;
+	uint8_t *pvtime;	/* the stolen-time structures' memory, or NULL */
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
 	int gic_fd;

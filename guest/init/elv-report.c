@@ -3,10 +3,12 @@
  * elv-report: runs inside a Linux guest and prints, as ELV-REPORT key=value
  * lines, the CPU the guest sees: online CPUs, /proc/cpuinfo features, SVE
  * vector lengths (default, maximum, every length prctl accepts), PSCI
- * version (from the kernel log), the SMCCC TRNG and KVM PTP services, and
- * the ID registers as EL0 reads them (the kernel emulates those reads),
- * and the PMU: whether the kernel's PMUv3 driver found one and, if so, the
- * CPU cycles a perf counter of this process counts over a busy loop.
+ * version and PV stolen time (from the kernel log: "arm-pv: using stolen
+ * time PV" once the hypervisor gave the guest its structure), the SMCCC
+ * TRNG and KVM PTP services, and the ID registers as EL0 reads them (the
+ * kernel emulates those reads), and the PMU: whether the kernel's PMUv3
+ * driver found one and, if so, the CPU cycles a perf counter of this
+ * process counts over a busy loop.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -125,6 +127,7 @@ static void report_psci(void)
 	if (p && sscanf(p, "psci: PSCIv%15[0-9.]", ver) != 1)
 		snprintf(ver, sizeof(ver), "unknown");
 	report("psci", "%s", ver);
+	report("pv_time", "%d", strstr(buf, "arm-pv: using stolen time PV") != NULL);
 	free(buf);
 }
 

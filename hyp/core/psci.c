@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PSCI and SMCCC decisions, with the answers Linux 6.1 KVM gives
- * (arch/arm64/kvm/psci.c, hypercalls.c, trng.c): PSCI at the VM's version,
- * SMCCC 1.1, workaround answers from the host's Spectre state, TRNG and the
- * KVM vendor services only when their bitmap bit is set.
+ * (arch/arm64/kvm/psci.c, hypercalls.c, trng.c, pvtime.c): PSCI at the
+ * VM's version, SMCCC 1.1, workaround answers from the host's Spectre
+ * state, TRNG, PV time (pvtime.c) and the KVM vendor services only when
+ * their bitmap bit is set.
  */
 #include "psci.h"
 
@@ -217,8 +218,7 @@ static uint64_t arch_features(const struct elv_hcall_ctx *ctx, uint32_t feature)
 	case ELV_SMCCC_ARCH_WORKAROUND_3:
 		return wa_answer(h->bhb, ELV_SMCCC_SUCCESS);
 	case ELV_PV_TIME_FEATURES:
-		return elv_fw_service_enabled(ctx->fw, ELV_REG_STD_HYP_BMAP, ELV_STD_HYP_BIT_PV_TIME) ?
-		       ELV_SMCCC_SUCCESS : ELV_SMCCC_NOT_SUPPORTED;
+		return elv_pvtime_arch_features(ctx->fw);
 	}
 	return ELV_SMCCC_NOT_SUPPORTED;
 }
@@ -310,7 +310,8 @@ void elv_hcall_decide(const struct elv_hcall_ctx *ctx, const uint64_t x[4],
 	uint32_t fn = (uint32_t)x[0];
 
 	memset(r, 0, sizeof(*r));
-	if (!ctx->psci_0_2) {
+	/* KVM_PSCI_FN(0..3): PSCI 0.1's calls, for a vCPU without PSCI 0.2 only. */
+	if (!ctx->psci_0_2 && fn - ELV_PSCI01_BASE < 4) {
 		psci_0_1(fn, x, r);
 		return;
 	}
@@ -334,8 +335,13 @@ void elv_hcall_decide(const struct elv_hcall_ctx *ctx, const uint64_t x[4],
 			ret1(r, ELV_SMCCC_NOT_SUPPORTED);
 		return;
 	}
+	if (elv_pvtime_hcall(ctx->fw, ctx->pvtime, x, r))
+		return;
 	if ((fn & 0xbfffff00U) == 0x84000000U && (fn & 0xff) <= 0x1f) {
-		psci_0_2(ctx, fn, x, r);
+		if (ctx->psci_0_2)
+			psci_0_2(ctx, fn, x, r);
+		else
+			ret1(r, ELV_PSCI_RET_NOT_SUPPORTED);
 		return;
 	}
 	if (vendor(ctx, fn, x, r))

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * HVC/SMC dispatch: PSCI (0.1 and 0.2..1.1), SMCCC architecture calls, the
- * TRNG standard service and the KVM vendor services, decided from the
- * function ID, the arguments and the VM's firmware registers (fwregs.h).
+ * TRNG standard service, PV stolen time (pvtime.h) and the KVM vendor
+ * services, decided from the function ID, the arguments and the VM's
+ * firmware registers (fwregs.h). As upstream, only the PSCI calls depend
+ * on the vCPU's PSCI version: a vCPU without KVM_ARM_VCPU_PSCI_0_2 (PSCI
+ * 0.1, KVM's own function IDs) gets the same SMCCC, TRNG, PV time and
+ * vendor answers as any other, and NOT_SUPPORTED for PSCI 0.2's IDs.
  * The glue carries out what needs privilege or other vCPUs (CPU_ON,
  * AFFINITY_INFO, system events, random numbers, PTP counter reads).
  *
@@ -18,6 +22,7 @@
 
 #include "elv_base.h"
 #include "fwregs.h"
+#include "pvtime.h"
 #include "vcpu_state.h"
 
 /* Return codes (SMCCC / PSCI), as the guest sees them in x0. */
@@ -69,7 +74,7 @@
 #define ELV_TRNG_VERSION_1_0		0x10000U
 #define ELV_TRNG_RND64_MAX_BITS		192
 
-#define ELV_PV_TIME_FEATURES		0xc5000020U
+/* ELV_PV_TIME_FEATURES, ELV_PV_TIME_ST: pvtime.h. */
 #define ELV_VENDOR_HYP_UID		0x8600ff01U
 #define ELV_VENDOR_HYP_KVM_FEATURES	0x86000000U
 #define ELV_VENDOR_HYP_KVM_PTP		0x86000001U
@@ -89,6 +94,8 @@ enum elv_hcall_action {
 	ELV_HC_AFFINITY_INFO,	/* x0 = state of the vCPUs matching res.target under res.mask */
 	ELV_HC_TRNG_RND,	/* x1..x3 = res.bits random bits, x0 = 0 */
 	ELV_HC_PTP,		/* x0..x3 = wall clock and res.counter's value */
+	ELV_HC_PV_TIME_ST,	/* zero the stolen-time structure at res.x[0] and count
+				 * from now (pvtime.h), then return res.x[0..3] */
 };
 
 #define ELV_SYSTEM_EVENT_SHUTDOWN	1	/* KVM_SYSTEM_EVENT_* */
@@ -102,6 +109,7 @@ struct elv_hcall_ctx {
 	const struct elv_fw_host *host;
 	bool psci_0_2;		/* the vCPU has KVM_ARM_VCPU_PSCI_0_2 */
 	bool system_suspend;	/* the VM enabled KVM_CAP_ARM_SYSTEM_SUSPEND */
+	const struct elv_pvtime *pvtime;	/* the vCPU's PV time state; NULL: no IPA */
 };
 
 struct elv_hcall_res {

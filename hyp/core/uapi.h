@@ -40,6 +40,7 @@ enum elv_kvm_cap {
 	ELV_CAP_ARM_SVE = 170,
 	ELV_CAP_ARM_PTRAUTH_ADDRESS = 171,
 	ELV_CAP_ARM_PTRAUTH_GENERIC = 172,
+	ELV_CAP_STEAL_TIME = 187,	/* PV stolen time (pvtime.h): sched_info_on() */
 	/* Upstream's KVM_CAP_VM_GPA_BITS; seed 003 gave the number to the bitmap registers. */
 	ELV_CAP_BINARY_STATS_FD = 203,	/* KVM_GET_STATS_FD on VM and vCPU fds */
 	ELV_CAP_VM_GPA_BITS = 207,

@@ -28,6 +28,7 @@ struct elv_host_caps {
 	bool sve;
 	bool ptrauth;
 	unsigned int nr_fw_bmap_regs;	/* firmware feature bitmap registers */
+	bool steal_time;		/* run delay accounted: PV stolen time (pvtime.h) */
 };
 
 /*

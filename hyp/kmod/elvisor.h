@@ -26,6 +26,7 @@
 #include "run.h"
 #include "vgic_dev.h"
 #include "stats.h"
+#include "pvtime.h"
 
 #define ELV_NAME "elvisor"
 
@@ -77,6 +78,7 @@ struct elv_vcpu {
 	bool sigset_active;
 	struct elv_vcpu_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
 	char stats_id[ELV_STATS_NAME_SIZE];
+	struct elv_pvtime pvtime;		/* PV stolen time (pvtime.c), under lock */
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -126,5 +128,13 @@ int elv_vm_stats_fd(struct elv_vm *vm);
 int elv_vcpu_stats_fd(struct elv_vcpu *vcpu);
 void elv_vm_stats_init(struct elv_vm *vm);
 void elv_vcpu_stats_init(struct elv_vcpu *vcpu);
+
+/* pvtime.c: PV stolen time (hyp/core/pvtime.h). */
+struct kvm_device_attr;
+bool elv_pvtime_supported(void);		/* KVM_CAP_STEAL_TIME */
+int elv_pvtime_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd,
+			 const struct kvm_device_attr *attr);
+void elv_pvtime_record(struct elv_vcpu *vcpu);	/* each vCPU load, before an entry */
+void elv_pvtime_start(struct elv_vcpu *vcpu);	/* PV_TIME_ST */
 
 #endif /* ELV_KMOD_H */

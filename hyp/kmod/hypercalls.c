@@ -3,7 +3,7 @@
  * SMCCC calls from the guest (HVC, or SMC #0): hyp/core/psci.c decides the
  * answer (PSCI, SMCCC, TRNG, the KVM vendor services and their firmware
  * bitmaps); this carries it out: registers, power state, system events,
- * random bits, the PTP clock pair.
+ * random bits, the PTP clock pair, the stolen-time structure (pvtime.c).
  */
 #include <linux/kvm.h>
 #include <linux/random.h>
@@ -69,6 +69,7 @@ int elv_handle_hcall(struct elv_vcpu *vcpu)
 		.fw = &vm->regs.fw, .host = &fw,
 		.psci_0_2 = elv_vcpu_has(&vcpu->cfg, ELV_FEAT_PSCI_0_2),
 		.system_suspend = READ_ONCE(vm->system_suspend),
+		.pvtime = &vcpu->pvtime,
 	};
 	struct elv_hcall_res r;
 
@@ -102,6 +103,10 @@ int elv_handle_hcall(struct elv_vcpu *vcpu)
 		return ELV_RESUME;
 	case ELV_HC_PTP:
 		elv_ptp(rs, &r, vm->regs.cntvoff);
+		return ELV_RESUME;
+	case ELV_HC_PV_TIME_ST:
+		elv_pvtime_start(vcpu);
+		memcpy(rs->sw.ctx.x, r.x, sizeof(r.x));
 		return ELV_RESUME;
 	}
 	return -EINVAL;

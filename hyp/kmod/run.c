@@ -319,6 +319,7 @@ int elv_run(struct elv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		elv_pvtime_record(vcpu);	/* stolen time, when the thread waited for a CPU */
 		elv_kick_clear(rs);
 		elv_timer_update_levels(vcpu);
 		ret = elv_enter_once(vcpu);

@@ -172,8 +172,8 @@ void elv_timer_block_end(struct elv_vcpu *vcpu)
  * The vCPU device attributes: group KVM_ARM_VCPU_TIMER_CTRL, attributes
  * IRQ_VTIMER and IRQ_PTIMER, a u32 PPI number, as upstream (6.1): set only
  * with an in-kernel vGIC (EINVAL), to a PPI (EINVAL), before any vCPU has
- * run (EBUSY), for every vCPU of the VM at once; other groups ENXIO (no PMU,
- * no stolen time).
+ * run (EBUSY), for every vCPU of the VM at once; other groups ENXIO (no PMU;
+ * stolen time: pvtime.c).
  */
 int elv_timer_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd, void __user *argp)
 {

@@ -239,6 +239,18 @@ static int elv_vcpu_run(struct elv_vcpu *vcpu, unsigned long arg)
 	return err;
 }
 
+/* KVM_{SET,GET,HAS}_DEVICE_ATTR on the vCPU fd, by group (other groups: ENXIO). */
+static int elv_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd, void __user *argp)
+{
+	struct kvm_device_attr attr;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+	if (attr.group == KVM_ARM_VCPU_PVTIME_CTRL)
+		return elv_pvtime_vcpu_attr(vcpu, cmd, &attr);
+	return elv_timer_vcpu_attr(vcpu, cmd, argp);
+}
+
 static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct elv_vcpu *vcpu = filp->private_data;
@@ -273,7 +285,7 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
-		ret = elv_timer_vcpu_attr(vcpu, cmd, argp);
+		ret = elv_vcpu_attr(vcpu, cmd, argp);
 		break;
 	case KVM_SET_SIGNAL_MASK:
 		ret = elv_vcpu_set_sigmask(vcpu, argp);
@@ -322,6 +334,7 @@ static struct elv_vcpu *elv_vcpu_alloc(struct elv_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->lock);
+	elv_pvtime_init(&vcpu->pvtime);
 	elv_vcpu_stats_init(vcpu);
 	vcpu->run = vmalloc_user(PAGE_SIZE);
 	vcpu->regs.sys = kcalloc(elv_nr_sysregs, sizeof(u64), GFP_KERNEL_ACCOUNT);

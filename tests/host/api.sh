@@ -3,9 +3,12 @@
 # same expectations on both backends; only what Linux 6.1 lacks is skipped
 # there (capability 230, writable masks, writable ID registers).
 # api-stats: the binary statistics fds, the same on every backend.
+# api-pvtime: PV stolen time (attribute, hypercalls, structure), the same
+# on every backend.
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
 run_tool api-dirtylog $E/api-dirtylog
 run_tool api-stats $E/api-stats
+run_tool api-pvtime $E/api-pvtime
 backend_down

@@ -48,9 +48,11 @@ expect_report psci-1.1 psci 1.1 config.psci-1.1
 cfg services-off
 expect_report services-off trng 0 config.services-off.no-trng
 expect_report services-off ptp 0 config.services-off.no-ptp
+expect_report services-off pv_time 0 config.services-off.no-pv-time
 cfg services-on
 expect_report services-on trng 1 config.services-on.trng
 expect_report services-on ptp 1 config.services-on.ptp
+expect_report services-on pv_time 1 config.services-on.pv-time
 
 # ID_AA64PFR0_EL1.SVE = 0 is carried out by not giving the vCPU SVE: it
 # works on every backend.

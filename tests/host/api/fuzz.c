@@ -5,7 +5,8 @@
  * vCPUs, the vGIC device, eventfds) while vCPUs run a tiny guest that
  * stores to slot memory and does MMIO: irqfd assign/deassign/resample,
  * ioeventfds, GSI routing, memslot add/delete/move and munmap of slot
- * memory, vGIC attributes, ONE_REG with random IDs and pointers, KVM_RUN,
+ * memory, vGIC and vCPU attributes (the PV stolen-time IPA in the data
+ * slot), ONE_REG with random IDs and pointers, KVM_RUN,
  * KVM_ARM_VCPU_INIT in odd orders, fds closed in any order.
  *
  * Nothing here may take the host down: the program only checks that every
@@ -503,6 +504,10 @@ static void op_vgic_attr(struct worker *w)
 		break;
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		a.attr = rndn(w, 5);
+		break;
+	case KVM_ARM_VCPU_PVTIME_CTRL:	/* on a vCPU: stolen time in the churning slots */
+		a.attr = rndn(w, 4) ? KVM_ARM_VCPU_PVTIME_IPA : rnd(w);
+		*val = rndn(w, 4) ? DATA_IPA + 64 * rndn(w, SLOT_PAGES * 64 + 4) : rnd(w);
 		break;
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		*val = rndn(w, 2) ? 64 + 32 * rndn(w, 8) : rnd(w);
