@@ -28,6 +28,7 @@ struct elv_host_caps {
 	bool sve;
 	bool ptrauth;
 	unsigned int nr_fw_bmap_regs;	/* firmware feature bitmap registers */
+	uint64_t dfr0;			/* sanitised ID_AA64DFR0_EL1: the guest-debug answers */
 };
 
 /*

@@ -26,6 +26,7 @@
 #include "run.h"
 #include "vgic_dev.h"
 #include "stats.h"
+#include "guest_debug.h"
 
 #define ELV_NAME "elvisor"
 
@@ -77,6 +78,7 @@ struct elv_vcpu {
 	bool sigset_active;
 	struct elv_vcpu_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
 	char stats_id[ELV_STATS_NAME_SIZE];
+	struct elv_gdbg gdbg;			/* KVM_SET_GUEST_DEBUG, debug registers (guest_debug.c) */
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -126,5 +128,15 @@ int elv_vm_stats_fd(struct elv_vm *vm);
 int elv_vcpu_stats_fd(struct elv_vcpu *vcpu);
 void elv_vm_stats_init(struct elv_vm *vm);
 void elv_vcpu_stats_init(struct elv_vcpu *vcpu);
+
+/* guest_debug.c: KVM_SET_GUEST_DEBUG and the run loop's debug steps (hyp/core/guest_debug.h). */
+u64 elv_gdbg_host_dfr0(void);
+int elv_vcpu_set_guest_debug(struct elv_vcpu *vcpu, void __user *argp);
+void elv_gdbg_load(struct elv_vcpu *vcpu);		/* KVM_RUN start, after elv_state_load */
+void elv_gdbg_entry(struct elv_vcpu *vcpu);		/* before each entry, IRQs off */
+void elv_gdbg_exit(struct elv_vcpu *vcpu);		/* right after it */
+int elv_gdbg_handle_exit(struct elv_vcpu *vcpu);	/* a debug exception class: KVM_EXIT_DEBUG */
+bool elv_gdbg_trap_sysreg(struct elv_vcpu *vcpu, u16 enc, bool read, unsigned int rt,
+			  bool *undef);
 
 #endif /* ELV_KMOD_H */

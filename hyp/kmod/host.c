@@ -158,5 +158,6 @@ int elv_host_probe(void)
 	elv_caps.sve = elv_vls_max_vq(h->sve_vls) > 0;
 	elv_caps.ptrauth = h->ptrauth;
 	elv_caps.nr_fw_bmap_regs = ELV_NR_FW_BMAPS;
+	elv_caps.dfr0 = read_sanitised_ftr_reg(SYS_ID_AA64DFR0_EL1);
 	return 0;
 }

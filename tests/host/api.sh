@@ -3,9 +3,11 @@
 # same expectations on both backends; only what Linux 6.1 lacks is skipped
 # there (capability 230, writable masks, writable ID registers).
 # api-stats: the binary statistics fds, the same on every backend.
+# api-gdebug: KVM_SET_GUEST_DEBUG and KVM_EXIT_DEBUG, the same on every backend.
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
 run_tool api-dirtylog $E/api-dirtylog
 run_tool api-stats $E/api-stats
+run_tool api-gdebug $E/api-gdebug
 backend_down
