@@ -418,6 +418,91 @@ static void test_single_step(void)
 	guest_free(&g);
 }
 
+/* Up to N text addresses of the host kernel's guest-entry code, from /proc/kallsyms. */
+static unsigned int host_text_addrs(uint64_t *out, unsigned int n)
+{
+	static const char *const names[] = {
+		"elv_world_switch", "elv_guest_enter", "elv_handle_sync", "elv_run",
+		"__kvm_vcpu_run", "__guest_enter", "kvm_arch_vcpu_ioctl_run", "handle_exit",
+		"el1h_64_sync", "el0t_64_sync", "do_debug_exception", "schedule",
+	};
+	char line[256], sym[128], type;
+	unsigned long long a;
+	unsigned int i, got = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	while (f && got < n && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &a, &type, sym) != 3 || !a)
+			continue;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(sym, names[i]))
+				out[got++] = a;
+	}
+	if (f)
+		fclose(f);
+	for (i = got; i < n; i++)		/* kptr_restrict, or fewer found: the image's range */
+		out[i] = 0xffff800008000000ULL + i * 0x10000;
+	return got;
+}
+
+/*
+ * A hostile local user: USE_HW registers that match at EL2 (HMC, every EL)
+ * on the host kernel's own entry code and, with 2 GiB masks, on its
+ * linear map, modules, image and vmalloc ranges, with and without single
+ * step; one ordinary EL1 breakpoint ends each run. Every run must end in
+ * the guest's KVM_EXIT_DEBUG, and the host must go on as if nothing
+ * happened (backend_down checks its log).
+ */
+static void test_hostile_user(void)
+{
+	static const uint32_t code[] = { NOP, NOP, NOP, STR_X0_X5, B_SELF };
+	static const uint64_t windows[] = {
+		0xffff800000000000ULL, 0xffff000000000000ULL,
+		0xffff000080000000ULL, 0xffff800080000000ULL,
+	};
+	struct kvm_guest_debug_arch a = { 0 };
+	unsigned int i, nb, nw, found, debug_exits = 0, runs = 0;
+	uint64_t text[KVM_ARM_MAX_DBG_REGS];
+	struct guest g;
+	int r;
+
+	if (!guest_new(&g, code, sizeof(code))) {
+		report(false, "hostile_user.setup", "VM or vCPU: %s", strerror(errno));
+		return;
+	}
+	nb = xioctl_val(g.vm, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_DEBUG_HW_BPS);
+	nw = xioctl_val(g.vm, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_DEBUG_HW_WPS);
+	found = host_text_addrs(text, KVM_ARM_MAX_DBG_REGS);
+	printf("hostile_user: %u host entry symbols found, %u breakpoints, %u watchpoints\n",
+	       found, nb, nw);
+	for (i = 1; i < nb && i < KVM_ARM_MAX_DBG_REGS; i++) {
+		a.dbg_bcr[i] = (1U << 13) | (3U << 1) | (0xfU << 5) | 1U | ((i & 3U) << 14);
+		a.dbg_bvr[i] = text[i - 1];
+	}
+	for (i = 0; i < nw && i < KVM_ARM_MAX_DBG_REGS; i++) {
+		a.dbg_wcr[i] = (1U << 13) | (3U << 1) | (0xffU << 5) | (3U << 3) | (31U << 24) | 1U;
+		a.dbg_wvr[i] = windows[i % 4];
+	}
+	a.dbg_bcr[0] = BCR_EL1_EXEC;
+	a.dbg_bvr[0] = GUEST_BASE + 8;
+	for (i = 0; i < 40; i++) {
+		uint32_t ctl = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW |
+			       (i & 1 ? KVM_GUESTDBG_SINGLESTEP : 0);
+
+		if (set_debug(&g, ctl, &a))
+			break;
+		r = run_once(&g, 10000000);
+		runs++;
+		debug_exits += !r && g.run->exit_reason == KVM_EXIT_DEBUG;
+		if (get_u64(g.vcpu, PC) == GUEST_BASE + 8 && !(i & 1))
+			set_u64(g.vcpu, PC, GUEST_BASE);	/* round again */
+	}
+	report(runs == 40 && debug_exits == 40, "hostile_user.runs_end_in_guest_debug",
+	       "%u of %u runs ended in KVM_EXIT_DEBUG", debug_exits, runs);
+	expect_resume_to_mmio("hostile_user", &g);
+	guest_free(&g);
+}
+
 static volatile uint64_t host_var;
 
 /*
@@ -492,6 +577,8 @@ int main(int argc, char **argv)
 	test_hw_bp();
 	test_watchpoint();
 	test_single_step();
+	test_host_state_restored();
+	test_hostile_user();
 	test_host_state_restored();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	close(kvm);
