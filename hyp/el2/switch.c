@@ -329,6 +329,8 @@ static bool elv_fast_exit(struct elv_switch *sw, int code)
 	if (rt != 31)
 		sw->ctx.x[rt] = sw->ctr_el0;
 	write_sysreg_s(read_sysreg_s(ELV_SYS_ELR_EL2) + 4, ELV_SYS_ELR_EL2);
+	/* The MRS counts as stepped: a single step (the guest's or userspace's) is now pending. */
+	write_sysreg_s(read_sysreg_s(ELV_SYS_SPSR_EL2) & ~ELV_PSR_SS, ELV_SYS_SPSR_EL2);
 	return true;
 }
 

@@ -503,6 +503,64 @@ static void test_hostile_user(void)
 	guest_free(&g);
 }
 
+#define CTR_EL0_ID	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | \
+			 (3ULL << 14) | (3ULL << 11) | (0ULL << 7) | (0ULL << 3) | 1)
+#define MRS_X3_CTR	0xd53b0023U	/* mrs x3, ctr_el0 */
+
+/*
+ * Single step over a trapped MRS of CTR_EL0: a VM whose CTR_EL0 differs
+ * from the host's has its reads trapped (HCR_EL2.TID2, as 6.12) and served
+ * by the hypervisor; the step still stops after each instruction. Needs a
+ * writable CTR_EL0 (6.12's writable ID registers; kvm-6.1 has none: SKIP).
+ */
+static void test_step_trapped_mrs(void)
+{
+	/*
+	 * Its code at +0x2000, where no earlier guest of this process had any:
+	 * once (kvm-6.12 and elvisor-6.1 alike) a VM made right after another
+	 * ran the previous VM's instructions at +0 (freshly mmapped memory,
+	 * under QEMU's TCG), so this test also runs first.
+	 */
+	static const uint32_t code[] = {
+		[0x800] = NOP, MRS_X3_CTR, NOP, MRS_X3_CTR, NOP, B_SELF,
+	};
+	unsigned int n = 0, bad = 0;
+	uint64_t ctr, narrow, pc;
+	struct guest g;
+	int r = 0;
+
+	if (!guest_new(&g, code, sizeof(code)) || set_u64(g.vcpu, PC, GUEST_BASE + 0x2000)) {
+		report(false, "step_ctr.setup", "VM or vCPU: %s", strerror(errno));
+		return;
+	}
+	ctr = get_u64(g.vcpu, CTR_EL0_ID);
+	/* IminLine one smaller (a VM told of smaller I-cache lines than the host's). */
+	narrow = (ctr & ~0xfULL) | ((ctr & 0xf) ? (ctr & 0xf) - 1 : 0);
+	if (narrow == ctr || set_u64(g.vcpu, CTR_EL0_ID, narrow)) {
+		skip("step_ctr.pcs", "CTR_EL0 is not writable here (no writable ID registers)");
+		guest_free(&g);
+		return;
+	}
+	set_debug(&g, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP, NULL);
+	while (n < 5) {
+		r = run_once(&g, 10000000);
+		if (r || g.run->exit_reason != KVM_EXIT_DEBUG)
+			break;
+		pc = get_u64(g.vcpu, PC) - GUEST_BASE - 0x2000;
+		bad += pc != 4 * (n + 1);
+		n++;
+	}
+	if (g.run->exit_reason != KVM_EXIT_DEBUG)
+		printf("step_ctr: last exit %u, PC +%#llx, mmio %#llx\n", g.run->exit_reason,
+		       (unsigned long long)(get_u64(g.vcpu, PC) - GUEST_BASE - 0x2000),
+		       (unsigned long long)g.run->mmio.phys_addr);
+	report(n == 5 && !bad, "step_ctr.pcs", "%u steps, %u at the wrong PC (KVM_RUN %d, exit %u)",
+	       n, bad, r, g.run->exit_reason);
+	report(get_u64(g.vcpu, X(3)) == narrow, "step_ctr.value", "x3 %#llx, the VM's CTR_EL0 %#llx",
+	       (unsigned long long)get_u64(g.vcpu, X(3)), (unsigned long long)narrow);
+	guest_free(&g);
+}
+
 static volatile uint64_t host_var;
 
 /*
@@ -572,6 +630,7 @@ int main(int argc, char **argv)
 	if (kvm < 0)
 		return kvm == -2 ? 2 : 1;
 	mmap_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	test_step_trapped_mrs();
 	test_caps();
 	test_sw_bp();
 	test_hw_bp();
