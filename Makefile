@@ -82,6 +82,7 @@ API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aar
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
 API_TOOLS += $(BUILD)/aarch64/api-dirtylog $(BUILD)/aarch64/api-pvtime
+API_TOOLS += $(BUILD)/aarch64/api-dirtylog $(BUILD)/aarch64/api-gdebug
 api-tools: $(API_TOOLS)
 
 # One recipe for every API tool (static aarch64; -pthread is harmless for
@@ -111,6 +112,9 @@ $(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/cu
 	$(api_tool)
 
 $(BUILD)/aarch64/api-stats: tests/host/api/stats.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+	$(api_tool)
+
+$(BUILD)/aarch64/api-gdebug: tests/host/api/gdebug.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
 $(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi

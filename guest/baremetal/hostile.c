@@ -72,6 +72,8 @@ static volatile u64 irq_intid_last;
  * wake it (the reference KVM blocks for good on an expired timer there).
  */
 static int have_vgic, no_wfx, wfi_ok, wild_timers;
+/* check_debug(): its own breakpoint/watchpoint exceptions, while armed. */
+static volatile u64 dbg_armed, dbg_bp_hits, dbg_wp_hits, dbg_wp_far;
 static u64 cntfrq = 1;
 
 static u64 mpidr_aff0(void)
@@ -102,6 +104,17 @@ void hv_exc(struct hv_frame *f, u64 vec)
 	exc_vec[vec & 15]++;
 	switch (vec) {
 	case 0: case 4:			/* synchronous, current EL */
+		if (dbg_armed && (ec == 0x31 || ec == 0x35)) {
+			/* Breakpoint / watchpoint (current EL): return with D set, the instruction runs. */
+			if (ec == 0x31) {
+				dbg_bp_hits++;
+			} else {
+				dbg_wp_hits++;
+				dbg_wp_far = bm_read_sysreg(far_el1);
+			}
+			f->spsr |= 1UL << 9;
+			break;
+		}
 		exc_ec[ec]++;
 		exc_last_esr = esr;
 		exc_last_far = bm_read_sysreg(far_el1);
@@ -1250,6 +1263,119 @@ static void check_wfx_storm(void)
 	bm_report("wfx_storm_ticks", t1 - t0);
 }
 
+/* ---- debug registers ------------------------------------------------ */
+
+/* Only the implemented registers (ID_AA64DFR0_EL1.BRPs/WRPs): the others UNDEF. */
+#define DBG_SET(n)								\
+	case n:									\
+		if (n < nb) {							\
+			bm_write_sysreg(dbgbvr##n##_el1, bvr);			\
+			bm_write_sysreg(dbgbcr##n##_el1, bcr);			\
+		}								\
+		if (n < nw) {							\
+			bm_write_sysreg(dbgwvr##n##_el1, wvr);			\
+			bm_write_sysreg(dbgwcr##n##_el1, wcr);			\
+		}								\
+		break
+
+static void dbg_bank_set(int n, u64 bcr, u64 bvr, u64 wcr, u64 wvr)
+{
+	u64 dfr0 = bm_read_sysreg(id_aa64dfr0_el1);
+	int nb = (dfr0 >> 12 & 0xf) + 1, nw = (dfr0 >> 20 & 0xf) + 1;
+
+	switch (n) {
+	DBG_SET(0); DBG_SET(1); DBG_SET(2); DBG_SET(3);
+	DBG_SET(4); DBG_SET(5); DBG_SET(6); DBG_SET(7);
+	DBG_SET(8); DBG_SET(9); DBG_SET(10); DBG_SET(11);
+	DBG_SET(12); DBG_SET(13); DBG_SET(14); DBG_SET(15);
+	}
+}
+
+static volatile u64 dbg_target;
+
+static void __attribute__((noinline)) dbg_bp_target(void)
+{
+	asm volatile("nop" ::: "memory");
+}
+
+#define MDSCR_KDE	(1UL << 13)
+#define MDSCR_MDE	(1UL << 15)
+#define DBG_E		1UL
+#define DBG_EL1		(1UL << 1)		/* PMC/PAC: EL1 */
+#define DBG_ALL_ELS	(3UL << 1)		/* with HMC: EL2 too */
+#define DBG_HMC		(1UL << 13)
+#define BCR_BAS		(0xfUL << 5)
+#define WCR_BAS		(0xffUL << 5)
+#define WCR_STORE	(2UL << 3)
+#define WCR_LDST	(3UL << 3)
+#define WCR_MASK_2G	(31UL << 24)
+
+/*
+ * The guest's own debug registers: one breakpoint and one watchpoint of
+ * its own must fire (they are loaded for it), then every bank is aimed at
+ * the host kernel's virtual address ranges with HMC (match at EL2) and
+ * 2 GiB watchpoint masks, MDE and KDE on and PSTATE.D clear, across a
+ * burst of exits of every kind: the host must not take one of them, and
+ * the guest sees none (its own addresses are elsewhere).
+ */
+static void check_debug(void)
+{
+	static const u64 host_va[] = {
+		0xffff800000000000UL,	/* modules, kernel image (6.1: 0xffff800008000000) */
+		0xffff000000000000UL,	/* linear map */
+		0xffff000080000000UL,
+		0xffff800080000000UL,	/* vmalloc */
+	};
+	u64 mdscr = bm_read_sysreg(mdscr_el1) & ~(MDSCR_KDE | MDSCR_MDE | 1UL);
+	u64 i, rounds = 0;
+
+	/* The register sweep left random values: OS lock off, banks clear. */
+	bm_write_sysreg(oslar_el1, 0);
+	bm_write_sysreg(osdlr_el1, 0);
+	for (i = 0; i < 16; i++)
+		dbg_bank_set(i, 0, 0, 0, 0);
+	dbg_bank_set(0, BCR_BAS | DBG_EL1 | DBG_E, (u64)dbg_bp_target,
+		     WCR_BAS | WCR_STORE | DBG_EL1 | DBG_E, (u64)&dbg_target);
+	bm_write_sysreg(mdscr_el1, mdscr | MDSCR_MDE | MDSCR_KDE);
+	isb();
+	dbg_armed = 1;
+	asm volatile("msr daifclr, #8" ::: "memory");
+	dbg_target = 1;
+	asm volatile("msr daifclr, #8" ::: "memory");
+	dbg_bp_target();
+	asm volatile("msr daifset, #8" ::: "memory");
+	dbg_armed = 0;
+	bm_report("dbg_own_watchpoint_hits", dbg_wp_hits);
+	bm_report("dbg_own_watchpoint_far_ok", dbg_wp_far == (u64)&dbg_target);
+	bm_report("dbg_own_breakpoint_hits", dbg_bp_hits);
+
+	dbg_bp_hits = dbg_wp_hits = 0;
+	for (i = 0; i < 16; i++)
+		dbg_bank_set(i, DBG_HMC | DBG_ALL_ELS | BCR_BAS | DBG_E | (i & 3) << 14,
+			     0xffff800008000000UL + i * 0x10000,
+			     DBG_HMC | DBG_ALL_ELS | WCR_BAS | WCR_LDST | WCR_MASK_2G | DBG_E,
+			     host_va[i % 4]);
+	isb();
+	dbg_armed = 1;
+	asm volatile("msr daifclr, #8" ::: "memory");
+	for (i = 0; i < 200; i++) {
+		if (bm_hvc(PSCI_VERSION, 0, 0, 0).x0 == 0x10001)
+			rounds++;
+		(void)bm_r8(BM_UART_SCR);		/* MMIO exit to the VMM */
+		(void)bm_read_sysreg(id_aa64mmfr1_el1);	/* sysreg trap */
+		(void)bm_read_sysreg(dbgwcr0_el1);	/* debug register trap */
+		asm volatile("sevl\n\twfe" ::: "memory");
+	}
+	asm volatile("msr daifset, #8" ::: "memory");
+	dbg_armed = 0;
+	bm_write_sysreg(mdscr_el1, mdscr);
+	for (i = 0; i < 16; i++)
+		dbg_bank_set(i, 0, 0, 0, 0);
+	isb();
+	bm_report("dbg_hostile_rounds", rounds);
+	bm_report("dbg_hostile_guest_hits", dbg_bp_hits + dbg_wp_hits);
+}
+
 /* ---- the second vCPU's storm ---------------------------------------- */
 
 static volatile u64 sec_stop, sec_rounds, sec_running, sec_bad;
@@ -1407,6 +1533,7 @@ void hostile_main(void)
 	check_vectors();
 	check_gic_storms(cpus);
 	check_wfx_storm();
+	check_debug();
 	isb();
 	t1 = bm_read_sysreg(cntvct_el0);
 	bm_report("main_ms", (t1 - t0) * 1000 / cntfrq);

@@ -232,8 +232,3 @@ bool elv_sysreg_is_ras_record(uint16_t enc)
 			return true;
 	return false;
 }
-
-uint64_t elv_guest_hw_mdscr(uint64_t guest_mdscr)
-{
-	return guest_mdscr & ~(ELV_MDSCR_MDE | ELV_MDSCR_KDE);
-}

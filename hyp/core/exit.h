@@ -183,20 +183,6 @@ enum elv_sysreg_trap_act elv_sysreg_trap_action(const struct elv_sysreg_desc *d,
  */
 uint64_t elv_hcr_ras_traps(uint64_t id_aa64pfr0);
 
-/* MDSCR_EL1 bits. */
-#define ELV_MDSCR_SS		ELV_BIT(0)
-#define ELV_MDSCR_KDE		ELV_BIT(13)
-#define ELV_MDSCR_MDE		ELV_BIT(15)
-
-/*
- * The MDSCR_EL1 the hardware holds while the guest runs. The guest's own
- * accesses trap (MDCR_EL2.TDA) and use its stored copy, and the breakpoint
- * and watchpoint registers stay the host's: with MDE or KDE set they would
- * fire in the guest at the host's addresses, so both are clear; the rest
- * (software step, ...) is the guest's. The host's value is restored on exit.
- */
-uint64_t elv_guest_hw_mdscr(uint64_t guest_mdscr);
-
 /* ERRIDR, ERRSELR, ERXFR, ERXCTLR, ERXSTATUS, ERXADDR, ERXMISC0/1 (_EL1). */
 bool elv_sysreg_is_ras_record(uint16_t enc);
 

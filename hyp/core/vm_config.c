@@ -3,6 +3,7 @@
 #include "sysregs.h"
 #include "uapi.h"
 #include "dirty_log.h"
+#include "guest_debug.h"
 
 
 unsigned int elv_ipa_limit_bits(unsigned int parange, bool page_64k)
@@ -87,9 +88,12 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 		return ELV_REG_MASK_RANGES_BITMAP;
 	case ELV_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return ELV_DIRTY_LOG_MANUAL_CAPS;
-	default:
+	default: {
+		long r;
+
 		(void)vm;
-		return 0;
+		return elv_gdbg_check_extension(cap, host->dfr0, &r) ? r : 0;
+	}
 	}
 }
 

@@ -17,6 +17,7 @@
 #include "exit.h"
 #include "sysregs.h"
 #include "vgic.h"
+#include "guest_debug.h"
 
 /* Encodings, spelled out so nothing depends on which the headers name. */
 #define ELV_SYS_HCR_EL2		sys_reg(3, 4, 1, 1, 0)
@@ -253,6 +254,58 @@ static void gic_save(struct elv_switch *sw)
 	write_sysreg_s(0, ELV_SYS_ICH_HCR_EL2);
 }
 
+/* DBGBVR/BCR<n> (op2 4, 5) and DBGWVR/WCR<n> (6, 7): constant encodings again. */
+#define DBG_BP_CASE(n)								\
+	case n:									\
+		if (rd) {							\
+			b->bvr[n] = read_sysreg_s(sys_reg(2, 0, 0, n, 4));	\
+			b->bcr[n] = read_sysreg_s(sys_reg(2, 0, 0, n, 5));	\
+		} else {							\
+			write_sysreg_s(b->bvr[n], sys_reg(2, 0, 0, n, 4));	\
+			write_sysreg_s(b->bcr[n], sys_reg(2, 0, 0, n, 5));	\
+		}								\
+		break
+#define DBG_WP_CASE(n)								\
+	case n:									\
+		if (rd) {							\
+			b->wvr[n] = read_sysreg_s(sys_reg(2, 0, 0, n, 6));	\
+			b->wcr[n] = read_sysreg_s(sys_reg(2, 0, 0, n, 7));	\
+		} else {							\
+			write_sysreg_s(b->wvr[n], sys_reg(2, 0, 0, n, 6));	\
+			write_sysreg_s(b->wcr[n], sys_reg(2, 0, 0, n, 7));	\
+		}								\
+		break
+
+static void dbg_bp_access(struct elv_dbg_bank *b, unsigned int i, bool rd)
+{
+	switch (i) {
+	DBG_BP_CASE(0); DBG_BP_CASE(1); DBG_BP_CASE(2); DBG_BP_CASE(3);
+	DBG_BP_CASE(4); DBG_BP_CASE(5); DBG_BP_CASE(6); DBG_BP_CASE(7);
+	DBG_BP_CASE(8); DBG_BP_CASE(9); DBG_BP_CASE(10); DBG_BP_CASE(11);
+	DBG_BP_CASE(12); DBG_BP_CASE(13); DBG_BP_CASE(14); DBG_BP_CASE(15);
+	}
+}
+
+static void dbg_wp_access(struct elv_dbg_bank *b, unsigned int i, bool rd)
+{
+	switch (i) {
+	DBG_WP_CASE(0); DBG_WP_CASE(1); DBG_WP_CASE(2); DBG_WP_CASE(3);
+	DBG_WP_CASE(4); DBG_WP_CASE(5); DBG_WP_CASE(6); DBG_WP_CASE(7);
+	DBG_WP_CASE(8); DBG_WP_CASE(9); DBG_WP_CASE(10); DBG_WP_CASE(11);
+	DBG_WP_CASE(12); DBG_WP_CASE(13); DBG_WP_CASE(14); DBG_WP_CASE(15);
+	}
+}
+
+static void dbg_bank_access(struct elv_dbg_switch *d, struct elv_dbg_bank *b, bool rd)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_brps; i++)
+		dbg_bp_access(b, i, rd);
+	for (i = 0; i < d->nr_wrps; i++)
+		dbg_wp_access(b, i, rd);
+}
+
 u64 elv_gic_vtr(void)
 {
 	return read_sysreg_s(ELV_SYS_ICH_VTR_EL2);
@@ -276,6 +329,8 @@ static bool elv_fast_exit(struct elv_switch *sw, int code)
 	if (rt != 31)
 		sw->ctx.x[rt] = sw->ctr_el0;
 	write_sysreg_s(read_sysreg_s(ELV_SYS_ELR_EL2) + 4, ELV_SYS_ELR_EL2);
+	/* The MRS counts as stepped: a single step (the guest's or userspace's) is now pending. */
+	write_sysreg_s(read_sysreg_s(ELV_SYS_SPSR_EL2) & ~ELV_PSR_SS, ELV_SYS_SPSR_EL2);
 	return true;
 }
 
@@ -283,7 +338,16 @@ int elv_world_switch(struct elv_switch *sw)
 {
 	struct elv_host_save host;
 	u64 host_zcr = 0, host_zcr12 = 0;
+	u64 daif = read_sysreg(daif);
 	int code;
+
+	/*
+	 * Debug exceptions masked at EL2 for the whole switch, as upstream's
+	 * local_daif_mask(): the guest's MDSCR_EL1 (KDE), and its breakpoint
+	 * bank, are in the hardware before HCR_EL2.TGE drops and after it is
+	 * back, and the host's breakpoints must not fire in this code either.
+	 */
+	asm volatile("msr daifset, #8" ::: "memory");
 
 	/* Save host. */
 	el1_save(&host.el1);
@@ -294,6 +358,10 @@ int elv_world_switch(struct elv_switch *sw)
 	el1_load(&sw->el1);
 	el2_load(&sw->el2);
 	gic_load(sw);
+	if (sw->dbg) {
+		dbg_bank_access(sw->dbg, &sw->dbg->host, true);
+		dbg_bank_access(sw->dbg, &sw->dbg->hw, false);
+	}
 	isb();
 	if (sw->sve_state)
 		host_zcr12 = read_sysreg_s(ELV_SYS_ZCR_EL12);
@@ -323,6 +391,8 @@ int elv_world_switch(struct elv_switch *sw)
 	if (sw->sve_state)
 		write_sysreg_s(host_zcr12, ELV_SYS_ZCR_EL12);
 	gic_save(sw);
+	if (sw->dbg)
+		dbg_bank_access(sw->dbg, &sw->dbg->host, false);
 
 	/* Restore host, in reverse. */
 	write_sysreg_s(host.vbar, ELV_SYS_VBAR_EL2);
@@ -331,6 +401,9 @@ int elv_world_switch(struct elv_switch *sw)
 	el1_save(&sw->el1);
 	el1_load(&host.el1);
 	isb();
+	/* D as it was (the exit masked A, I, F too: local_irq_restore() unmasks them). */
+	if (!(daif & PSR_D_BIT))
+		asm volatile("msr daifclr, #8" ::: "memory");
 	return code;
 }
 

@@ -11,6 +11,7 @@
 #include "ctx.h"
 
 struct elv_vgic_cpuif;
+struct elv_dbg_switch;
 
 /*
  * The guest's EL1 (and EL0 thread-ID) system registers while it runs, one
@@ -86,6 +87,13 @@ struct elv_switch {
 	unsigned int gic_nr_lrs, gic_nr_apr;
 	/* The VM's CTR_EL0, served at EL2 to a trapped MRS (elv_fast_exit). */
 	u64 ctr_el0;
+	/*
+	 * Non-NULL while the guest's MDSCR_EL1 has MDE: its breakpoint and
+	 * watchpoint bank (hw, already made safe) replaces the host's (saved
+	 * in host) for the run (guest_debug.h). Guest accesses trap, so the
+	 * hardware copy never needs saving.
+	 */
+	struct elv_dbg_switch *dbg;
 	/* Filled at exit. */
 	u64 esr, far, hpfar;
 };

@@ -27,6 +27,7 @@
 #include "vgic_dev.h"
 #include "stats.h"
 #include "pvtime.h"
+#include "guest_debug.h"
 
 #define ELV_NAME "elvisor"
 
@@ -79,6 +80,7 @@ struct elv_vcpu {
 	struct elv_vcpu_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
 	char stats_id[ELV_STATS_NAME_SIZE];
 	struct elv_pvtime pvtime;		/* PV stolen time (pvtime.c), under lock */
+	struct elv_gdbg gdbg;			/* KVM_SET_GUEST_DEBUG, debug registers (guest_debug.c) */
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -136,5 +138,14 @@ int elv_pvtime_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd,
 			 const struct kvm_device_attr *attr);
 void elv_pvtime_record(struct elv_vcpu *vcpu);	/* each vCPU load, before an entry */
 void elv_pvtime_start(struct elv_vcpu *vcpu);	/* PV_TIME_ST */
+/* guest_debug.c: KVM_SET_GUEST_DEBUG and the run loop's debug steps (hyp/core/guest_debug.h). */
+u64 elv_gdbg_host_dfr0(void);
+int elv_vcpu_set_guest_debug(struct elv_vcpu *vcpu, void __user *argp);
+void elv_gdbg_load(struct elv_vcpu *vcpu);		/* KVM_RUN start, after elv_state_load */
+void elv_gdbg_entry(struct elv_vcpu *vcpu);		/* before each entry, IRQs off */
+void elv_gdbg_exit(struct elv_vcpu *vcpu);		/* right after it */
+int elv_gdbg_handle_exit(struct elv_vcpu *vcpu);	/* a debug exception class: KVM_EXIT_DEBUG */
+bool elv_gdbg_trap_sysreg(struct elv_vcpu *vcpu, u16 enc, bool read, unsigned int rt,
+			  bool *undef);
 
 #endif /* ELV_KMOD_H */

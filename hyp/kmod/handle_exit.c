@@ -36,6 +36,7 @@ void elv_inject(struct elv_run_state *rs, u64 esr, u64 far)
 	sw->el1.spsr = s.spsr_el1;
 	sw->el1.esr = s.esr_el1;
 	sw->el1.far = s.far_el1;
+	rs->pc_adjusted = true;
 }
 
 void elv_inject_undef(struct elv_vcpu *vcpu, const char *why, u64 esr)
@@ -209,6 +210,8 @@ static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sy
 	}
 	if (elv_handle_cache_sysreg(vcpu, t, undef))
 		return true;
+	if (elv_gdbg_trap_sysreg(vcpu, t->enc, t->read, t->rt, undef))
+		return true;
 	if (elv_timer_ptimer_trap(vcpu, t->enc, t->read, &val)) {
 		if (t->read)
 			elv_set_x(rs, t->rt, val);
@@ -335,6 +338,8 @@ int elv_handle_sync(struct elv_vcpu *vcpu)
 	struct elv_exit e;
 	elv_exit_fn fn;
 
+	if (elv_gdbg_is_debug_ec(ELV_ESR_EC(sw->esr)))
+		return elv_gdbg_handle_exit(vcpu);
 	elv_exit_decode(sw->esr, sw->far, sw->hpfar, &e);
 	fn = e.kind < ARRAY_SIZE(elv_exit_handlers) ? elv_exit_handlers[e.kind] : NULL;
 	if (fn)

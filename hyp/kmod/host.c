@@ -159,5 +159,6 @@ int elv_host_probe(void)
 	elv_caps.ptrauth = h->ptrauth;
 	elv_caps.nr_fw_bmap_regs = ELV_NR_FW_BMAPS;
 	elv_caps.steal_time = elv_pvtime_supported();
+	elv_caps.dfr0 = read_sanitised_ftr_reg(SYS_ID_AA64DFR0_EL1);
 	return 0;
 }

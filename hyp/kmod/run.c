@@ -94,7 +94,6 @@ void elv_state_load(struct elv_vcpu *vcpu)
 	}
 	sw->el1.cntv_ctl = vcpu->regs.timer_ctl;
 	sw->el1.cntv_cval = vcpu->regs.timer_cval;
-	sw->el1.mdscr = elv_guest_hw_mdscr(*elv_sysreg_slot(vcpu, ELV_ENC_MDSCR_EL1));
 	elv_fp_copy(vcpu, rs->fp, false);
 	sw->fp = rs->fp;
 	sw->sve_state = elv_vcpu_sve(vcpu) ? vcpu->regs.sve_state : NULL;
@@ -116,6 +115,7 @@ void elv_state_load(struct elv_vcpu *vcpu)
 	sw->el2.cntvoff = vcpu->vm->regs.cntvoff;
 	sw->el2.vpidr = elv_host.midr;
 	sw->el2.vmpidr = *elv_sysreg_slot(vcpu, ELV_ENC_MPIDR_EL1);
+	elv_gdbg_load(vcpu);		/* MDCR_EL2.TDE; MDSCR_EL1 is set per entry */
 }
 
 static void elv_state_store(struct elv_vcpu *vcpu)
@@ -228,7 +228,9 @@ static int elv_enter_once(struct elv_vcpu *vcpu)
 	elv_timer_entry(vcpu);
 	/* The VMID for this entry on this CPU: a rollover may have taken the last one. */
 	rs->sw.el2.vttbr = elv_s2_vttbr(&vcpu->vm->s2->pt, elv_vmid_get(&vcpu->vm->s2->vmid, cpu));
+	elv_gdbg_entry(vcpu);
 	code = elv_world_switch(&rs->sw);
+	elv_gdbg_exit(vcpu);
 	vcpu->stats.exits++;
 	elv_kick_exit(rs);
 	if (rs->sw.gic)
@@ -308,6 +310,7 @@ int elv_run(struct elv_vcpu *vcpu)
 	if (elv_run_immediate_exit(run))
 		return -EINTR;
 	run->exit_reason = KVM_EXIT_UNKNOWN;
+	run->flags = 0;		/* KVM_EXIT_DEBUG's HSR_HIGH_VALID is per exit, as upstream */
 	elv_state_load(vcpu);
 	elv_kick_attach(rs);
 	do {

@@ -44,6 +44,8 @@ struct elv_run_state {
 	u8 fp[ELV_FP_BYTES] __aligned(16);
 	struct elv_switch sw;
 	bool mmio_pending;		/* a load waits for userspace's data */
+	/* An instruction emulated or an exception injected since the exit (guest_debug.c). */
+	bool pc_adjusted;
 	struct elv_dabt mmio;
 	int last_cpu;
 	/*
@@ -102,9 +104,12 @@ static inline void elv_set_x(struct elv_run_state *rs, unsigned int rt, u64 v)
 		rs->sw.ctx.x[rt] = v;
 }
 
+/* Past an emulated instruction: it counts as stepped (PSTATE.SS 0: a step is pending). */
 static inline void elv_skip_insn(struct elv_run_state *rs)
 {
 	rs->sw.pc += 4;
+	rs->sw.pstate &= ~ELV_PSR_SS;
+	rs->pc_adjusted = true;
 }
 
 u64 *elv_sysreg_slot(struct elv_vcpu *vcpu, u16 enc);	/* run.c: the register file's slot */

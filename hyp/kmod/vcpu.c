@@ -293,6 +293,9 @@ static long elv_vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long ar
 	case KVM_GET_STATS_FD:
 		ret = elv_vcpu_stats_fd(vcpu);
 		break;
+	case KVM_SET_GUEST_DEBUG:
+		ret = elv_vcpu_set_guest_debug(vcpu, argp);
+		break;
 	default:
 		ret = -EINVAL;
 	}

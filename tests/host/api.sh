@@ -5,10 +5,12 @@
 # api-stats: the binary statistics fds, the same on every backend.
 # api-pvtime: PV stolen time (attribute, hypercalls, structure), the same
 # on every backend.
+# api-gdebug: KVM_SET_GUEST_DEBUG and KVM_EXIT_DEBUG, the same on every backend.
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
 run_tool api-dirtylog $E/api-dirtylog
 run_tool api-stats $E/api-stats
 run_tool api-pvtime $E/api-pvtime
+run_tool api-gdebug $E/api-gdebug
 backend_down

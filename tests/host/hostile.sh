@@ -136,6 +136,12 @@ h_main() {
 	if [ "$vgic" = 1 ]; then
 		h_expect "$name" irq_vector_taken 0x1
 	fi
+	# Its own debug registers work; aimed at the host's addresses, they do nothing.
+	h_expect "$name" dbg_own_watchpoint_hits 0x1
+	h_expect "$name" dbg_own_watchpoint_far_ok 0x1
+	h_expect "$name" dbg_own_breakpoint_hits 0x1
+	h_expect "$name" dbg_hostile_rounds 0xc8
+	h_expect "$name" dbg_hostile_guest_hits 0x0
 	if [ "$cpus" -gt 1 ]; then
 		h_expect "$name" secondary_running 0x1
 		h_expect "$name" secondary_rounds_nonzero 0x1

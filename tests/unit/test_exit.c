@@ -136,14 +136,6 @@ Test(exit, wfx_kinds)
 	cr_assert(e.kind == ELV_EXIT_WFE && !e.wfit);
 }
 
-/* The host's breakpoints and watchpoints never arm in the guest. */
-Test(exit, guest_mdscr)
-{
-	cr_assert_eq(elv_guest_hw_mdscr(0), 0);
-	cr_assert_eq(elv_guest_hw_mdscr((1 << 15) | (1 << 13) | 1), 1);	/* MDE, KDE, SS */
-	cr_assert_eq(elv_guest_hw_mdscr(1 << 12), 1 << 12);			/* TDCC stays */
-}
-
 /* RAS hosts: error-record accesses trap and read as zero (6.12's trap_raz_wi). */
 Test(exit, ras_error_records)
 {
