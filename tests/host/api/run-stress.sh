@@ -48,8 +48,16 @@ if [ $elv = 1 ]; then
 	[ -z "$changed" ] && [ -z "$why" ]; check stress.no_module_objects_leaked $?
 fi
 # 1000 leaked VMs would be tens of MB; allow a little allocator noise.
+# The sanitizer kernel (make test-debug) loses free memory of its own as
+# VMs come and go (KASAN's vmalloc shadow, the stack depot: 5.5 to 13.8 MB
+# over its 200 VMs, in no /proc/meminfo field; cycles.sh has the same
+# allowance there): 64 MiB on it, the exact per-site object count above
+# is unchanged.
+allow=8192
+is_debug_host && allow=65536
+echo "# MemFree fell $((free0 - free1)) kB (allowed: under $allow kB)"
 [ $((slab1 - slab0)) -lt 2048 ]; check stress.no_slab_growth $?
-[ $((free0 - free1)) -lt 8192 ]; check stress.no_memory_loss $?
+[ $((free0 - free1)) -lt $allow ]; check stress.no_memory_loss $?
 if [ $elv = 1 ]; then
 	rmmod elvisor; check stress.rmmod_after_close $?
 fi
