@@ -17,19 +17,25 @@ TOML_TEST := $(TOP)/tests/toml/suite
 SCENARIOS := tests/integration/scenarios
 
 WARN := -Wall -Wextra -Werror
-CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ivmm/config -Ilib/toml -Ifdt -Idevices
+CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ivmm/config -Ilib/toml -Ifdt -Idevices/virtio
 HOST_CFLAGS := $(CFLAGS_COMMON)
 TGT_CFLAGS := $(CFLAGS_COMMON) -I$(ARM_USR)/usr/include
 TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz -lpthread
 
 # Sources that talk to KVM only build for the target; everything else also
 # builds natively for the unit tests. The VMM's parts (docs/architecture.md):
-# vmm/ with its config layer (vmm/config/), devices/, fdt/ and the TOML
-# parser, a library of its own (lib/toml/).
+# vmm/ with its config layer (vmm/config/), devices/ with all of virtio
+# (devices/virtio/: the transport, the devices, and the virtqueue and request
+# parsers, which are portable), fdt/ and the TOML parser, a library of its
+# own (lib/toml/).
 CORE_SRCS := $(wildcard hyp/core/*.c)
+VIRTIO_PORTABLE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c \
+	devices/virtio/virtio_net_frame.c
 VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/api.c vmm/cpu.c vmm/sandbox.c \
-	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c)
-VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c vmm/config/*.c fdt/*.c lib/*/*.c))
+	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c) \
+	$(filter-out $(VIRTIO_PORTABLE_SRCS),$(wildcard devices/virtio/*.c))
+VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c vmm/config/*.c fdt/*.c lib/*/*.c)) \
+	$(VIRTIO_PORTABLE_SRCS)
 TGT_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS) $(VMM_KVM_SRCS))
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
