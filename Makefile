@@ -12,19 +12,30 @@ ABI_612 = $(shell cut -d' ' -f1 $(CACHE)/current-abi-6.12 2>/dev/null)
 HOST_ABIS = $(ABI) $(ABI_612)
 ARM_USR := $(CACHE)/arm64-userland/root
 TOML_TEST := $(TOP)/tests/toml/suite
+# What runs inside the emulated host: the integration scenarios, their lib.sh
+# and the programs they run (api/, vgic/, tools/).
+SCENARIOS := tests/integration/scenarios
 
 WARN := -Wall -Wextra -Werror
-CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ifdt -Idevices
+CFLAGS_COMMON := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ihyp/core -Ivmm -Ivmm/config -Ilib/toml -Ifdt -Idevices/virtio
 HOST_CFLAGS := $(CFLAGS_COMMON)
 TGT_CFLAGS := $(CFLAGS_COMMON) -I$(ARM_USR)/usr/include
 TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz -lpthread
 
 # Sources that talk to KVM only build for the target; everything else also
-# builds natively for the unit tests.
+# builds natively for the unit tests. The VMM's parts (docs/architecture.md):
+# vmm/ with its config layer (vmm/config/), devices/ with all of virtio
+# (devices/virtio/: the transport, the devices, and the virtqueue and request
+# parsers, which are portable), fdt/ and the TOML parser, a library of its
+# own (lib/toml/).
 CORE_SRCS := $(wildcard hyp/core/*.c)
+VIRTIO_PORTABLE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c \
+	devices/virtio/virtio_net_frame.c
 VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/api.c vmm/cpu.c vmm/sandbox.c \
-	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c)
-VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c fdt/*.c))
+	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c) \
+	$(filter-out $(VIRTIO_PORTABLE_SRCS),$(wildcard devices/virtio/*.c))
+VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c vmm/config/*.c fdt/*.c lib/*/*.c)) \
+	$(VIRTIO_PORTABLE_SRCS)
 TGT_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS) $(VMM_KVM_SRCS))
 HOST_LIB_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(VMM_PORTABLE_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
@@ -75,9 +86,10 @@ $(BUILD)/aarch64/.baremetal-stamp: $(BM_SRCS) | $(CACHE)/current-abi
 	@guest/baremetal/build.sh $(BUILD)/aarch64
 	@touch $@
 
-# The KVM API test programs (tests/host/api), run inside the emulated host.
+# The KVM API test programs (tests/integration/scenarios/api), run inside the
+# emulated host.
 # Their UAPI shim is the VMM's, on hyp/core's numbers.
-API_HDRS := tests/host/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h tests/host/api/api_util.h
+API_HDRS := $(SCENARIOS)/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/core/elv_base.h $(SCENARIOS)/api/api_util.h
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
@@ -93,37 +105,37 @@ define api_tool
 	@$(CROSS)gcc -static -O2 $(WARN) -pthread -o $@ $<
 endef
 
-$(BUILD)/aarch64/api-reglist: tests/host/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-reglist: $(SCENARIOS)/api/reglist.c $(API_HDRS) | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-test: tests/host/api/apitest.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-test: $(SCENARIOS)/api/apitest.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-idmasks: tests/host/api/idmasks.c $(API_HDRS) | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-idmasks: $(SCENARIOS)/api/idmasks.c $(API_HDRS) | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-stress: tests/host/api/stress.c $(API_HDRS) | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-stress: $(SCENARIOS)/api/stress.c $(API_HDRS) | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-fuzz: tests/host/api/fuzz.c $(API_HDRS) | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-fuzz: $(SCENARIOS)/api/fuzz.c $(API_HDRS) | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-manyvms: tests/host/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-manyvms: $(SCENARIOS)/api/manyvms.c $(API_HDRS) | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-stats: tests/host/api/stats.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-stats: $(SCENARIOS)/api/stats.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-gdebug: tests/host/api/gdebug.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-gdebug: $(SCENARIOS)/api/gdebug.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-dirtylog: tests/host/api/dirtylog.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-dirtylog: $(SCENARIOS)/api/dirtylog.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
-$(BUILD)/aarch64/api-pvtime: tests/host/api/pvtime.c $(API_HDRS) tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/api-pvtime: $(SCENARIOS)/api/pvtime.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
-# A longer concurrent fuzzing round of the KVM API (tests/host/api/fuzz.c,
+# A longer concurrent fuzzing round of the KVM API (scenarios/api/fuzz.c,
 # run-fuzz.sh) on one host, with the freshly built api-fuzz and elvisor.ko:
 #   make fuzz-hyp [SECONDS=600] [HOST=elvisor-6.1] [SEED=n] [THREADS=4]
 # HOST: any of scripts/host-run.sh's (elvisor-6.12, kvm-6.1...; elvisor-debug
@@ -141,10 +153,10 @@ fuzz-hyp: module $(BUILD)/aarch64/api-fuzz
 	echo 'FUZZ_ARGS="-t $(SECONDS) -j $(THREADS)$(if $(SEED), -s $(SEED))"' > $$d/fuzz.env; \
 	log=$(BUILD)/test-logs/fuzz-hyp-$(HOST).log; \
 	scripts/host-run.sh --host $(HOST) --timeout $$(($(SECONDS) * 2 + 900)) --log $$log \
-		tests/host/api/run-fuzz.sh tests/host/lib.sh $$d/* > /dev/null; st=$$?; \
+		$(SCENARIOS)/api/run-fuzz.sh $(SCENARIOS)/lib.sh $$d/* > /dev/null; st=$$?; \
 	tr -d '\r' < $$log | grep -E '^(ok|FAIL|SKIP|#) |passed,'; echo "log: $$log"; exit $$st
 
-$(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_report.h | $(CACHE)/current-abi
+$(BUILD)/aarch64/vgic-test: $(SCENARIOS)/vgic/vgictest.c $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -O2 $(WARN) -o $@ $<
 
@@ -152,7 +164,7 @@ $(BUILD)/aarch64/vgic-test: tests/host/vgic/vgictest.c tests/host/tools/check_re
 # Debian's linux-source of each host kernel's version), cross-built
 # statically into build/kernel/<abi>/kvm-selftests.
 selftests: $(CACHE)/current-abi
-	@scripts/selftests.sh build
+	@tests/selftests/build.sh build
 
 # Every selftest on the four hosts (make test runs the quick subsets), or on
 # SELFTEST_HOSTS="kvm-6.12 elvisor-6.12", say.
@@ -162,12 +174,12 @@ selftests-full: deps
 	@mkdir -p $(BUILD)/test-logs && echo SELFTESTS=all > $(BUILD)/selftests.env
 	@for h in $(SELFTEST_HOSTS); do \
 		scripts/host-run.sh --host $$h --timeout 3600 --log $(BUILD)/test-logs/$$h-selftests.log \
-			tests/host/selftests.sh tests/host/lib.sh $(BUILD)/selftests.env | grep -E '^(ok|FAIL|SKIP) '; \
+			tests/selftests/selftests.sh $(SCENARIOS)/lib.sh $(BUILD)/selftests.env | grep -E '^(ok|FAIL|SKIP) '; \
 	done
 	@tests/selftests/compare.sh --doc docs/testing.md
 
 # Small static tools the in-host scenarios use.
-$(BUILD)/aarch64/%: tests/host/tools/%.c | $(CACHE)/current-abi
+$(BUILD)/aarch64/%: $(SCENARIOS)/tools/%.c | $(CACHE)/current-abi
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
@@ -255,17 +267,17 @@ test-debug: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory host-image
-	@scripts/host-run.sh --timeout 300 tests/host/demo.sh tests/host/lib.sh
+	@scripts/host-run.sh --timeout 300 demo/demo.sh $(SCENARIOS)/lib.sh
 
 shell: deps
 	@$(MAKE) --no-print-directory host-image
-	@scripts/host-run.sh --interactive tests/host/shell.sh tests/host/lib.sh
+	@scripts/host-run.sh --interactive demo/shell.sh $(SCENARIOS)/lib.sh
 
 # make bench [BENCH="boot exits irq blk lkvm"] [LKVM=/path/to/lkvm-static]:
 # LKVM adds elvisor/kvmtool ratios (docs/performance.md); without it, a SKIP.
 bench: deps
 	@$(MAKE) --no-print-directory host-image
-	LKVM="$(LKVM)" tests/bench/run.sh $(BENCH)
+	LKVM="$(LKVM)" bench/run.sh $(BENCH)
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the VMM, its profiles (found
 # relative to the binary, docs/config.md), the man pages, and elvisor.ko's

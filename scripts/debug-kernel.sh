@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The debug (sanitizer) host kernel: Debian's linux-source-6.1 of the SAME
 # version as the 6.1 host kernel (second word of cache/current-abi, the
-# package scripts/selftests.sh fetches), configured from allnoconfig plus
+# package tests/selftests/build.sh fetches), configured from allnoconfig plus
 # scripts/debug-kernel.config (KASAN, KFENCE, lockdep, PROVE_RCU, UBSAN, ...)
 # and cross-built for arm64. The host elvisor-debug (scripts/host-run.sh)
 # boots it; elvisor.ko is built against its tree (host-kernel.sh --kdir).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test-debug: elvisor.ko's groups on the debug (sanitizer) 6.1 host
 # kernel, then every group's whole host console scanned for kernel reports.
-#   test-debug.sh [GROUP...]    GROUP is a tests/host script (api.sh, ...);
+#   test-debug.sh [GROUP...]    GROUP is a scenario (api.sh, ...: groups.sh path);
 #                               default: the list below
 # Builds what is missing first: the kernel (scripts/debug-kernel.sh, cached
 # by source version and fragment), elvisor.ko against it
@@ -25,7 +25,7 @@ log() { printf 'test-debug: %s\n' "$*" >&2; }
 
 groups=(api.sh api/run-stress.sh baremetal.sh hostile.sh vgic.sh boot.sh cycles.sh)
 # The host KVM API fuzzer, when it is there.
-[ -f "$top/tests/host/api/run-fuzz.sh" ] && groups+=(api/run-fuzz.sh)
+[ -f "$top/tests/integration/scenarios/api/run-fuzz.sh" ] && groups+=(api/run-fuzz.sh)
 [ $# -gt 0 ] && groups=("$@")
 
 # One pattern a line: what the sanitizers, lockdep, the RCU checker, UBSAN,

@@ -64,12 +64,12 @@ s=$(sed -n 's/.* \([0-9]*\) skipped.*/\1/p' <<<"$line")
 add "$p" "$f" "$s"
 
 echo "== KVM API parity: elvisor.ko against kvm-6.1 and kvm-6.12 (register lists and values)"
-out=$(tests/host/api/run-parity.sh 2>&1)
+out=$(tests/integration/scenarios/api/run-parity.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok .*apitest|[0-9]+ passed)' | tail -n 20
 add_summary "$out"
 
 echo "== same config, same CPU: kvm-6.12 against elvisor.ko (the guest's report)"
-out=$(tests/host/run-samecpu.sh 2>&1)
+out=$(tests/integration/scenarios/run-samecpu.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok|#|[0-9]+ passed)' | tail -n 20
 add_summary "$out"
 

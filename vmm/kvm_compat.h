@@ -2,7 +2,7 @@
 /*
  * Upstream's names for the KVM UAPI newer than the 6.1-era <linux/kvm.h>
  * of Debian's cross toolchain, for userspace: the VMM and the in-host test
- * programs (tests/host/api). The numbers and layouts are hyp/core/uapi.h's,
+ * programs (tests/integration/scenarios/api). The numbers and layouts are hyp/core/uapi.h's,
  * defined there once; a newer <linux/kvm.h> wins, and must agree.
  */
 #ifndef ELV_KVM_COMPAT_H

@@ -3,7 +3,7 @@
  * The bare-metal payload library: UART output, SMCCC calls, "does this
  * instruction trap?" and MMIO accessors of each width. Payloads print one
  * `BM key=value` line per fact and `BM-END` before powering off; the host
- * scenario (tests/host/baremetal.sh) holds the expectations.
+ * scenario (tests/integration/scenarios/baremetal.sh) holds the expectations.
  */
 #ifndef BM_H
 #define BM_H

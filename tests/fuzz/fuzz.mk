@@ -8,15 +8,15 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_CC ?= clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/fuzz-virtqueue
-FUZZ_SRCS := tests/fuzz/fuzz_virtqueue.c vmm/virtqueue.c vmm/virtio_blk_req.c
-FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Ivmm \
+FUZZ_SRCS := tests/fuzz/fuzz_virtqueue.c devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Idevices/virtio \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_RUN := $(FUZZ_BIN) -max_len=16384 -timeout=10 -artifact_prefix=$(FUZZ_DIR)/ \
 	-print_final_stats=1
 
 .PHONY: fuzz fuzz-smoke
 
-$(FUZZ_BIN): $(FUZZ_SRCS) vmm/virtqueue.h vmm/virtio_blk_req.h tests/fuzz/fuzz.mk
+$(FUZZ_BIN): $(FUZZ_SRCS) devices/virtio/virtqueue.h devices/virtio/virtio_blk_req.h tests/fuzz/fuzz.mk
 	@mkdir -p $(FUZZ_DIR)/corpus
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS)
 

@@ -6,7 +6,7 @@
 #   names.sh cpu-long               elvisor cpu's flags (vmm/cmd_cpu.c)
 #   names.sh commands               elvisor's commands (vmm/main.c)
 #   names.sh config-keys            "SECTION KEY": every key of the tables in
-#                                   vmm/config*.c, SECTION as the parser names
+#                                   vmm/config/config*.c, SECTION as the parser names
 #                                   it ("[vm]"), "-" where it names none; and
 #                                   the firmware services (hyp/core/fwregs.c)
 #   names.sh module-params          elvisor.ko's parameters (hyp/kmod/*.c)
@@ -54,7 +54,7 @@ config-keys)
 			split(keys[i], p, " ")
 			print ((p[1] in section) ? section[p[1]] : "-") " " p[2]
 		}
-	}' vmm/config*.c
+	}' vmm/config/config*.c
 	# [firmware.services]: the services of hyp/core/fwregs.c's bitmaps.
 	awk '/static const struct elv_fw_service [a-z_]+\[\] = \{/ { in_svc = 1; next }
 	     in_svc && match($0, /\{ "[a-z_]+"/) { print "[firmware.services] " substr($0, RSTART + 3, RLENGTH - 4) }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * profile-probe FILE: load a VM config with the VMM's own loader
- * (vmm/config.c, profiles included) and print "profile NAME" (or "no
+ * (vmm/config/config.c, profiles included) and print "profile NAME" (or "no
  * profile"), or the loader's error and exit 1. tests/install/run.sh runs it
  * from an installed bin/ to check where profiles are found.
  */

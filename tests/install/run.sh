@@ -108,9 +108,9 @@ while read -r sec key; do
 		grep -qP "^\Q$sec\E\t${key}( |$)" <<<"$all" || missing="$missing $sec.$key"
 	fi
 done < <($names config-keys | sort -u)
-if [ $n = 0 ]; then bad "man.toml.keys: no config keys found in vmm/config*.c (names.sh is out of date)"
+if [ $n = 0 ]; then bad "man.toml.keys: no config keys found in vmm/config/config*.c (names.sh is out of date)"
 elif [ -n "$missing" ]; then bad "man.toml.keys: man/elvisor.toml.5 does not document$missing"
-else ok "man.toml.keys: all $n config keys of vmm/config*.c and hyp/core/fwregs.c in their sections of man/elvisor.toml.5"; fi
+else ok "man.toml.keys: all $n config keys of vmm/config/config*.c and hyp/core/fwregs.c in their sections of man/elvisor.toml.5"; fi
 
 items=$($names man-items man/elvisor.ko.4 | grep -P '^PARAMETERS\t' | cut -f2)
 covered man.ko.params man/elvisor.ko.4 "module parameters of hyp/kmod/*.c (in PARAMETERS)" \
@@ -184,7 +184,7 @@ grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf" 2>/dev/null &&
 	bad "install.dkms-conf: src/elvisor-$ver/dkms.conf does not name version $ver and module elvisor"
 
 # An installed elvisor finds the installed profiles. The VMM is an aarch64
-# binary; the native probe runs the same loader (vmm/config.c) from the
+# binary; the native probe runs the same loader (vmm/config/config.c) from the
 # installed bin/ (the search is relative to the executable), with a config
 # in a directory of its own and no ELVISOR_PROFILE_PATH.
 if [ -x "$probe" ] && [ -d "$p/bin" ]; then

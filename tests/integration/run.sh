@@ -2,7 +2,9 @@
 # Integration tests: boot the emulated arm64 host once per scenario group and
 # count what the scenario scripts print ("ok", "FAIL", "SKIP" lines).
 # Full consoles are kept in build/test-logs/.
-#   run.sh [GROUP...]     GROUP is host:script, e.g. kvm-6.1:boot.sh
+#   run.sh [GROUP...]     GROUP is host:script, e.g. kvm-6.1:boot.sh (script:
+#                         its path in tests/integration/scenarios/, or
+#                         tests/selftests/ for selftests.sh: groups.sh path)
 # Hosts (scripts/host-run.sh): kvm-6.1, kvm-6.12 (the host kernels' own KVM,
 # the references), elvisor-6.1, elvisor-6.12 (elvisor.ko on that kernel).
 # "kvm:" and "elvisor:" mean the 6.1 host.
@@ -29,7 +31,7 @@ groups=("${@:-${default_groups[@]}}")
 # One boot of the emulated host for the current group ($backend, $script).
 run_group() {
 	"$top/scripts/host-run.sh" --host "$host" --timeout 1200 --log "$log" \
-		"$top/tests/host/$script" "${extra[@]}" 2>&1
+		"$file" "${extra[@]}" 2>&1
 }
 
 # The host kernel's own console lines (host-kernel-lines.awk).
@@ -74,8 +76,13 @@ for g in "${groups[@]}"; do
 	log=$logs/$host-${name//\//-}.log
 	echo "== [$host] $script"
 	start=$(date +%s)
-	extra=("$top/tests/host/lib.sh")
-	[ -d "$top/tests/host/files" ] && extra+=("$top/tests/host/files")
+	extra=("$top/tests/integration/scenarios/lib.sh")
+	[ -d "$top/tests/integration/scenarios/files" ] && extra+=("$top/tests/integration/scenarios/files")
+	if ! file=$("$top/tests/integration/groups.sh" path "$script"); then
+		echo "[$host] FAIL $script: no such scenario (tests/integration/groups.sh path $script)"
+		failed=$((failed + 1))
+		continue
+	fi
 	out=$(run_group); status=$?
 	# The reference is Debian's own KVM under QEMU TCG; it has been seen to
 	# oops once in many runs (a guest's pointer-authentication keys left
@@ -119,7 +126,7 @@ for g in "${groups[@]}"; do
 	# failures than its lines show (the count may be lower: the backend's
 	# own ok lines and a tool's lines beside the script's checks).
 	summary=$(printf '%s\n' "$out" | tr -d '\r' | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n1)
-	if [ -z "$summary" ] && grep -qE '^[^#]*echo "\$[a-z_]+ passed, \$[a-z_]+ failed"' "$top/tests/host/$script"; then
+	if [ -z "$summary" ] && grep -qE '^[^#]*echo "\$[a-z_]+ passed, \$[a-z_]+ failed"' "$file"; then
 		echo "[$host] FAIL $script: no \"N passed, N failed\" line from the script (cut short? see $log)"
 		f=$((f + 1))
 	elif [ -n "$summary" ]; then

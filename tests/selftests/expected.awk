@@ -1,5 +1,5 @@
 # Reading tests/selftests/expected.txt; prepended to the awk programs of
-# tests/host/selftests.sh (in the emulated host, busybox awk) and
+# tests/selftests/selftests.sh (in the emulated host, busybox awk) and
 # tests/selftests/compare.sh, so both read the format the same way.
 #   NAME backend=RESULT[/RESULT...] ... [reason]
 

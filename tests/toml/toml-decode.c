@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * toml-decode: the toml-test decoder interface for vmm/toml.c.
+ * toml-decode: the toml-test decoder interface for lib/toml/toml.c.
  *
  *	toml-decode [FILE] < doc.toml > doc.json
  *

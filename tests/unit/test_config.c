@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for VM config files: vmm/config.h (config__load) over TOML files
+ * Unit tests for VM config files: vmm/config/config.h (config__load) over TOML files
  * written into a fresh temporary directory, which each test runs in (so
  * files are named as a user would: "vm.toml", "profiles/base.toml").
  */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for the TOML parser's API: vmm/toml.h. */
+/* Unit tests for the TOML parser's API: lib/toml/toml.h. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>

@@ -147,7 +147,7 @@ static void check_list(struct vcpu *v, unsigned int expect)
 }
 
 /*
- * The 6.1 reference's counts on the emulated host (tests/host/api/ref),
+ * The 6.1 reference's counts on the emulated host (tests/integration/scenarios/api/ref),
  * plus the 6 system registers 6.12 adds (TCR2, PIRE0, PIR, physical timer)
  * and its 11 more CCSIDRs (14 where 6.1 lists the host's 3): 6.12's counts.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Compile shim for Debian's Linux 6.1 KVM selftests, force-included into
- * every selftest source (scripts/selftests.sh passes -include). The 6.1
+ * every selftest source (tests/selftests/build.sh passes -include). The 6.1
  * backport of dirty_log_test.c uses TEST_ASSERT_EQ, which only later
  * kernels define in include/test_util.h. Macros expand at the point of
  * use, after test_util.h has declared test_assert().

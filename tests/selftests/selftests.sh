@@ -1,6 +1,6 @@
 # groups: order=160 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # Linux's own KVM selftests (aarch64), run on this host's backend: the
-# series of the host kernel (6.1 or 6.12), built by scripts/selftests.sh
+# series of the host kernel (6.1 or 6.12), built by tests/selftests/build.sh
 # from Debian's linux-source of the host kernel's version into
 # build/kernel/<abi>/kvm-selftests, the host image's /elvisor/kvm-selftests
 # (with a file `series` and that series' expectations as expected.txt).
@@ -41,7 +41,7 @@ series=$(cat "$D/series" 2>/dev/null)
 host=$backend-$series
 
 if [ ! -d "$D" ]; then
-	fail selftest.$host.present "no $E/kvm-selftests (run scripts/selftests.sh build, then make host-image)"
+	fail selftest.$host.present "no $E/kvm-selftests (run tests/selftests/build.sh build, then make host-image)"
 	exit 1
 fi
 [ -f "$EXP" ] || fail selftest.$host.expectations "no expected.txt: every result is unchecked"

@@ -2,7 +2,7 @@
 /*
  * Shared by the config loader's files: config.c (files, profiles, [vm],
  * checks across sections), config_cpu.c ([cpu], [cpu.id_registers]) and
- * config_fw.c ([firmware]). Not for use outside vmm/config*.c.
+ * config_fw.c ([firmware]). Not for use outside vmm/config/config*.c.
  */
 #ifndef ELV_CONFIG_INTERNAL_H
 #define ELV_CONFIG_INTERNAL_H

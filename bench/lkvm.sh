@@ -1,8 +1,8 @@
-# Sourced by tests/bench/run.sh (section lkvm): elvisor against unmodified
+# Sourced by bench/run.sh (section lkvm): elvisor against unmodified
 # kvmtool, given as LKVM=/path/to/lkvm-static (a static arm64 binary; the
 # project never builds or ships kvmtool: docs/performance.md). One boot of
 # the reference host (kvm-6.1) runs the same guest under both, alternating
-# elvisor, kvmtool, ... (tests/host/bench-lkvm.sh); each row is the median
+# elvisor, kvmtool, ... (bench/bench-lkvm.sh); each row is the median
 # of each VMM's runs and their ratio, beside the goal for that row.
 echo "== elvisor against kvmtool: Debian's kernel and a busybox init that powers off, 256 MiB, 2 vCPUs, reference KVM; ${BENCH_RUNS:-5} alternating runs each, median"
 
@@ -36,7 +36,7 @@ elif [ ! -f "$LKVM" ] || [ ! -x "$LKVM" ]; then
 else
 	lkvm_dir=$(mktemp -d)
 	cp "$LKVM" "$lkvm_dir/lkvm-static"
-	"$top/tests/bench/poweroff-initramfs.sh" "$lkvm_dir/poweroff.cpio"
+	"$top/bench/poweroff-initramfs.sh" "$lkvm_dir/poweroff.cpio"
 	[ -n "${BENCH_RUNS:-}" ] && export HOST_CMDLINE_EXTRA="${HOST_CMDLINE_EXTRA:-} BENCH_RUNS=$BENCH_RUNS"
 	host kvm bench-lkvm.sh "$lkvm_dir/lkvm-static" "$lkvm_dir/poweroff.cpio"
 	rm -rf "$lkvm_dir"

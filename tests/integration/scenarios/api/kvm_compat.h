@@ -6,6 +6,6 @@
 #ifndef ELV_TEST_KVM_COMPAT_H
 #define ELV_TEST_KVM_COMPAT_H
 
-#include "../../../vmm/kvm_compat.h"
+#include "../../../../vmm/kvm_compat.h"
 
 #endif

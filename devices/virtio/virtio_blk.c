@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-blk on raw image files, one device per -d/--disk. Requests are
- * parsed and carried out by vmm/virtio_blk_req.c on the device's I/O thread;
+ * parsed and carried out by virtio_blk_req.c on the device's I/O thread;
  * the lock is dropped around the file I/O, so a driver reset meanwhile only
  * makes us drop the completion. A flush is fdatasync(): what the guest
  * flushed is on the host file. A read-only disk (,ro) is opened O_RDONLY

@@ -6,7 +6,7 @@
 # lkvm compares elvisor with kvmtool when LKVM=/path/to/lkvm-static is in
 # the environment (make bench LKVM=...); without it, a SKIP line.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 logs=$top/build/bench-logs
 mkdir -p "$logs"
 declare -A med
@@ -17,12 +17,12 @@ want() { [[ $sections == *" $1 "* ]]; }
 # checks among them) or whose host does not finish fails make bench: the
 # numbers are printed, the run exits 1.
 errors=0
-host() { # backend script [FILE...]: run a tests/host script in the emulated host
+host() { # backend script [FILE...]: run a bench/ script in the emulated host
 	local st n
 
 	# Sets $out (not run in a subshell: $errors must count).
 	out=$("$top/scripts/host-run.sh" --backend "$1" --timeout 900 --log "$logs/$1-${2%.sh}.log" \
-		"$top/tests/host/$2" "$top/tests/host/lib.sh" "${@:3}"); st=$?
+		"$top/bench/$2" "$top/tests/integration/scenarios/lib.sh" "${@:3}"); st=$?
 	n=$(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')
 	[ "$st" = 0 ] || [ "$n" != 0 ] || n=1
 	[ "$n" = 0 ] || echo "$1 $2: FAILED (status $st, $n error(s); log $logs/$1-${2%.sh}.log)" >&2
@@ -95,7 +95,7 @@ fi
 if want blk; then
 echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
 out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
-	"$top/tests/host/bench-blk.sh" "$top/tests/host/lib.sh") || errors=$((errors + 1))
+	"$top/bench/bench-blk.sh" "$top/tests/integration/scenarios/lib.sh") || errors=$((errors + 1))
 printf '%s\n' "$out" | grep '^BENCH-ERROR' && errors=$((errors + $(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')))
 host=$(printf '%s\n' "$out" | sed -n 's/^HOST IOBENCH //p' | tr -d '\r')
 guest=$(printf '%s\n' "$out" | sed -n 's/^GUEST IOBENCH //p' | tr -d '\r')
@@ -118,7 +118,7 @@ echo "peak RSS of elvisor with disk, tap network, rng and serial console: ${rss:
 fi
 
 if want lkvm; then
-. "$top/tests/bench/lkvm.sh"
+. "$top/bench/lkvm.sh"
 fi
 if [ "$errors" != 0 ]; then
 	echo "bench: FAILED, $errors error(s) (BENCH-ERROR lines or hosts that did not finish above)"

@@ -3,10 +3,10 @@
 # each from Debian's linux-source-<series> of the SAME version as that host
 # kernel (second word of cache/current-abi for 6.1, cache/current-abi-6.12
 # for 6.12).
-#   selftests.sh build [SERIES...]  fetch + unpack (cached), cross-build
+#   build.sh build [SERIES...]      fetch + unpack (cached), cross-build
 #                                   statically, install to
 #                                   build/kernel/<abi>/kvm-selftests/
-#   selftests.sh list [SERIES...]   the aarch64 selftests this source builds
+#   build.sh list [SERIES...]       the aarch64 selftests this source builds
 # SERIES is 6.1 or 6.12 (default: both).
 #
 # Cache: cache/selftests/<version>/ holds the .deb and the unpacked tree with
@@ -23,7 +23,7 @@
 # a forced include for TEST_ASSERT_EQ). 6.12 builds without them, but gets
 # one upstream selftest fix its tree lacks (patch_source).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 log() { printf 'selftests: %s\n' "$*" >&2; }
 # Native on arm64 hosts, cross everywhere else.
 if [ "$(uname -m)" = aarch64 ]; then CROSS=${CROSS_COMPILE-}; else CROSS=${CROSS_COMPILE-aarch64-linux-gnu-}; fi

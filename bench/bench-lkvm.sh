@@ -4,7 +4,7 @@
 # /test/poweroff.cpio, whose init prints the uptime and powers off), runs
 # alternating elvisor, kvmtool, ... so that both see the same machine load.
 # Each run: "BENCH-RUN VMM init_ms= exit_ms= rss_kib= uptime_ms= status=";
-# tests/bench/run.sh takes the medians and the ratios. BENCH_PROFILE=1
+# bench/run.sh takes the medians and the ratios. BENCH_PROFILE=1
 # (HOST_CMDLINE_EXTRA) adds elvisor's --timings and both guests' kernel
 # logs with timestamps (docs/performance.md).
 . ./lib.sh

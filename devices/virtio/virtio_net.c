@@ -5,7 +5,7 @@
  * carries virtio's own 12-byte net header (IFF_VNET_HDR), so frames move
  * between the tap and the guest's buffers with one readv/writev each. No
  * offloads are offered: the guest's transmit header is replaced by a zero
- * one (vmm/virtio_net_frame.c). When the guest has no receive buffers we
+ * one (virtio_net_frame.c). When the guest has no receive buffers we
  * stop polling the tap until it posts some.
  */
 #include <errno.h>

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # groups: order=180 test=kvm-6.12,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
-# Same config, same CPU, two hypervisors: tests/host/samecpu.sh boots the
+# Same config, same CPU, two hypervisors: tests/integration/scenarios/samecpu.sh boots the
 # same guest with the same configs on kvm-6.12 (the reference with
 # writable ID registers) and on elvisor.ko (on the same 6.12 host kernel and
 # emulated CPU), and every line of the guests' reports must be equal:
 # features, ID registers as EL0 reads them, SVE lengths, PSCI, TRNG, PTP.
-# A difference passes only when tests/host/samecpu-allowed.txt lists it
+# A difference passes only when tests/integration/scenarios/samecpu-allowed.txt lists it
 # ("config key" per line), each explained in docs/abi.md.
 #   run-samecpu.sh [--keep DIR]       ends with "N passed, N failed"
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-here=$top/tests/host
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+here=$top/tests/integration/scenarios
 out=$(mktemp -d)
 keep=
 [ "${1:-}" = --keep ] && keep=$2

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * api-idmasks: what a backend says about writable ID registers, printed as
- * lines another run can diff (tests/host/api/run-parity.sh):
+ * lines another run can diff (tests/integration/scenarios/api/run-parity.sh):
  *   cap230 N                      KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
  *   range R errno                 KVM_ARM_GET_REG_WRITABLE_MASKS per range
  *   mask OP1.CRM.OP2 HEX          every non-zero mask of range 0

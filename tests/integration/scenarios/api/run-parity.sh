@@ -8,7 +8,7 @@
 # aside), and checks that api-test passed on all four and that every check
 # a reference passes passes on elvisor.ko beside it.
 # Intended differences are listed per reference in
-# tests/host/api/parity-allowed-<series>.txt (one "SET ID" or
+# tests/integration/scenarios/api/parity-allowed-<series>.txt (one "SET ID" or
 # "SET ID = VALUE" line each, SET "*" for every feature set), each
 # explained in docs/abi.md.
 #   run-parity.sh [--keep DIR] [--from DIR]
@@ -21,8 +21,8 @@
 # and every register's whole value is compared (SVE Z registers: all 2048
 # bits). Ends with "N passed, N failed".
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../../.." && pwd)
-here=$top/tests/host/api
+top=$(cd "$(dirname "$0")/../../../.." && pwd)
+here=$top/tests/integration/scenarios/api
 out=$(mktemp -d)
 keep= from=
 while [ $# -gt 0 ]; do

@@ -5,7 +5,7 @@
 # VMM's exit, and nothing of our own user space.
 #   poweroff-initramfs.sh OUT.cpio
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,proc}

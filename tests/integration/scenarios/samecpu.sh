@@ -1,5 +1,5 @@
 # Same config, same CPU: the guest's report for each config below, printed
-# as "SAMECPU <config> <key>=<value>" lines for tests/host/run-samecpu.sh,
+# as "SAMECPU <config> <key>=<value>" lines for tests/integration/scenarios/run-samecpu.sh,
 # which runs this on kvm-6.12 and on elvisor.ko and diffs the two.
 # Not an integration group on its own: its checks are the diff's.
 . ./lib.sh
