@@ -29,33 +29,34 @@ int pmu__check(const struct vm *vm, char *err, unsigned long errlen)
 	return 0;
 }
 
+/* One PMU_V3_CTRL attribute on every vCPU; @what names it in the error. */
+static int pmu__set_all(struct vm *vm, uint64_t attr, void *val, const char *what,
+			char *err, unsigned long errlen)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
+					   KVM_ARM_VCPU_PMU_V3_CTRL, attr, val);
+
+		if (ret)
+			fail("vCPU %u: %s: %s", i, what, strerror(-ret));
+	}
+	return 0;
+}
+
 int pmu__set_irq(struct vm *vm, char *err, unsigned long errlen)
 {
 	int irq = FDT_PMU_PPI + 16;
+	char what[64];
 
 	if (!pmu__wanted(vm))
 		return 0;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
-					   KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
-
-		if (ret)
-			fail("vCPU %u: setting the PMU interrupt (INTID %d): %s", i, irq,
-			     strerror(-ret));
-	}
-	return 0;
+	snprintf(what, sizeof(what), "setting the PMU interrupt (INTID %d)", irq);
+	return pmu__set_all(vm, KVM_ARM_VCPU_PMU_V3_IRQ, &irq, what, err, errlen);
 }
 
 int pmu__init(struct vm *vm, char *err, unsigned long errlen)
 {
 	if (!pmu__wanted(vm))
 		return 0;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
-					   KVM_ARM_VCPU_PMU_V3_CTRL, KVM_ARM_VCPU_PMU_V3_INIT, NULL);
-
-		if (ret)
-			fail("vCPU %u: initialising the PMU: %s", i, strerror(-ret));
-	}
-	return 0;
+	return pmu__set_all(vm, KVM_ARM_VCPU_PMU_V3_INIT, NULL, "initialising the PMU", err, errlen);
 }
