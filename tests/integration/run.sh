@@ -23,7 +23,12 @@ mapfile -t default_groups <<<"$t"
 # The rest of the host x group matrix (make test-full).
 t=$("$top/tests/integration/groups.sh" full) || no_groups full
 mapfile -t full_groups <<<"$t"
-[ "${ELV_TEST_FULL:-}" = 1 ] && default_groups+=("${full_groups[@]}")
+# The scripts see ELV_TEST_FULL=1 too (host-run.sh passes NAME=VALUE words
+# of HOST_CMDLINE_EXTRA to /init), for knobs that are larger there (cycles.sh).
+if [ "${ELV_TEST_FULL:-}" = 1 ]; then
+	default_groups+=("${full_groups[@]}")
+	export HOST_CMDLINE_EXTRA="${HOST_CMDLINE_EXTRA:+$HOST_CMDLINE_EXTRA }ELV_TEST_FULL=1"
+fi
 [ -f "$top/tests/integration/groups.local" ] && . "$top/tests/integration/groups.local"
 groups=("${@:-${default_groups[@]}}")
 [ $# -gt 0 ] && groups=("$@")

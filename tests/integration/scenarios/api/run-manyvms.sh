@@ -1,4 +1,4 @@
-# groups: order=100 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# groups: order=100 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # In-host script (busybox sh) for scripts/host-run.sh: api-manyvms against
 # the backend the host booted with (issue 13, item 7: VMIDs never run out).
 #  1. 300 VMs (MANYVMS=) that have each run a vCPU stay open at once and

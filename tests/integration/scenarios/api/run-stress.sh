@@ -1,4 +1,4 @@
-# groups: order=90 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# groups: order=90 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # host-cmdline elvisor: slub_debug=U
 # In-host script (busybox sh) for scripts/host-run.sh: api-stress against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
