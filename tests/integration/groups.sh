@@ -9,10 +9,15 @@
 # elvisor-6.1 elvisor-6.12. A scenario is a script with that line in one
 # of the scenario folders ($roots below: tests/integration/scenarios/ and
 # its api/, and tests/selftests/ for the selftests' runner); SCRIPT is its
-# path there (boot.sh, api/run-stress.sh, selftests.sh).
+# path there (boot.sh, api/run-stress.sh, selftests.sh). The line after it,
+#   # proves: TEXT
+# says what the scenario proves, in one line of markdown: the docs table of
+# "what it proves" is made from those lines, so adding a scenario is one
+# file and `groups.sh update docs/testing.md`.
 #   groups.sh test | full      the HOST:SCRIPT list, one a line, in order
 #   groups.sh path SCRIPT      the scenario's file (status 1 if none)
-#   groups.sh table            the docs/testing.md matrix (markdown rows)
+#   groups.sh table            the docs/testing.md matrix and "what it
+#                              proves" table (markdown)
 #   groups.sh check FILE       ok/FAIL: FILE holds the current table between
 #                              its "groups-table" markers; N passed, N failed
 #   groups.sh update FILE      rewrite that block of FILE
@@ -67,6 +72,23 @@ list() {
 	done
 }
 
+# proves: "| `SCRIPT` | TEXT |" per scenario, in run order; fails when one
+# has no "# proves:" line right after its groups line.
+proves() {
+	local o f t u v r file text
+	echo "| scenario | what it proves |"
+	echo "|---|---|"
+	headers | while read -r o f t u v; do
+		file=$(path "$f") || return 1
+		text=$(sed -n '1,41{/^# groups: /{n;s/^# proves: //p;q}}' "$file")
+		if [ -z "$text" ]; then
+			echo "groups.sh: $f: no \"# proves:\" line after its groups line" >&2
+			return 1
+		fi
+		echo "| \`$f\` | $text |"
+	done
+}
+
 table() {
 	local o f t u v h row
 	echo "| scenario | kvm-6.1 | kvm-6.12 | elvisor-6.1 | elvisor-6.12 |"
@@ -81,6 +103,8 @@ table() {
 		done
 		echo "$row |"
 	done
+	echo
+	proves
 }
 
 # The block of FILE between the markers (markers excluded).

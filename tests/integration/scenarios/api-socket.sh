@@ -1,4 +1,5 @@
 # groups: order=57 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: the control socket (`--api-socket`, `elvisor ctl`; docs/api.md): status, pause (the guest's output stops, its clock does not jump at resume), resume, power-off, reboot; the socket is 0600 and another user is refused; malformed and too long requests get one clear error line and leave the VM running
 # The control socket (--api-socket, elvisor ctl; docs/api.md) on both
 # backends: status, pause (the guest's output stops, its clock does not
 # jump at resume), resume, power-off; the socket is 0600 and another user

@@ -1,4 +1,5 @@
 # groups: order=60 test=kvm-6.1 full=kvm-6.12   (tests/integration/groups.sh)
+# proves: each bad device flag: one line, non-zero status, nothing started
 # Every bad input to the device flags: one clear line, a non-zero status,
 # no guest started.
 . ./lib.sh

@@ -1,4 +1,5 @@
 # groups: order=50 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: two disks (one read-only, serial ids), data flushed in the guest is in the image after power-off and after SIGKILL of the VMM, read-only writes fail with EIO, virtio-rng, tap network (ping the host end), virtio console both ways, the MMIO-exit/IRQ_LINE fallback (`--virtio-no-eventfd`), the seccomp sandbox stopping a forbidden syscall from a vCPU thread. Every other guest's devices must use KVM_IOEVENTFD for kicks and KVM_IRQFD for interrupts (the VMM names both per device with `--loglevel info`; `devices.eventfd-paths`), with no fallback warning: a VMM whose KVM_IRQFD assign fails (a scratch mutant) fails these checks on elvisor-6.1. On both backends
 # virtio devices from inside a guest (reference KVM, sandbox on): two disks
 # (one read-only) with serial ids, rng, tap network, the virtio console;
 # data the guest flushed is on the host file after power-off and after the

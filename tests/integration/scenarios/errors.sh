@@ -1,4 +1,5 @@
 # groups: order=20 test=kvm-6.1 full=kvm-6.12   (tests/integration/groups.sh)
+# proves: every bad input gives its message, a non-zero status, and no guest: no kernel, missing kernel, directory, non-Image, corrupt gzip, missing initrd, memory too small, too many vCPUs, no KVM device, a device that is not KVM, no permission (as uid 65534), unknown option, bad value, unsupported network
 # Every bad input: one clear line, a non-zero status, no guest started.
 . ./lib.sh
 run_vm nokernel -i $INITRD

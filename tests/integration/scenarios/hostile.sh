@@ -1,4 +1,5 @@
 # groups: order=140 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: a malicious guest (`bm-hostile`, section "Hostile guests" below) with and without the vGIC, on 1 and 2 vCPUs, SVE and ptrauth on and off, beside a well-behaved VM: each hostile VM finishes or is stopped by the VMM with its message, poison in every register (x18 too) comes back unchanged, SVE/PAC state survives exits, the well-behaved VMs finish with their usual answers, clean kernel log; digests of what the backend did are printed for comparison, not checked
 # Hostile guests (issue #13): bm-hostile (guest/baremetal/hostile.c) does
 # what a malicious guest does -- every system register encoding read and
 # written, every DC/IC/TLBI/AT, SVE at every VL, PAC with foreign keys,

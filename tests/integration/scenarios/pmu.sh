@@ -1,4 +1,5 @@
 # groups: order=55 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: `--pmu` / `[cpu] pmu = true`: on the hosts' own KVM the guest's PMUv3 driver finds the PMU (FDT `arm,armv8-pmuv3`, PPI 7), a perf counter in the guest counts cycles (PMUVer is not in the EL0 view of ID_AA64DFR0_EL1, so not checked there), and there is no PMU without the flag; `--pmu` with `--irqchip=none` is refused. On elvisor.ko (no PMU yet) the request is refused naming the flag or the config line and `KVM_CAP_ARM_PMU_V3`
 # --pmu (lkvm's flag) and [cpu] pmu = true: the guest gets a PMUv3 where the
 # backend offers one (KVM_CAP_ARM_PMU_V3: the hosts' own KVM), its kernel's
 # PMU driver finds it and a perf counter counts cycles; without the flag

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # groups: order=180 test=kvm-6.12,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
+# proves: same config, same CPU, two hypervisors: the same guest with the same configs on kvm-6.12 and elvisor-6.12 (same host kernel and emulated CPU), and every line of the guests' reports must be equal (features, ID registers as EL0 reads them, SVE lengths, PSCI, TRNG, PTP); a difference passes only when `samecpu-allowed.txt` lists it, each explained in docs/abi.md
 # Same config, same CPU, two hypervisors: tests/integration/scenarios/samecpu.sh boots the
 # same guest with the same configs on kvm-6.12 (the reference with
 # writable ID registers) and on elvisor.ko (on the same 6.12 host kernel and

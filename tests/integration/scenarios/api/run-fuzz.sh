@@ -1,4 +1,5 @@
 # groups: order=110 test=elvisor-6.1 full=kvm-6.1,elvisor-6.12   (tests/integration/groups.sh)
+# proves: the concurrent API fuzzer (`api-fuzz`, below): the targeted checks (irqfd assign/deassign race, irqfd EPOLLHUP, irqfd before the vGIC, ioeventfd count), then 60 s of random ioctls from 4 threads on one VM at a time under a running guest; every call returns (watchdog), the kernel log is clean (`slub_debug=FZPU` on elvisor.ko, every kmalloc cache validated at the end), the module unloads. On the reference it checks the fuzzer itself
 # host-cmdline elvisor: slub_debug=FZPU
 # In-host script (busybox sh) for scripts/host-run.sh: api-fuzz against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the

@@ -1,4 +1,5 @@
 # groups: order=80 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
+# proves: elvisor.ko refuses to load while the host's KVM owns EL2 (one log line); under `kvm-arm.mode=none` it loads, `devname=` renames the node, it is pinned while an fd is open (`rmmod` refused while a background process holds `/dev/kvm` open; a module without `.owner` in its fops fails `module.pinned_while_fd_open`, then oopses the host when that fd is closed), unloads and reloads, with a clean kernel log
 # In-host script (busybox sh) for scripts/host-run.sh: elvisor.ko load rules.
 # Under --backend kvm the module must refuse to load (the host's KVM owns
 # EL2); under --backend elvisor it loads, honours devname=, and unloads.

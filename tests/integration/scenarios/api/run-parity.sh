@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # groups: order=170 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
+# proves: KVM API parity per host kernel: `api-reglist -v` and `api-test` on the kernel's own KVM and on elvisor.ko on the same kernel; per vCPU feature set the sorted KVM_GET_REG_LIST and every register's value (free-running counters aside) must match, every check a reference passes must pass on elvisor.ko; intended differences listed in `parity-allowed-<series>.txt`, each explained in docs/abi.md
 # KVM API parity between the reference KVMs and elvisor.ko, in the emulated
 # host: per host kernel (6.1, 6.12) it boots the kernel's own KVM and
 # elvisor.ko on that same kernel (scripts/host-run.sh), runs api-reglist -v

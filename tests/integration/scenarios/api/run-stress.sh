@@ -1,4 +1,5 @@
 # groups: order=90 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: 1000 VM create/destroy cycles, 20,000 random ONE_REG calls (bad pointers included), two threads on one vCPU, closing the VM fd while busy; no slab growth or memory loss, clean kernel log, module unloads. On elvisor.ko (`slub_debug=U`) the live objects per elvisor.ko allocation site are counted exactly before and after, with the same two guards as `cycles.sh` (`stress.alloc_traces_available`, and `stress.leak_accounting_sees_vms`: a sample taken while a guest runs, before api-stress, shows its VM's objects)
 # host-cmdline elvisor: slub_debug=U
 # In-host script (busybox sh) for scripts/host-run.sh: api-stress against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
