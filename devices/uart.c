@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "guest_fdt.h"
 #include "log.h"
 #include "memmap.h"
@@ -198,7 +199,7 @@ static int uart__fdt(void *fdt, void *opaque)
 	return ret;
 }
 
-static int uart__init(struct vm *vm)
+static int uart__init(struct vm *vm, char *err, size_t errlen)
 {
 	struct uart *u = &uart0;
 	int ret;
@@ -213,7 +214,8 @@ static int uart__init(struct vm *vm)
 	if (!ret)
 		ret = vm__add_fdt_hook(vm, uart__fdt, u);
 	if (ret)
-		return ret;
+		return err__set(err, errlen, "uart: cannot claim its MMIO window or FDT node: %s",
+				ret < -1 ? strerror(-ret) : "error");
 	vm__set_console_input(vm, uart__console_in, u);
 	return 0;
 }

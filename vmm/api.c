@@ -10,12 +10,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "api.h"
 #include "api_req.h"
 #include "log.h"
 #include "vm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 struct api {
 	int listen_fd;
@@ -25,29 +25,29 @@ struct api {
 };
 
 /* A socket at @path: in use (someone accepts) or stale (removed). */
-static int clear_path(const char *path, char *err, unsigned long errlen)
+static int clear_path(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
 	int fd, busy;
 
 	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : (snprintf(err, errlen, "--api-socket %s: %s", path, strerror(errno)), -1);
+		return errno == ENOENT ? 0 : err__set(err, errlen, "--api-socket %s: %s", path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
-		fail("--api-socket %s: exists and is not a socket", path);
+		return err__set(err, errlen, "--api-socket %s: exists and is not a socket", path);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	busy = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
 	if (fd >= 0)
 		close(fd);
 	if (busy)
-		fail("--api-socket %s: in use (another VM answers there)", path);
+		return err__set(err, errlen, "--api-socket %s: in use (another VM answers there)", path);
 	if (unlink(path))
-		fail("--api-socket %s: removing the stale socket: %s", path, strerror(errno));
+		return err__set(err, errlen, "--api-socket %s: removing the stale socket: %s", path, strerror(errno));
 	return 0;
 }
 
-int api__open(struct vm *vm, const char *path, char *err, unsigned long errlen)
+int api__open(struct vm *vm, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct api *api;
@@ -55,19 +55,19 @@ int api__open(struct vm *vm, const char *path, char *err, unsigned long errlen)
 	int ret;
 
 	if (strlen(path) >= sizeof(a.sun_path))
-		fail("--api-socket %s: path too long (at most %zu bytes)", path, sizeof(a.sun_path) - 1);
+		return err__set(err, errlen, "--api-socket %s: path too long (at most %zu bytes)", path, sizeof(a.sun_path) - 1);
 	if (clear_path(path, err, errlen))
 		return -1;
 	/* jansson seeds its hash tables from /dev/urandom at first use: now, not in the sandbox. */
 	json_object_seed(0);
 	api = calloc(1, sizeof(*api));
 	if (!api)
-		fail("out of memory");
+		return err__set(err, errlen, "out of memory");
 	api->conn_fd = -1;
 	api->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (api->listen_fd < 0) {
 		free(api);
-		fail("--api-socket: socket: %s", strerror(errno));
+		return err__set(err, errlen, "--api-socket: socket: %s", strerror(errno));
 	}
 	vm->api = api;
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
@@ -75,7 +75,7 @@ int api__open(struct vm *vm, const char *path, char *err, unsigned long errlen)
 	ret = bind(api->listen_fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
 	if (ret || chmod(path, 0600) || listen(api->listen_fd, 4))
-		fail("--api-socket %s: %s", path, strerror(errno));
+		return err__set(err, errlen, "--api-socket %s: %s", path, strerror(errno));
 	pr_info("control socket at %s", path);
 	return 0;
 }

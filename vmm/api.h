@@ -14,7 +14,7 @@
 struct vm;
 
 /* Before the sandbox: create, bind and listen. 0 or -1 with one line in err. */
-int api__open(struct vm *vm, const char *path, char *err, unsigned long errlen);
+int api__open(struct vm *vm, const char *path, char *err, size_t errlen);
 /* The fds to poll (0 to 2 of them, POLLIN) into fds; returns how many. */
 int api__poll_fds(struct vm *vm, struct pollfd *fds);
 /* After poll: serve what is ready in fds (as filled by api__poll_fds). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "api_req.h"
 
 static const char *const names[API_NR_REQUESTS] = {
@@ -13,46 +14,51 @@ static const char *const names[API_NR_REQUESTS] = {
 };
 
 #define ALLOWED "status, pause, resume, power-off, reboot"
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); goto out; } while (0)
 
 const char *api_req__name(enum api_request r)
 {
 	return r < API_NR_REQUESTS ? names[r] : "?";
 }
 
-int api_req__parse(const char *line, size_t len, enum api_request *r, char *err, size_t errlen)
+/* The request named by a parsed line: its only key is "request". */
+static int api_req__of(json_t *root, enum api_request *r, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *root = NULL, *v;
 	const char *key, *name;
-	int ret = -1;
+	json_t *v;
 
-	if (len > API_MAX_LINE)
-		fail("request too long (%zu bytes; at most %d)", len, API_MAX_LINE);
-	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		fail("not JSON: %s (column %d)", jerr.text, jerr.column);
 	if (!json_is_object(root))
-		fail("expected an object {\"request\": NAME}, NAME one of " ALLOWED);
+		return err__set(err, errlen, "expected an object {\"request\": NAME}, NAME one of " ALLOWED);
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "request"))
-			fail("unknown key \"%.64s\": a request has only \"request\"", key);
+			return err__set(err, errlen, "unknown key \"%.64s\": a request has only \"request\"", key);
 	}
 	v = json_object_get(root, "request");
 	if (!v)
-		fail("no \"request\" key: {\"request\": NAME}, NAME one of " ALLOWED);
+		return err__set(err, errlen, "no \"request\" key: {\"request\": NAME}, NAME one of " ALLOWED);
 	name = json_string_value(v);
 	if (!name)
-		fail("\"request\" must be a string, one of " ALLOWED);
+		return err__set(err, errlen, "\"request\" must be a string, one of " ALLOWED);
 	for (int i = 0; i < API_NR_REQUESTS; i++) {
 		if (!strcmp(name, names[i])) {
 			*r = (enum api_request)i;
-			ret = 0;
-			goto out;
+			return 0;
 		}
 	}
-	fail("unknown request \"%.64s\": one of " ALLOWED, name);
-out:
+	return err__set(err, errlen, "unknown request \"%.64s\": one of " ALLOWED, name);
+}
+
+int api_req__parse(const char *line, size_t len, enum api_request *r, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root;
+	int ret;
+
+	if (len > API_MAX_LINE)
+		return err__set(err, errlen, "request too long (%zu bytes; at most %d)", len, API_MAX_LINE);
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return err__set(err, errlen, "not JSON: %s (column %d)", jerr.text, jerr.column);
+	ret = api_req__of(root, r, err, errlen);
 	json_decref(root);
 	return ret;
 }

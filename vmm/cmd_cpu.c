@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "cmd.h"
 #include "cpu.h"
 #include "fwregs.h"
@@ -59,7 +60,7 @@ struct cpu_report {
 };
 
 /* The backend, before any vCPU: the capabilities are known after this. */
-static int probe_open(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen)
+static int probe_open(struct vm *vm, struct vm_config *cfg, char *err, size_t errlen)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
@@ -76,15 +77,14 @@ static int probe_open(struct vm *vm, struct vm_config *cfg, char *err, unsigned 
 }
 
 /* Its one vCPU, configured exactly as `elvisor run` configures it. */
-static int probe_vcpu(struct vm *vm, char *err, unsigned long errlen)
+static int probe_vcpu(struct vm *vm, char *err, size_t errlen)
 {
 	if (cpu__check_config(vm, err, errlen))
 		return -1;
 	vm->nr_vcpus = 1;
 	vm->vcpus = calloc(1, sizeof(*vm->vcpus));
 	if (!vm->vcpus) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return err__set(err, errlen, "out of memory");
 	}
 	vm->vcpus[0].fd = -1;
 	return vcpu__create_all(vm, err, errlen);
@@ -92,7 +92,7 @@ static int probe_vcpu(struct vm *vm, char *err, unsigned long errlen)
 
 /* A VM with one vCPU, configured exactly as `elvisor run` configures it. */
 static int probe_vm(struct vm *vm, struct vm_config *cfg, char *err,
-		    unsigned long errlen)
+		    size_t errlen)
 {
 	if (probe_open(vm, cfg, err, errlen))
 		return -1;
@@ -316,7 +316,7 @@ static void print_idregs(struct cpu_report *r)
  * that it is looked for where `[cpu] profile = "..."` looks (docs/config.md).
  */
 static int load_check_target(struct vm_config *cfg, const char *what, char *err,
-			     unsigned long errlen)
+			     size_t errlen)
 {
 	char path[] = "/tmp/elvisor-check-XXXXXX";
 	int fd, ret;
@@ -327,8 +327,7 @@ static int load_check_target(struct vm_config *cfg, const char *what, char *err,
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
-		snprintf(err, errlen, "cannot write a temporary file in /tmp: %m");
-		return -1;
+		return err__set(err, errlen, "cannot write a temporary file in /tmp: %m");
 	}
 	fprintf(f, "[cpu]\nprofile = \"%s\"\n", what);
 	fclose(f);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "err.h"
 #include "cpu.h"
 #include "fwregs.h"
 #include "regid.h"
@@ -21,7 +22,6 @@
 #include "vcpu_state.h"
 #include "vm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 #define at(w) cpu_plan__at(w)
 
 _Static_assert(KVM_ARM_FEATURE_ID_RANGE == ELV_FEATURE_ID_RANGE, "range number");
@@ -46,7 +46,7 @@ void cpu__probe(struct vm *vm)
 	vm->caps.ipa_limit = kvm__cap(kvm, KVM_CAP_ARM_VM_IPA_SIZE);
 }
 
-int cpu__check_config(struct vm *vm, char *err, unsigned long errlen)
+int cpu__check_config(struct vm *vm, char *err, size_t errlen)
 {
 	return cpu_plan__check_config(&vm->cfg->cpu, &vm->caps, vm->kvm.dev, err, errlen);
 }
@@ -67,12 +67,12 @@ static int fetch_id_masks(struct vm *vm)
 	return 0;
 }
 
-int cpu__fetch_id_masks(struct vm *vm, char *err, unsigned long errlen)
+int cpu__fetch_id_masks(struct vm *vm, char *err, size_t errlen)
 {
 	int ret = fetch_id_masks(vm);
 
 	if (ret)
-		fail("KVM_ARM_GET_REG_WRITABLE_MASKS: %s", strerror(-ret));
+		return err__set(err, errlen, "KVM_ARM_GET_REG_WRITABLE_MASKS: %s", strerror(-ret));
 	return 0;
 }
 
@@ -123,21 +123,21 @@ static void read_backend(struct vm *vm, struct vcpu *vcpu, uint32_t features,
 /* ---- applying the plan ---- */
 
 static int vcpu_init(struct vm *vm, struct vcpu *vcpu, uint32_t features,
-		     char *err, unsigned long errlen)
+		     char *err, size_t errlen)
 {
 	struct kvm_vcpu_init init;
 
 	if (ioctl(vm->kvm.vm_fd, KVM_ARM_PREFERRED_TARGET, &init))
-		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+		return err__set(err, errlen, "KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 	init.features[0] |= features;
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init))
-		fail("vCPU %u: KVM_ARM_VCPU_INIT (features %#x): %s", vcpu->id,
+		return err__set(err, errlen, "vCPU %u: KVM_ARM_VCPU_INIT (features %#x): %s", vcpu->id,
 		     init.features[0], strerror(errno));
 	return 0;
 }
 
 static int apply_sve(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *plan,
-		     char *err, unsigned long errlen)
+		     char *err, size_t errlen)
 {
 	int feature = KVM_ARM_VCPU_SVE;
 	int ret = kvm__set_reg(vcpu->fd, KVM_REG_ARM64_SVE_VLS, plan->vls);
@@ -146,11 +146,11 @@ static int apply_sve(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *pl
 		char want[256];
 
 		cpu_plan__format_vls(plan->vls, want, sizeof(want));
-		fail("%sSVE vector lengths [%s] refused by %s: %s",
+		return err__set(err, errlen, "%sSVE vector lengths [%s] refused by %s: %s",
 		     at(plan->where_vls), want, vm->kvm.dev, strerror(-ret));
 	}
 	if (ioctl(vcpu->fd, KVM_ARM_VCPU_FINALIZE, &feature))
-		fail("KVM_ARM_VCPU_FINALIZE(SVE): %s", strerror(errno));
+		return err__set(err, errlen, "KVM_ARM_VCPU_FINALIZE(SVE): %s", strerror(errno));
 	return 0;
 }
 
@@ -174,7 +174,7 @@ static int apply_reg(int fd, const struct cpu_plan_reg *r, uint64_t *val, bool *
 }
 
 static int apply_idregs(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *plan,
-			char *err, unsigned long errlen)
+			char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < plan->nr_idregs; i++) {
 		const struct cpu_plan_reg *r = &plan->idregs[i];
@@ -183,17 +183,17 @@ static int apply_idregs(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan 
 		int ret = apply_reg(vcpu->fd, r, &val, &refused);
 
 		if (ret && !refused)
-			fail("%s%s: %s has no such register (%s)", at(r->where), r->name,
+			return err__set(err, errlen, "%s%s: %s has no such register (%s)", at(r->where), r->name,
 			     vm->kvm.dev, strerror(-ret));
 		if (ret)
-			fail("%s%s: %s refused %#llx: %s", at(r->where), r->name, vm->kvm.dev,
+			return err__set(err, errlen, "%s%s: %s refused %#llx: %s", at(r->where), r->name, vm->kvm.dev,
 			     (unsigned long long)val, strerror(-ret));
 	}
 	return 0;
 }
 
 static int apply_fw(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *plan,
-		    char *err, unsigned long errlen)
+		    char *err, size_t errlen)
 {
 	if (plan->psci_version) {
 		char ver[16];
@@ -201,7 +201,7 @@ static int apply_fw(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *pla
 
 		elv_psci_version_str(plan->psci_version, ver, sizeof(ver));
 		if (ret)
-			fail("%spsci_version = \"%s\" refused by %s: %s",
+			return err__set(err, errlen, "%spsci_version = \"%s\" refused by %s: %s",
 			     at(plan->where_psci), ver, vm->kvm.dev, strerror(-ret));
 	}
 	for (unsigned int i = 0; i < plan->nr_fw_bmaps; i++) {
@@ -211,17 +211,17 @@ static int apply_fw(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *pla
 		int ret = apply_reg(vcpu->fd, r, &val, &refused);
 
 		if (ret && !refused)
-			fail("%sreading %s from %s: %s", at(r->where), r->name, vm->kvm.dev,
+			return err__set(err, errlen, "%sreading %s from %s: %s", at(r->where), r->name, vm->kvm.dev,
 			     strerror(-ret));
 		if (ret)
-			fail("%s%s = %#llx refused by %s: %s", at(r->where), r->name,
+			return err__set(err, errlen, "%s%s = %#llx refused by %s: %s", at(r->where), r->name,
 			     (unsigned long long)val, vm->kvm.dev, strerror(-ret));
 	}
 	return 0;
 }
 
 static int apply_plan(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *plan,
-		      char *err, unsigned long errlen)
+		      char *err, size_t errlen)
 {
 	if (plan->sve && apply_sve(vm, vcpu, plan, err, errlen))
 		return -1;
@@ -232,7 +232,7 @@ static int apply_plan(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *p
 
 /* The first boot: the whole plan, or an error before anything is written. */
 static int configure(struct vm *vm, struct vcpu *vcpu, uint32_t features,
-		     char *err, unsigned long errlen)
+		     char *err, size_t errlen)
 {
 	struct cpu_backend be;
 	struct cpu_plan plan;
@@ -244,7 +244,7 @@ static int configure(struct vm *vm, struct vcpu *vcpu, uint32_t features,
 }
 
 int cpu__init_vcpu(struct vm *vm, struct vcpu *vcpu, bool first,
-		   char *err, unsigned long errlen)
+		   char *err, size_t errlen)
 {
 	uint32_t features = cpu_plan__features(&vm->cfg->cpu, &vm->caps, vcpu->id);
 

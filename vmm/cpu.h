@@ -19,13 +19,13 @@ struct vcpu;
 
 void cpu__probe(struct vm *vm);
 /* KVM_ARM_GET_REG_WRITABLE_MASKS into vm->id_masks, once. */
-int cpu__fetch_id_masks(struct vm *vm, char *err, unsigned long errlen);
-int cpu__check_config(struct vm *vm, char *err, unsigned long errlen);
+int cpu__fetch_id_masks(struct vm *vm, char *err, size_t errlen);
+int cpu__check_config(struct vm *vm, char *err, size_t errlen);
 /*
  * first: the VM's first boot (not a reboot): plan and configure everything;
  * nothing but KVM_ARM_VCPU_INIT is done unless the plan is whole.
  */
 int cpu__init_vcpu(struct vm *vm, struct vcpu *vcpu, bool first,
-		   char *err, unsigned long errlen);
+		   char *err, size_t errlen);
 
 #endif

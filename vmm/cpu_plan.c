@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "cpu_plan.h"
 #include "idregs.h"
 #include "regid.h"
 #include "sysregs.h"
 #include "vcpu_state.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 #define at(w) cpu_plan__at(w)
 
 const char *cpu_plan__at(const char *where)
@@ -52,19 +52,19 @@ bool cpu_plan__want_pmu(const struct cpu_config *c)
 }
 
 int cpu_plan__check_config(const struct cpu_config *c, const struct cpu_caps *caps,
-			   const char *dev, char *err, unsigned long errlen)
+			   const char *dev, char *err, size_t errlen)
 {
 	if (c->sve == 1 && !caps->sve)
-		fail("%ssve = true, but %s does not offer SVE (no KVM_CAP_ARM_SVE)",
+		return err__set(err, errlen, "%ssve = true, but %s does not offer SVE (no KVM_CAP_ARM_SVE)",
 		     at(c->where_sve), dev);
 	if (c->ptrauth == 1 && !caps->ptrauth)
-		fail("%sptrauth = true, but %s does not offer pointer authentication (no KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC)",
+		return err__set(err, errlen, "%sptrauth = true, but %s does not offer pointer authentication (no KVM_CAP_ARM_PTRAUTH_ADDRESS/GENERIC)",
 		     at(c->where_ptrauth), dev);
 	if (c->pmu == 1 && !caps->pmu)
-		fail("%spmu = true, but %s offers no PMU (KVM_CAP_ARM_PMU_V3 is 0)",
+		return err__set(err, errlen, "%spmu = true, but %s offers no PMU (KVM_CAP_ARM_PMU_V3 is 0)",
 		     at(c->where_pmu), dev);
 	if ((c->sve_max_vl || c->sve_vls_explicit) && !cpu_plan__want_sve(c, caps))
-		fail("%sSVE vector lengths are configured but SVE is off%s",
+		return err__set(err, errlen, "%sSVE vector lengths are configured but SVE is off%s",
 		     at(c->where_vls), caps->sve ? "" : " (the backend has no SVE)");
 	return 0;
 }
@@ -118,13 +118,13 @@ static void format_vls_choices(const uint64_t *host, char *buf, size_t len)
 
 /* The VL set to request: the host's, cut at a maximum, or given exactly. */
 static int plan_vls(const struct cpu_config *c, const struct cpu_backend *be,
-		    uint64_t *out, char *err, unsigned long errlen)
+		    uint64_t *out, char *err, size_t errlen)
 {
 	char have[256], choices[1024], want[256];
 	unsigned int max_vq;
 
 	if (be->vls_err)
-		fail("reading KVM_REG_ARM64_SVE_VLS: %s", strerror(-be->vls_err));
+		return err__set(err, errlen, "reading KVM_REG_ARM64_SVE_VLS: %s", strerror(-be->vls_err));
 	memcpy(out, be->vls, sizeof(uint64_t) * ELV_SVE_VLS_WORDS);
 	cpu_plan__format_vls(be->vls, have, sizeof(have));
 	if (c->sve_vls_explicit) {
@@ -132,14 +132,14 @@ static int plan_vls(const struct cpu_config *c, const struct cpu_backend *be,
 		if (elv_vls_validate(be->vls, out, &max_vq)) {
 			cpu_plan__format_vls(out, want, sizeof(want));
 			format_vls_choices(be->vls, choices, sizeof(choices));
-			fail("%ssve_vector_lengths = [%s]: not a set %s can give (it supports %s bits; KVM accepts that set cut at a maximum: %s)",
+			return err__set(err, errlen, "%ssve_vector_lengths = [%s]: not a set %s can give (it supports %s bits; KVM accepts that set cut at a maximum: %s)",
 			     at(c->where_vls), want, be->dev, have, choices);
 		}
 	} else if (c->sve_max_vl) {
 		max_vq = c->sve_max_vl / 128;
 		elv_vls_truncate(be->vls, max_vq, out);
 		if (!elv_vls_count(out))
-			fail("%sSVE maximum vector length %u bits: below every length %s supports (%s bits)",
+			return err__set(err, errlen, "%sSVE maximum vector length %u bits: below every length %s supports (%s bits)",
 			     at(c->where_vls), c->sve_max_vl, be->dev, have);
 	}
 	return 0;
@@ -207,12 +207,12 @@ static uint64_t writable_mask(const struct cpu_backend *be, uint16_t enc)
 /* A field above what the host offers, by the field's safe-value policy. */
 static int raised(const struct config_idreg_set *s, const struct elv_idreg *reg,
 		  const struct elv_idreg_field *f, uint64_t cur, uint64_t new,
-		  char *err, unsigned long errlen)
+		  char *err, size_t errlen)
 {
 	char allowed[64];
 
 	field_allowed(f, elv_idreg_field_get(f, cur), allowed, sizeof(allowed));
-	fail("%s%s.%s = %llu: more than this host offers (host value %llu; allowed: %s)",
+	return err__set(err, errlen, "%s%s.%s = %llu: more than this host offers (host value %llu; allowed: %s)",
 	     at(s->where), reg->name, f->name, (unsigned long long)elv_idreg_field_get(f, new),
 	     (unsigned long long)elv_idreg_field_get(f, cur), allowed);
 }
@@ -220,13 +220,13 @@ static int raised(const struct config_idreg_set *s, const struct elv_idreg *reg,
 /* A lowering, on a backend without writable ID registers (Linux 6.1). */
 static int cannot_narrow(const struct cpu_backend *be, const struct config_idreg_set *s,
 			 const struct elv_idreg *reg, uint64_t cur, uint64_t new,
-			 char *err, unsigned long errlen)
+			 char *err, size_t errlen)
 {
 	const struct elv_idreg_field *f = reg ? elv_idreg_field_by_name(reg, s->field_name) : NULL;
 	char name[72];
 
 	set_name(s, name, sizeof(name));
-	fail("%s%s = %#llx: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); this host's value is %#llx",
+	return err__set(err, errlen, "%s%s = %#llx: %s cannot narrow ID registers (no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES: writable ID registers need Linux 6.7+ or elvisor.ko); this host's value is %#llx",
 	     at(s->where), name, (unsigned long long)(f ? elv_idreg_field_get(f, new) : new),
 	     be->dev, (unsigned long long)(f ? elv_idreg_field_get(f, cur) : cur));
 }
@@ -234,7 +234,7 @@ static int cannot_narrow(const struct cpu_backend *be, const struct config_idreg
 /* A lowering the backend's writable mask or its rules for the field refuse. */
 static int not_writable(const struct cpu_backend *be, const struct config_idreg_set *s,
 			const struct elv_idreg *reg, const struct elv_idreg_field *f,
-			uint64_t cur, uint64_t new, char *err, unsigned long errlen)
+			uint64_t cur, uint64_t new, char *err, size_t errlen)
 {
 	uint64_t wmask = writable_mask(be, s->enc);
 	char allowed[64], list[512], name[72];
@@ -242,17 +242,17 @@ static int not_writable(const struct cpu_backend *be, const struct config_idreg_
 	writable_fields(reg, wmask, list, sizeof(list));
 	if (f && elv_idreg_field_writable(f, wmask)) {
 		field_allowed(f, elv_idreg_field_get(f, cur), allowed, sizeof(allowed));
-		fail("%s%s.%s = %llu: refused by %s's rules for this field (host value %llu; allowed: %s)",
+		return err__set(err, errlen, "%s%s.%s = %llu: refused by %s's rules for this field (host value %llu; allowed: %s)",
 		     at(s->where), reg->name, f->name, (unsigned long long)elv_idreg_field_get(f, new),
 		     be->dev, (unsigned long long)elv_idreg_field_get(f, cur), allowed);
 	}
 	if (f)
-		fail("%s%s.%s: not writable on %s (requested %llu, it must stay %llu; writable fields of %s: %s)",
+		return err__set(err, errlen, "%s%s.%s: not writable on %s (requested %llu, it must stay %llu; writable fields of %s: %s)",
 		     at(s->where), reg->name, f->name, be->dev,
 		     (unsigned long long)elv_idreg_field_get(f, new),
 		     (unsigned long long)elv_idreg_field_get(f, cur), reg->name, list);
 	set_name(s, name, sizeof(name));
-	fail("%s%s: changes bits outside the writable fields on %s (value %#llx, writable mask %#llx; writable fields: %s)",
+	return err__set(err, errlen, "%s%s: changes bits outside the writable fields on %s (value %#llx, writable mask %#llx; writable fields: %s)",
 	     at(s->where), name, be->dev, (unsigned long long)new,
 	     (unsigned long long)wmask, list);
 }
@@ -265,7 +265,7 @@ static int not_writable(const struct cpu_backend *be, const struct config_idreg_
  * instead of the kernel's bare EINVAL.
  */
 static int idreg_check(const struct cpu_backend *be, const struct config_idreg_set *s,
-		       uint64_t cur, uint64_t new, char *err, unsigned long errlen)
+		       uint64_t cur, uint64_t new, char *err, size_t errlen)
 {
 	const struct elv_idreg *reg = elv_idreg_find(s->enc);
 	const struct elv_idreg_field *f = NULL;
@@ -291,14 +291,14 @@ static void plan_reg(struct cpu_plan_reg *r, uint64_t id, uint64_t mask, uint64_
 
 /* ID registers are VM-wide: they are planned (and written) on vCPU 0 only. */
 static int plan_idregs(const struct cpu_config *c, const struct cpu_backend *be,
-		       struct cpu_plan *plan, char *err, unsigned long errlen)
+		       struct cpu_plan *plan, char *err, size_t errlen)
 {
 	uint64_t val[ELV_FEATURE_ID_SPACE_SIZE];
 
 	if (!c->nr_idreg_sets)
 		return 0;
 	if (be->id_masks_err)
-		fail("KVM_ARM_GET_REG_WRITABLE_MASKS: %s", strerror(-be->id_masks_err));
+		return err__set(err, errlen, "KVM_ARM_GET_REG_WRITABLE_MASKS: %s", strerror(-be->id_masks_err));
 	memcpy(val, be->idregs, sizeof(val));
 	for (unsigned int i = 0; i < c->nr_idreg_sets; i++) {
 		const struct config_idreg_set *s = &c->idreg_sets[i];
@@ -308,7 +308,7 @@ static int plan_idregs(const struct cpu_config *c, const struct cpu_backend *be,
 		struct cpu_plan_reg *r;
 
 		if (ret)
-			fail("%s%s: %s has no such register (%s)", at(s->where),
+			return err__set(err, errlen, "%s%s: %s has no such register (%s)", at(s->where),
 			     s->reg_name, be->dev, strerror(-ret));
 		cur = val[idx];
 		new = (cur & ~s->mask) | (s->value & s->mask);
@@ -328,7 +328,7 @@ static int plan_idregs(const struct cpu_config *c, const struct cpu_backend *be,
 
 static int plan_fw_bmap(const struct fw_config *fw, const struct cpu_backend *be,
 			unsigned int i, struct cpu_plan *plan, char *err,
-			unsigned long errlen)
+			size_t errlen)
 {
 	const struct elv_fw_bmap_desc *d = &elv_fw_bmaps[i];
 	uint64_t said = fw->bmap_said[i], cur = be->fw_bmaps[i], new, missing;
@@ -336,13 +336,13 @@ static int plan_fw_bmap(const struct fw_config *fw, const struct cpu_backend *be
 	struct cpu_plan_reg *r;
 
 	if (be->fw_bmap_err[i])
-		fail("%sservice %s: %s has no %s (firmware feature bitmaps need Linux 6.0+)",
+		return err__set(err, errlen, "%sservice %s: %s has no %s (firmware feature bitmaps need Linux 6.0+)",
 		     at(fw->where_bmap[i][bit]), elv_fw_service_name(d->id, bit),
 		     be->dev, d->name);
 	missing = fw->bmap_value[i] & said & ~cur;
 	if (missing) {
 		bit = __builtin_ctzll(missing);
-		fail("%sservice %s: not offered by %s (%s = %#llx)",
+		return err__set(err, errlen, "%sservice %s: not offered by %s (%s = %#llx)",
 		     at(fw->where_bmap[i][bit]), elv_fw_service_name(d->id, bit),
 		     be->dev, d->name, (unsigned long long)cur);
 	}
@@ -356,7 +356,7 @@ static int plan_fw_bmap(const struct fw_config *fw, const struct cpu_backend *be
 }
 
 static int plan_fw(const struct fw_config *fw, const struct cpu_backend *be,
-		   struct cpu_plan *plan, char *err, unsigned long errlen)
+		   struct cpu_plan *plan, char *err, size_t errlen)
 {
 	plan->psci_version = fw->psci_version;
 	plan->where_psci = fw->where_psci;
@@ -370,7 +370,7 @@ static int plan_fw(const struct fw_config *fw, const struct cpu_backend *be,
 
 int cpu_plan__build(const struct vm_config *cfg, const struct cpu_backend *be,
 		    unsigned int vcpu_id, struct cpu_plan *plan, char *err,
-		    unsigned long errlen)
+		    size_t errlen)
 {
 	const struct cpu_config *c = &cfg->cpu;
 

@@ -97,12 +97,12 @@ bool cpu_plan__want_sve(const struct cpu_config *c, const struct cpu_caps *caps)
 bool cpu_plan__want_ptrauth(const struct cpu_config *c, const struct cpu_caps *caps);
 bool cpu_plan__want_pmu(const struct cpu_config *c);
 int cpu_plan__check_config(const struct cpu_config *c, const struct cpu_caps *caps,
-			   const char *dev, char *err, unsigned long errlen);
+			   const char *dev, char *err, size_t errlen);
 uint32_t cpu_plan__features(const struct cpu_config *c, const struct cpu_caps *caps,
 			    unsigned int vcpu_id);
 int cpu_plan__build(const struct vm_config *cfg, const struct cpu_backend *be,
 		    unsigned int vcpu_id, struct cpu_plan *plan, char *err,
-		    unsigned long errlen);
+		    size_t errlen);
 void cpu_plan__format_vls(const uint64_t *vls, char *buf, unsigned long len);
 const char *cpu_plan__at(const char *where);
 

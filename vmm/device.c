@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stddef.h>
+#include <string.h>
 
+#include "err.h"
 #include "device.h"
 #include "log.h"
 
@@ -19,13 +21,18 @@ void device__register(struct device_init_entry *e)
 	*pp = e;
 }
 
-int device__init_all(struct vm *vm)
+int device__init_all(struct vm *vm, char *err, size_t errlen)
 {
 	for (struct device_init_entry *e = entries; e; e = e->next) {
-		int ret = e->init(vm);
+		int ret;
 
+		err[0] = 0;
+		ret = e->init(vm, err, errlen);
+		if (ret && !err[0])	/* a bare errno from a helper below it */
+			return err__set(err, errlen, "%s: cannot set it up: %s", e->name,
+					ret < -1 ? strerror(-ret) : "error");
 		if (ret)
-			return ret;	/* the device printed what is wrong */
+			return -1;
 		pr_debug("device %s ready", e->name);
 	}
 	return 0;

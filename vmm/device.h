@@ -3,12 +3,14 @@
  * Devices register themselves: each device file declares its init function
  * with device_init(), and vm.c runs every registered init in priority order.
  * main() never lists devices. A device's init claims its MMIO window and
- * SPI on the bus and adds an FDT hook for its own node.
+ * SPI on the bus and adds an FDT hook for its own node; when it fails it
+ * returns non-zero with its one line in (err, errlen) (vmm/err.h).
  */
 #ifndef ELV_DEVICE_H
 #define ELV_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vm;
@@ -18,13 +20,14 @@ enum device_prio { DEVICE_PRIO_CORE, DEVICE_PRIO_DEVICE, DEVICE_PRIO_VIRTIO, DEV
 struct device_init_entry {
 	const char *name;
 	enum device_prio prio;
-	int (*init)(struct vm *vm);
+	int (*init)(struct vm *vm, char *err, size_t errlen);
 	void (*exit)(struct vm *vm);
 	struct device_init_entry *next;
 };
 
 void device__register(struct device_init_entry *e);
-int device__init_all(struct vm *vm);
+/* 0, or -1 with the failing device's message in err (the later ones do not run). */
+int device__init_all(struct vm *vm, char *err, size_t errlen);
 void device__exit_all(struct vm *vm);
 
 #define device_init(_name, _prio, _init, _exit)					\

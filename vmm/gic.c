@@ -5,15 +5,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "err.h"
 #include "memmap.h"
 #include "vm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 /* 32 private interrupts plus the SPIs our devices may use. */
 #define GIC_NR_IRQS	128
 
-int gic__create(struct vm *vm, char *err, unsigned long errlen)
+int gic__create(struct vm *vm, char *err, size_t errlen)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t dist = MEMMAP_GICD_BASE, redist = MEMMAP_GICR_BASE;
@@ -22,7 +22,7 @@ int gic__create(struct vm *vm, char *err, unsigned long errlen)
 	if (vm->cfg->no_irqchip)
 		return 0;
 	if (ioctl(vm->kvm.vm_fd, KVM_CREATE_DEVICE, &dev))
-		fail("%s cannot create an in-kernel GICv3: %s", vm->kvm.dev, strerror(errno));
+		return err__set(err, errlen, "%s cannot create an in-kernel GICv3: %s", vm->kvm.dev, strerror(errno));
 	vm->gic_fd = dev.fd;
 	ret = kvm__device_attr(vm->gic_fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
 			       KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
@@ -30,11 +30,11 @@ int gic__create(struct vm *vm, char *err, unsigned long errlen)
 		ret = kvm__device_attr(vm->gic_fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
 				       KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
 	if (ret)
-		fail("GICv3: setting its addresses: %s", strerror(-ret));
+		return err__set(err, errlen, "GICv3: setting its addresses: %s", strerror(-ret));
 	return 0;
 }
 
-int gic__finalize(struct vm *vm, char *err, unsigned long errlen)
+int gic__finalize(struct vm *vm, char *err, size_t errlen)
 {
 	uint32_t nr_irqs = GIC_NR_IRQS;
 	int ret;
@@ -44,11 +44,11 @@ int gic__finalize(struct vm *vm, char *err, unsigned long errlen)
 	ret = kvm__device_attr(vm->gic_fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
 			       0, &nr_irqs);
 	if (ret)
-		fail("GICv3: setting %u interrupts: %s", nr_irqs, strerror(-ret));
+		return err__set(err, errlen, "GICv3: setting %u interrupts: %s", nr_irqs, strerror(-ret));
 	ret = kvm__device_attr(vm->gic_fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
 			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 	if (ret)
-		fail("GICv3: initialisation: %s", strerror(-ret));
+		return err__set(err, errlen, "GICv3: initialisation: %s", strerror(-ret));
 	return 0;
 }
 

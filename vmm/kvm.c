@@ -6,9 +6,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "kvm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); goto out_err; } while (0)
 
 /* What the VMM cannot run without, each with the reason it is needed. */
 static const struct {
@@ -22,47 +22,54 @@ static const struct {
 	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
 };
 
-int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen)
+/* kvm__open() without the clean-up of a failure. */
+static int kvm__open_vm(struct kvm *kvm, const char *dev, char *err, size_t errlen)
 {
 	int ver;
 
-	kvm->dev = dev;
-	kvm->vm_fd = -1;
 	kvm->sys_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (kvm->sys_fd < 0) {
 		int e = errno;
 
 		if (e == ENOENT)
-			fail("%s does not exist: this host offers no KVM (load elvisor.ko, or enable KVM)", dev);
+			return err__set(err, errlen, "%s does not exist: this host offers no KVM (load elvisor.ko, or enable KVM)", dev);
 		if (e == EACCES || e == EPERM)
-			fail("%s: permission denied (join the kvm group or run as root)", dev);
-		fail("%s: %s", dev, strerror(e));
+			return err__set(err, errlen, "%s: permission denied (join the kvm group or run as root)", dev);
+		return err__set(err, errlen, "%s: %s", dev, strerror(e));
 	}
 	ver = ioctl(kvm->sys_fd, KVM_GET_API_VERSION, 0);
 	if (ver < 0)
-		fail("%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev, strerror(errno));
+		return err__set(err, errlen, "%s is not a KVM device (KVM_GET_API_VERSION: %s)", dev, strerror(errno));
 	if (ver != KVM_API_VERSION)
-		fail("%s: KVM API version %d, expected %d", dev, ver, KVM_API_VERSION);
+		return err__set(err, errlen, "%s: KVM API version %d, expected %d", dev, ver, KVM_API_VERSION);
 	kvm->run_size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (kvm->run_size < (int)sizeof(struct kvm_run))
-		fail("%s: bad vCPU mmap size %d", dev, kvm->run_size);
+		return err__set(err, errlen, "%s: bad vCPU mmap size %d", dev, kvm->run_size);
 	kvm->vm_fd = ioctl(kvm->sys_fd, KVM_CREATE_VM, 0);
 	if (kvm->vm_fd < 0)
-		fail("%s: cannot create a VM: %s", dev, strerror(errno));
+		return err__set(err, errlen, "%s: cannot create a VM: %s", dev, strerror(errno));
 	for (unsigned int i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++)
 		if (!(kvm->no_irqchip && (required_caps[i].cap == KVM_CAP_IRQCHIP ||
 					  required_caps[i].cap == KVM_CAP_DEVICE_CTRL)) &&
 		    kvm__cap(kvm, required_caps[i].cap) <= 0)
-			fail("%s lacks the required capability %s", dev, required_caps[i].name);
+			return err__set(err, errlen, "%s lacks the required capability %s", dev, required_caps[i].name);
 	kvm->max_vcpus = kvm__cap(kvm, KVM_CAP_MAX_VCPUS);
 	if (kvm->max_vcpus <= 0)
 		kvm->max_vcpus = kvm__cap(kvm, KVM_CAP_NR_VCPUS);
 	if (kvm->max_vcpus <= 0)
 		kvm->max_vcpus = 4;	/* the documented default */
 	return 0;
-out_err:
-	kvm__close(kvm);
-	return -1;
+}
+
+int kvm__open(struct kvm *kvm, const char *dev, char *err, size_t errlen)
+{
+	kvm->dev = dev;
+	kvm->vm_fd = -1;
+	if (kvm__open_vm(kvm, dev, err, errlen)) {
+		kvm__close(kvm);
+		return -1;
+	}
+	return 0;
 }
 
 void kvm__close(struct kvm *kvm)

@@ -17,7 +17,7 @@ struct kvm {
 				   KVM_CAP_DEVICE_CTRL are not required */
 };
 
-int kvm__open(struct kvm *kvm, const char *dev, char *err, unsigned long errlen);
+int kvm__open(struct kvm *kvm, const char *dev, char *err, size_t errlen);
 void kvm__close(struct kvm *kvm);
 int kvm__cap(struct kvm *kvm, long cap);
 int kvm__get_reg(int vcpu_fd, uint64_t id, void *val);

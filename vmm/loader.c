@@ -8,10 +8,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "err.h"
 #include "loader.h"
 #include "memmap.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -39,10 +39,10 @@ static int open_regular(const char *path, size_t *len, char *err, size_t errlen)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		fail("%s: %s", path, strerror(errno));
+		return err__set(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		fail("%s: not a regular file", path);
+		return err__set(err, errlen, "%s: not a regular file", path);
 	}
 	*len = st.st_size;
 	return fd;
@@ -60,7 +60,7 @@ static int read_all(int fd, const char *path, uint8_t *dst, size_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			fail("%s: read failed: %s", path, n ? strerror(errno) : "short file");
+			return err__set(err, errlen, "%s: read failed: %s", path, n ? strerror(errno) : "short file");
 		done += n;
 	}
 	return 0;
@@ -103,7 +103,7 @@ int loader__read_file(const char *path, uint8_t **buf, size_t *len,
 	p = malloc(size ? size : 1);
 	if (!p) {
 		close(fd);
-		fail("%s: out of memory", path);
+		return err__set(err, errlen, "%s: out of memory", path);
 	}
 	if (read_all(fd, path, p, size, err, errlen)) {
 		free(p);
@@ -125,10 +125,10 @@ int loader__gunzip(const uint8_t *in, size_t len, uint8_t **out,
 	int ret;
 
 	if (!buf)
-		fail("out of memory decompressing the kernel");
+		return err__set(err, errlen, "out of memory decompressing the kernel");
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(buf);
-		fail("zlib initialisation failed");
+		return err__set(err, errlen, "zlib initialisation failed");
 	}
 	zs.next_in = (uint8_t *)in;
 	zs.avail_in = len;
@@ -158,7 +158,7 @@ int loader__gunzip(const uint8_t *in, size_t len, uint8_t **out,
 
 		inflateEnd(&zs);
 		free(buf);
-		fail("corrupt gzip data: %s", why);
+		return err__set(err, errlen, "corrupt gzip data: %s", why);
 	}
 	*outlen = zs.total_out;
 	*out = buf;
@@ -184,12 +184,12 @@ static int parse_image_header(const uint8_t *buf, size_t len,
 		img->image_size = align_up(len, 4096) + (1ULL << 20);
 	}
 	if (img->flags & IMAGE_FLAG_BE)
-		fail("big-endian arm64 kernels are not supported");
+		return err__set(err, errlen, "big-endian arm64 kernels are not supported");
 	if (img->image_size < len)
-		fail("Image header says image_size %#llx, smaller than the file (%#zx)",
+		return err__set(err, errlen, "Image header says image_size %#llx, smaller than the file (%#zx)",
 		     (unsigned long long)img->image_size, len);
 	if (img->text_offset % 4096 || img->text_offset >= LOADER_KERNEL_ALIGN * 256)
-		fail("Image header has an unusable text_offset %#llx",
+		return err__set(err, errlen, "Image header has an unusable text_offset %#llx",
 		     (unsigned long long)img->text_offset);
 	return 0;
 }
@@ -203,7 +203,7 @@ static int describe_kernel(const uint8_t *buf, size_t len, bool allow_raw,
 	if (ret <= 0)
 		return ret;
 	if (!allow_raw)
-		fail("not an arm64 Image (no \"ARM\\x64\" magic at offset 56)%s; use --raw to load a raw binary",
+		return err__set(err, errlen, "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)%s; use --raw to load a raw binary",
 		     img->gzipped ? " after decompression" : "");
 	img->raw = true;
 	img->image_size = align_up(len, 4096);
@@ -250,11 +250,11 @@ int loader__peek_kernel(const char *path, bool allow_raw,
 	n = pread(fd, hdr, sizeof(hdr), 0);
 	close(fd);
 	if (n < 0)
-		fail("%s: read failed: %s", path, strerror(errno));
+		return err__set(err, errlen, "%s: read failed: %s", path, strerror(errno));
 	if (is_gzip(hdr, n))
 		return 1;
 	if (describe_kernel(hdr, len, allow_raw, img, why, sizeof(why)))
-		fail("kernel %s: %s", path, why);
+		return err__set(err, errlen, "kernel %s: %s", path, why);
 	img->size = len;
 	return 0;
 }
@@ -271,7 +271,7 @@ int loader__load_kernel(const char *path, bool allow_raw,
 	if (loader__parse_kernel(buf, len, allow_raw, img, why, sizeof(why))) {
 		if (!img->gzipped)
 			free(buf);
-		fail("kernel %s: %s", path, why);
+		return err__set(err, errlen, "kernel %s: %s", path, why);
 	}
 	return 0;
 }
@@ -301,27 +301,27 @@ int loader__plan(uint64_t ram_base, uint64_t ram_size,
 
 	memset(out, 0, sizeof(*out));
 	if (__builtin_add_overflow(ram_base, ram_size, &ram_end))
-		fail("guest memory at %#llx of %llu MiB runs past the end of the address space",
+		return err__set(err, errlen, "guest memory at %#llx of %llu MiB runs past the end of the address space",
 		     (unsigned long long)ram_base, (unsigned long long)(ram_size >> 20));
 	/* The DTB takes the last 2 MiB block: it must not straddle one. */
 	out->dtb_addr = ram_size < MEMMAP_DTB_MAX ? 0 :
 		(ram_end - MEMMAP_DTB_MAX) & ~(MEMMAP_DTB_MAX - 1);
 	if (ram_size < MEMMAP_DTB_MAX || out->dtb_addr < ram_base)
-		fail("%llu MiB of memory cannot hold the kernel and device tree",
+		return err__set(err, errlen, "%llu MiB of memory cannot hold the kernel and device tree",
 		     (unsigned long long)(ram_size >> 20));
 	if (img->raw) {
 		out->kernel_addr = ram_base;
 	} else if (__builtin_add_overflow(ram_base, LOADER_KERNEL_ALIGN - 1, &base) ||
 		   __builtin_add_overflow(base & ~(LOADER_KERNEL_ALIGN - 1), img->text_offset,
 					  &out->kernel_addr)) {
-		fail("Image header: text_offset %#llx places the kernel past the end of the address space",
+		return err__set(err, errlen, "Image header: text_offset %#llx places the kernel past the end of the address space",
 		     (unsigned long long)img->text_offset);
 	}
 	if (img->image_size < img->size)
-		fail("Image header: image_size %#llx is smaller than the kernel file (%#zx bytes)",
+		return err__set(err, errlen, "Image header: image_size %#llx is smaller than the kernel file (%#zx bytes)",
 		     (unsigned long long)img->image_size, img->size);
 	if (__builtin_add_overflow(out->kernel_addr, img->image_size, &out->kernel_end))
-		fail("Image header: image_size %#llx at %#llx runs past the end of the address space (%llu MiB of guest memory)",
+		return err__set(err, errlen, "Image header: image_size %#llx at %#llx runs past the end of the address space (%llu MiB of guest memory)",
 		     (unsigned long long)img->image_size, (unsigned long long)out->kernel_addr,
 		     (unsigned long long)(ram_size >> 20));
 	out->initrd_size = initrd_size;
@@ -332,13 +332,13 @@ int loader__plan(uint64_t ram_base, uint64_t ram_size,
 		/* kernel_end - ram_base + initrd + page rounding + DTB block. */
 		if (__builtin_add_overflow(out->kernel_end - ram_base, initrd_size, &need) ||
 		    __builtin_add_overflow(need, 4095 + MEMMAP_DTB_MAX, &need))
-			fail("the kernel (Image header image_size %#llx) and initrd (%#llx bytes) cannot fit in any guest memory",
+			return err__set(err, errlen, "the kernel (Image header image_size %#llx) and initrd (%#llx bytes) cannot fit in any guest memory",
 			     (unsigned long long)img->image_size, (unsigned long long)initrd_size);
-		fail("%llu MiB of memory is too small for the kernel (image_size %llu MiB), initrd (%llu MiB) and device tree: at least %llu MiB needed",
+		return err__set(err, errlen, "%llu MiB of memory is too small for the kernel (image_size %llu MiB), initrd (%llu MiB) and device tree: at least %llu MiB needed",
 		     (unsigned long long)(ram_size >> 20), mib_up(img->image_size),
 		     mib_up(initrd_size), mib_up(need));
 	}
 	if (out->kernel_end > ram_end || out->initrd_addr + initrd_size > out->dtb_addr)
-		fail("internal error: boot layout outside guest memory");
+		return err__set(err, errlen, "internal error: boot layout outside guest memory");
 	return 0;
 }

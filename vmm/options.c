@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "options.h"
 #include "timings.h"
 
@@ -131,11 +132,10 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 /* "mode=tap[,tapif=NAME]", "mode=none" or "none" (lkvm's spellings). */
 static int apply_network(const char *spec, struct vm_config *cfg, char *err,
-			 unsigned long errlen)
+			 size_t errlen)
 {
 	char buf[256], *save = NULL, *tok;
 
@@ -150,31 +150,31 @@ static int apply_network(const char *spec, struct vm_config *cfg, char *err,
 		else if (!strcmp(tok, "mode=tap"))
 			cfg->net = NET_TAP;
 		else if (!strncmp(tok, "mode=", 5))
-			fail("--network %s: unsupported mode '%s' (expected tap or none)", spec, tok + 5);
+			return err__set(err, errlen, "--network %s: unsupported mode '%s' (expected tap or none)", spec, tok + 5);
 		else if (!strncmp(tok, "tapif=", 6) && tok[6] && strlen(tok + 6) < CONFIG_IFNAME_LEN)
 			snprintf(cfg->tapif, sizeof(cfg->tapif), "%s", tok + 6);
 		else if (!strncmp(tok, "tapif=", 6))
-			fail("--network %s: tapif needs a name of 1 to %d characters", spec, CONFIG_IFNAME_LEN - 1);
+			return err__set(err, errlen, "--network %s: tapif needs a name of 1 to %d characters", spec, CONFIG_IFNAME_LEN - 1);
 		else
-			fail("--network %s: unknown option '%s' (expected mode=tap|none, tapif=NAME)", spec, tok);
+			return err__set(err, errlen, "--network %s: unknown option '%s' (expected mode=tap|none, tapif=NAME)", spec, tok);
 	}
 	if (cfg->tapif[0] && cfg->net != NET_TAP)
-		fail("--network %s: tapif needs mode=tap", spec);
+		return err__set(err, errlen, "--network %s: tapif needs mode=tap", spec);
 	return 0;
 }
 
 /* "PATH[,ro][,serial=ID]": the path is everything before the first comma. */
 static int apply_disk(const char *spec, struct vm_config *cfg, char *err,
-		      unsigned long errlen)
+		      size_t errlen)
 {
 	struct config_disk *d = &cfg->disks[cfg->nr_disks];
 	const char *comma = strchr(spec, ',');
 	char opts[256], *save = NULL, *tok;
 
 	if (cfg->nr_disks == CONFIG_MAX_DISKS)
-		fail("--disk %s: at most %d disks", spec, CONFIG_MAX_DISKS);
+		return err__set(err, errlen, "--disk %s: at most %d disks", spec, CONFIG_MAX_DISKS);
 	if (!*spec || comma == spec)
-		fail("--disk %s: expected PATH[,ro][,serial=ID]", spec);
+		return err__set(err, errlen, "--disk %s: expected PATH[,ro][,serial=ID]", spec);
 	memset(d, 0, sizeof(*d));
 	d->path = comma ? strndup(spec, comma - spec) : spec;
 	snprintf(opts, sizeof(opts), "%s", comma ? comma + 1 : "");
@@ -184,16 +184,16 @@ static int apply_disk(const char *spec, struct vm_config *cfg, char *err,
 		else if (!strncmp(tok, "serial=", 7) && tok[7] && strlen(tok + 7) <= CONFIG_SERIAL_LEN)
 			snprintf(d->serial, sizeof(d->serial), "%s", tok + 7);
 		else if (!strncmp(tok, "serial=", 7))
-			fail("--disk %s: serial needs 1 to %d characters", spec, CONFIG_SERIAL_LEN);
+			return err__set(err, errlen, "--disk %s: serial needs 1 to %d characters", spec, CONFIG_SERIAL_LEN);
 		else
-			fail("--disk %s: unknown option '%s' (expected ro or serial=ID)", spec, tok);
+			return err__set(err, errlen, "--disk %s: unknown option '%s' (expected ro or serial=ID)", spec, tok);
 	}
 	cfg->nr_disks++;
 	return 0;
 }
 
 static int apply_opt(int id, const char *arg, struct vm_config *cfg,
-		     char *err, unsigned long errlen)
+		     char *err, size_t errlen)
 {
 	unsigned long v;
 	enum log_level lvl;
@@ -225,23 +225,23 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 		break;
 	case OPT_MEM:
 		if (options__parse_mem(arg, &cfg->mem_mib))
-			fail("--mem %s: expected a size in MiB, e.g. 512, 512M or 2G", arg);
+			return err__set(err, errlen, "--mem %s: expected a size in MiB, e.g. 512, 512M or 2G", arg);
 		break;
 	case OPT_CPUS:
 		if (parse_uint(arg, CONFIG_MAX_CPUS, &v) || v == 0)
-			fail("--cpus %s: expected a number from 1 to %d", arg, CONFIG_MAX_CPUS);
+			return err__set(err, errlen, "--cpus %s: expected a number from 1 to %d", arg, CONFIG_MAX_CPUS);
 		cfg->nr_cpus = v;
 		break;
 	case OPT_SVE_MAX_VL:
 		if (parse_uint(arg, 2048, &v) || v < 128 || v % 128)
-			fail("--sve-max-vl %s: expected a multiple of 128 from 128 to 2048 (bits)", arg);
+			return err__set(err, errlen, "--sve-max-vl %s: expected a multiple of 128 from 128 to 2048 (bits)", arg);
 		cfg->cpu.sve_max_vl = v;
 		cfg->cpu.sve_vls_explicit = false;
 		snprintf(cfg->cpu.where_vls, sizeof(cfg->cpu.where_vls), "--sve-max-vl %lu", v);
 		break;
 	case OPT_CONSOLE:
 		if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
-			fail("--console %s: supported consoles: serial, virtio", arg);
+			return err__set(err, errlen, "--console %s: supported consoles: serial, virtio", arg);
 		cfg->console = strcmp(arg, "serial") ? CONSOLE_VIRTIO : CONSOLE_SERIAL;
 		break;
 	case OPT_NETWORK:
@@ -254,18 +254,18 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_VIRTIO_NO_EVENT_IDX: cfg->virtio_no_event_idx = true; break;
 	case OPT_SANDBOX:
 		if (strcmp(arg, "on") && strcmp(arg, "off") && strcmp(arg, "trap"))
-			fail("--sandbox %s: expected on or off (or trap: on, naming a forbidden call instead of killing at once)", arg);
+			return err__set(err, errlen, "--sandbox %s: expected on or off (or trap: on, naming a forbidden call instead of killing at once)", arg);
 		cfg->sandbox_off = !strcmp(arg, "off");
 		cfg->sandbox_trap = !strcmp(arg, "trap");
 		break;
 	case OPT_LOGLEVEL:
 		if (log__parse_level(arg, &lvl))
-			fail("--loglevel %s: expected error, warning, info or debug", arg);
+			return err__set(err, errlen, "--loglevel %s: expected error, warning, info or debug", arg);
 		log__level = lvl;
 		break;
 	case OPT_IRQCHIP:
 		if (strcmp(arg, "gicv3") && strcmp(arg, "none"))
-			fail("--irqchip %s: expected gicv3 or none", arg);
+			return err__set(err, errlen, "--irqchip %s: expected gicv3 or none", arg);
 		cfg->no_irqchip = !strcmp(arg, "none");
 		break;
 	case OPT_ON_RESET:
@@ -274,16 +274,16 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 		else if (!strcmp(arg, "reboot"))
 			cfg->on_reset = RESET_REBOOT;
 		else
-			fail("--on-reset %s: expected exit or reboot", arg);
+			return err__set(err, errlen, "--on-reset %s: expected exit or reboot", arg);
 		break;
 	default:
-		fail("internal: unhandled option %d", id);
+		return err__set(err, errlen, "internal: unhandled option %d", id);
 	}
 	return 0;
 }
 
 static int run_getopt(int argc, char **argv, struct vm_config *cfg,
-		      char *err, unsigned long errlen, bool only_config)
+		      char *err, size_t errlen, bool only_config)
 {
 	struct option longs[NR_RUN_OPTS + 1];
 	int c;
@@ -296,8 +296,8 @@ static int run_getopt(int argc, char **argv, struct vm_config *cfg,
 			const char *bad = argv[optind - 1];
 
 			if (c == ':')
-				fail("option %s needs a value", bad);
-			fail("unknown option %s (see elvisor run --help)", bad);
+				return err__set(err, errlen, "option %s needs a value", bad);
+			return err__set(err, errlen, "unknown option %s (see elvisor run --help)", bad);
 		}
 		if (c == OPT_HELP && !only_config) {
 			options__usage_run();
@@ -323,7 +323,7 @@ const char *options__find_config(int argc, char **argv)
 }
 
 int options__parse_run(int argc, char **argv, struct vm_config *cfg,
-		       char *err, unsigned long errlen)
+		       char *err, size_t errlen)
 {
 	int ret = run_getopt(argc, argv, cfg, err, errlen, false);
 
@@ -331,7 +331,7 @@ int options__parse_run(int argc, char **argv, struct vm_config *cfg,
 		return ret;
 	if (optind < argc) {
 		if (optind < argc - 1)
-			fail("unexpected argument %s", argv[optind + 1]);
+			return err__set(err, errlen, "unexpected argument %s", argv[optind + 1]);
 		cfg->kernel = argv[optind];
 	}
 	return 0;

@@ -10,7 +10,7 @@
  * one-line message in err.
  */
 int options__parse_run(int argc, char **argv, struct vm_config *cfg,
-		       char *err, unsigned long errlen);
+		       char *err, size_t errlen);
 
 /* The --config FILE given on the command line, or NULL. */
 const char *options__find_config(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "regid.h"
 #include "sysregs.h"
@@ -16,7 +17,6 @@
 #include "timings.h"
 #include "vm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 		     KVM_REG_ARM_CORE_REG(x))
@@ -25,7 +25,7 @@
 #define BOOT_PSTATE	0x3c5ULL
 #define SIG_KICK	SIGUSR1
 
-int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen)
+int vcpu__create_all(struct vm *vm, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
@@ -34,12 +34,12 @@ int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen)
 		v->id = i;
 		v->fd = ioctl(vm->kvm.vm_fd, KVM_CREATE_VCPU, i);
 		if (v->fd < 0)
-			fail("creating vCPU %u: %s", i, strerror(errno));
+			return err__set(err, errlen, "creating vCPU %u: %s", i, strerror(errno));
 		v->run = mmap(NULL, vm->kvm.run_size, PROT_READ | PROT_WRITE,
 			      MAP_SHARED, v->fd, 0);
 		if (v->run == MAP_FAILED) {
 			v->run = NULL;
-			fail("mapping vCPU %u's kvm_run: %s", i, strerror(errno));
+			return err__set(err, errlen, "mapping vCPU %u's kvm_run: %s", i, strerror(errno));
 		}
 	}
 	/* All vCPUs exist before any is initialised: MPIDRs reflect topology. */

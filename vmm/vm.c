@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "api.h"
 #include "cpu_plan.h"
 #include "guest_fdt.h"
@@ -20,7 +21,6 @@
 #include "timings.h"
 #include "vm.h"
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 /* Parameters every guest gets unless --nodefaults. */
 #define DEFAULT_CMDLINE "console=ttyS0 earlycon"
@@ -163,14 +163,14 @@ static int wait_parked(struct vm *vm)
  * (stopped, as for a reboot); the guest's virtual count is kept so that
  * resume gives it back: the guest sees no time pass while paused.
  */
-int vm__pause(struct vm *vm, char *err, unsigned long errlen)
+int vm__pause(struct vm *vm, char *err, size_t errlen)
 {
 	int ret;
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->paused || vm->stopping) {
 		pthread_mutex_unlock(&vm->lock);
-		fail(vm->paused ? "already paused" : "the VM is stopping");
+		return err__set(err, errlen, vm->paused ? "already paused" : "the VM is stopping");
 	}
 	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
 	ret = wait_parked(vm);
@@ -180,17 +180,17 @@ int vm__pause(struct vm *vm, char *err, unsigned long errlen)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (ret)
-		fail("the vCPU threads did not stop within 2 s; not paused");
+		return err__set(err, errlen, "the vCPU threads did not stop within 2 s; not paused");
 	device__pause_all(vm);
 	if (kvm__get_reg64(vm->vcpus[0].fd, KVM_REG_ARM_TIMER_CNT, &vm->paused_cnt))
 		vm->paused_cnt = 0;
 	return 0;
 }
 
-int vm__resume(struct vm *vm, char *err, unsigned long errlen)
+int vm__resume(struct vm *vm, char *err, size_t errlen)
 {
 	if (!vm__paused(vm))
-		fail("not paused");
+		return err__set(err, errlen, "not paused");
 	if (vm->paused_cnt)
 		kvm__set_reg64(vm->vcpus[0].fd, KVM_REG_ARM_TIMER_CNT, vm->paused_cnt);
 	if (device__resume_all(vm))
@@ -237,19 +237,19 @@ static uint8_t *map_ram(uint64_t size)
 	return p;
 }
 
-static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
+static int setup_memory(struct vm *vm, char *err, size_t errlen)
 {
 	struct kvm_userspace_memory_region region;
 
 	vm->ram_base = MEMMAP_RAM_BASE;
 	vm->ram_size = vm->cfg->mem_mib << 20;
 	if (vm->cfg->mem_mib > (MEMMAP_RAM_MAX >> 20))
-		fail("--mem %llu MiB: at most %llu MiB fit in the guest address space",
+		return err__set(err, errlen, "--mem %llu MiB: at most %llu MiB fit in the guest address space",
 		     (unsigned long long)vm->cfg->mem_mib,
 		     (unsigned long long)(MEMMAP_RAM_MAX >> 20));
 	vm->ram = map_ram(vm->ram_size);
 	if (!vm->ram)
-		fail("cannot allocate %llu MiB of guest memory: %s",
+		return err__set(err, errlen, "cannot allocate %llu MiB of guest memory: %s",
 		     (unsigned long long)vm->cfg->mem_mib, strerror(errno));
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
@@ -258,7 +258,7 @@ static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 		.userspace_addr = (uint64_t)(unsigned long)vm->ram,
 	};
 	if (ioctl(vm->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		fail("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return err__set(err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
 	return 0;
 }
 
@@ -273,7 +273,7 @@ static int setup_memory(struct vm *vm, char *err, unsigned long errlen)
 _Static_assert(MEMMAP_MAX_CPUS * MEMMAP_PVTIME_STRIDE <= MEMMAP_PVTIME_SIZE,
 	       "a stolen-time structure for every vCPU");
 
-static int setup_pvtime(struct vm *vm, char *err, unsigned long errlen)
+static int setup_pvtime(struct vm *vm, char *err, size_t errlen)
 {
 	struct kvm_userspace_memory_region region = {
 		.slot = 1,
@@ -292,30 +292,20 @@ static int setup_pvtime(struct vm *vm, char *err, unsigned long errlen)
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm->pvtime == MAP_FAILED) {
 		vm->pvtime = NULL;
-		fail("cannot allocate the stolen-time structures: %s", strerror(errno));
+		return err__set(err, errlen, "cannot allocate the stolen-time structures: %s", strerror(errno));
 	}
 	region.userspace_addr = (uint64_t)(unsigned long)vm->pvtime;
 	if (ioctl(vm->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region))
-		fail("KVM_SET_USER_MEMORY_REGION (stolen time): %s", strerror(errno));
+		return err__set(err, errlen, "KVM_SET_USER_MEMORY_REGION (stolen time): %s", strerror(errno));
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		uint64_t ipa = MEMMAP_PVTIME_BASE + (uint64_t)i * MEMMAP_PVTIME_STRIDE;
 		int ret = kvm__device_attr(vm->vcpus[i].fd, KVM_SET_DEVICE_ATTR,
 					   KVM_ARM_VCPU_PVTIME_CTRL, KVM_ARM_VCPU_PVTIME_IPA, &ipa);
 
 		if (ret)
-			fail("vCPU %u: KVM_ARM_VCPU_PVTIME_IPA: %s", i, strerror(-ret));
+			return err__set(err, errlen, "vCPU %u: KVM_ARM_VCPU_PVTIME_IPA: %s", i, strerror(-ret));
 	}
 	return 0;
-}
-
-/* With a "what: " prefix on the loader's message. */
-static int prefix_error(const char *what, char *err, unsigned long errlen)
-{
-	char tmp[512];
-
-	snprintf(tmp, sizeof(tmp), "%s%s", what, err);
-	snprintf(err, errlen, "%s", tmp);
-	return -1;
 }
 
 /*
@@ -323,7 +313,7 @@ static int prefix_error(const char *what, char *err, unsigned long errlen)
  * is read only where one is needed: a gzip kernel to decompress, and both
  * images with --on-reset reboot, which reloads them at every reset.
  */
-static int read_images(struct vm *vm, char *err, unsigned long errlen)
+static int read_images(struct vm *vm, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 	bool keep = cfg->on_reset == RESET_REBOOT;
@@ -339,31 +329,31 @@ static int read_images(struct vm *vm, char *err, unsigned long errlen)
 		return 0;
 	if (keep ? loader__read_file(cfg->initrd, &vm->initrd, &vm->initrd_size, err, errlen) :
 		   loader__file_size(cfg->initrd, &vm->initrd_size, err, errlen))
-		return prefix_error("initrd ", err, errlen);
+		return err__prefix(err, errlen, "initrd ");
 	if (keep)
 		timings__mark("initrd read");
 	return 0;
 }
 
 static int read_to_guest(struct vm *vm, const char *path, uint64_t gpa, size_t len,
-			 const char *what, char *err, unsigned long errlen)
+			 const char *what, char *err, size_t errlen)
 {
 	uint8_t *dst = vm__gpa_to_hva(vm, gpa, len);
 
 	/* loader__plan() placed it inside RAM; a NULL here is a bug. */
 	if (!dst)
-		fail("internal error: %splaced outside guest memory", what);
+		return err__set(err, errlen, "internal error: %splaced outside guest memory", what);
 	if (loader__read_into(path, dst, len, err, errlen))
-		return prefix_error(what, err, errlen);
+		return err__prefix(err, errlen, "%s", what);
 	return 0;
 }
 
-static int load_images(struct vm *vm, char *err, unsigned long errlen)
+static int load_images(struct vm *vm, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 
 	if (!cfg->kernel)
-		fail("no kernel given (use -k/--kernel FILE)");
+		return err__set(err, errlen, "no kernel given (use -k/--kernel FILE)");
 	if (read_images(vm, err, errlen) ||
 	    loader__plan(vm->ram_base, vm->ram_size, &vm->kernel,
 			 vm->initrd_size, &vm->layout, err, errlen))
@@ -408,7 +398,7 @@ static int add_device_nodes(void *fdt, void *opaque)
 	return 0;
 }
 
-static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
+static int write_dtb(struct vm *vm, char *err, size_t errlen)
 {
 	uint64_t mpidr[MEMMAP_MAX_CPUS];
 	void *dtb = vm__gpa_to_hva(vm, vm->layout.dtb_addr, MEMMAP_DTB_MAX);
@@ -433,28 +423,28 @@ static int write_dtb(struct vm *vm, char *err, unsigned long errlen)
 	}
 	ret = fdt__build(dtb, MEMMAP_DTB_MAX, &p);
 	if (ret < 0)
-		fail("building the device tree: %s", fdt__strerror(ret));
+		return err__set(err, errlen, "building the device tree: %s", fdt__strerror(ret));
 	return 0;
 }
 
-static int dump_dtb(struct vm *vm, char *err, unsigned long errlen)
+static int dump_dtb(struct vm *vm, char *err, size_t errlen)
 {
 	void *dtb = vm__gpa_to_hva(vm, vm->layout.dtb_addr, MEMMAP_DTB_MAX);
 	uint32_t size = __builtin_bswap32(((uint32_t *)dtb)[1]);
 	int fd = open(vm->cfg->dtb_dump, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
-		fail("--dtb-dump %s: %s", vm->cfg->dtb_dump, strerror(errno));
+		return err__set(err, errlen, "--dtb-dump %s: %s", vm->cfg->dtb_dump, strerror(errno));
 	if (write(fd, dtb, size) != (ssize_t)size) {
 		close(fd);
-		fail("--dtb-dump %s: write failed", vm->cfg->dtb_dump);
+		return err__set(err, errlen, "--dtb-dump %s: write failed", vm->cfg->dtb_dump);
 	}
 	close(fd);
 	return 0;
 }
 
 /* Copy kernel, initrd and DTB into guest RAM and point vCPU 0 at them. */
-static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
+static int prepare_boot(struct vm *vm, char *err, size_t errlen)
 {
 	const struct boot_layout *l = &vm->layout;
 	void *kernel = vm__gpa_to_hva(vm, l->kernel_addr, vm->kernel.size);
@@ -462,7 +452,7 @@ static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
 
 	/* loader__plan() placed both inside RAM; a NULL here is a bug. */
 	if (!kernel || !initrd)
-		fail("internal error: kernel or initrd placed outside guest memory");
+		return err__set(err, errlen, "internal error: kernel or initrd placed outside guest memory");
 	/* Without copies (load_images() read them there), nothing to do. */
 	if (vm->kernel.data)
 		memcpy(kernel, vm->kernel.data, vm->kernel.size);
@@ -475,13 +465,13 @@ static int prepare_boot(struct vm *vm, char *err, unsigned long errlen)
 	timings__mark("device tree");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu__reset_boot_regs(vm, &vm->vcpus[i]))
-			fail("vCPU %u: setting boot registers failed", i);
+			return err__set(err, errlen, "vCPU %u: setting boot registers failed", i);
 	timings__mark("boot registers");
 	return 0;
 }
 
 /* The backend's VM: opened, probed, and the config checked against it. */
-static int open_backend(struct vm *vm, char *err, unsigned long errlen)
+static int open_backend(struct vm *vm, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 	const char *dev = cfg->kvm_dev ? cfg->kvm_dev : "/dev/kvm";
@@ -493,10 +483,10 @@ static int open_backend(struct vm *vm, char *err, unsigned long errlen)
 	cpu__probe(vm);
 	timings__mark("backend probe");
 	if (cfg->nr_cpus > (unsigned int)vm->kvm.max_vcpus)
-		fail("--cpus %u: %s allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
+		return err__set(err, errlen, "--cpus %u: %s allows at most %d vCPUs (KVM_CAP_MAX_VCPUS)",
 		     cfg->nr_cpus, dev, vm->kvm.max_vcpus);
 	if (cfg->nr_cpus > MEMMAP_MAX_CPUS)
-		fail("--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
+		return err__set(err, errlen, "--cpus %u: elvisor's memory map allows at most %llu vCPUs (GICv3 redistributor space)",
 		     cfg->nr_cpus, (unsigned long long)MEMMAP_MAX_CPUS);
 	if (cpu__check_config(vm, err, errlen) || pmu__check(vm, err, errlen))
 		return -1;
@@ -505,7 +495,7 @@ static int open_backend(struct vm *vm, char *err, unsigned long errlen)
 }
 
 /* The GIC around the vCPUs (created before them, initialised after), then the devices. */
-static int create_machine(struct vm *vm, char *err, unsigned long errlen)
+static int create_machine(struct vm *vm, char *err, size_t errlen)
 {
 	if (gic__create(vm, err, errlen))
 		return -1;
@@ -513,7 +503,7 @@ static int create_machine(struct vm *vm, char *err, unsigned long errlen)
 	vm->nr_vcpus = vm->cfg->nr_cpus;
 	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
-		fail("out of memory");
+		return err__set(err, errlen, "out of memory");
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i].fd = -1;
 	if (vcpu__create_all(vm, err, errlen))
@@ -526,15 +516,13 @@ static int create_machine(struct vm *vm, char *err, unsigned long errlen)
 	timings__mark("GIC init");
 	if (pmu__init(vm, err, errlen))
 		return -1;
-	if (device__init_all(vm)) {
-		err[0] = 0;	/* the device printed its own line */
+	if (device__init_all(vm, err, errlen))
 		return -1;
-	}
 	timings__mark("devices");
 	return 0;
 }
 
-int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen)
+int vm__create(struct vm *vm, struct vm_config *cfg, char *err, size_t errlen)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
@@ -543,9 +531,9 @@ int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long er
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 	if (pipe2(vm->wake_pipe, O_CLOEXEC | O_NONBLOCK))
-		fail("pipe: %s", strerror(errno));
+		return err__set(err, errlen, "pipe: %s", strerror(errno));
 	if (!cfg->kernel)
-		fail("no kernel given (use -k/--kernel FILE)");
+		return err__set(err, errlen, "no kernel given (use -k/--kernel FILE)");
 	if (open_backend(vm, err, errlen))
 		return -1;
 	if (setup_memory(vm, err, errlen))

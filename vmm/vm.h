@@ -78,7 +78,7 @@ struct vm {
 	struct api *api;		/* --api-socket, or NULL */
 };
 
-int vm__create(struct vm *vm, struct vm_config *cfg, char *err, unsigned long errlen);
+int vm__create(struct vm *vm, struct vm_config *cfg, char *err, size_t errlen);
 int vm__run(struct vm *vm);
 void vm__destroy(struct vm *vm);
 void vm__stop(struct vm *vm, int status);
@@ -90,21 +90,21 @@ void vm__set_console_input(struct vm *vm,
 void *vm__gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
 /* The control socket's operations; 0 or -1 with one line in err. */
-int vm__pause(struct vm *vm, char *err, unsigned long errlen);
-int vm__resume(struct vm *vm, char *err, unsigned long errlen);
+int vm__pause(struct vm *vm, char *err, size_t errlen);
+int vm__resume(struct vm *vm, char *err, size_t errlen);
 bool vm__paused(struct vm *vm);
 
 int vcpu__start_all(struct vm *vm);
 /* Kick every running vCPU out of KVM_RUN (it then parks or stops). */
 void vcpu__kick_all(struct vm *vm);
 void vcpu__join_all(struct vm *vm);
-int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen);
+int vcpu__create_all(struct vm *vm, char *err, size_t errlen);
 int vcpu__reset_boot_regs(struct vm *vm, struct vcpu *vcpu);
 
-int gic__create(struct vm *vm, char *err, unsigned long errlen);
-int gic__finalize(struct vm *vm, char *err, unsigned long errlen);
-int pmu__check(const struct vm *vm, char *err, unsigned long errlen);
-int pmu__set_irq(struct vm *vm, char *err, unsigned long errlen);
-int pmu__init(struct vm *vm, char *err, unsigned long errlen);
+int gic__create(struct vm *vm, char *err, size_t errlen);
+int gic__finalize(struct vm *vm, char *err, size_t errlen);
+int pmu__check(const struct vm *vm, char *err, size_t errlen);
+int pmu__set_irq(struct vm *vm, char *err, size_t errlen);
+int pmu__init(struct vm *vm, char *err, size_t errlen);
 
 #endif

@@ -80,7 +80,8 @@ struct virtio_dev {
  * notifications and interrupt, and start the device's I/O thread. Returns 0
  * or a negative errno (with the reason logged).
  */
-int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev);
+/* Attach vdev in the next free slot: 0, or -1 with the reason in err. */
+int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev, char *err, size_t errlen);
 void virtio_mmio__remove(struct virtio_dev *vdev);
 
 /* Lock held: return a chain to the driver and interrupt it if it wants. */

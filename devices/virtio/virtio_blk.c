@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "virtio.h"
 #include "virtio_blk_req.h"
@@ -73,36 +74,29 @@ static void blk__notify(struct virtio_dev *vdev, unsigned int q)
 		virtio__fail(vdev, "malformed request on queue %u", q);
 }
 
-static int blk__open(struct blk_dev *b, const struct config_disk *cd)
+static int blk__open(struct blk_dev *b, const struct config_disk *cd, char *err, size_t errlen)
 {
 	struct stat st;
 	off_t size;
 
 	b->disk.fd = open(cd->path, (cd->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (b->disk.fd < 0) {
-		pr_err("--disk %s: %s", cd->path, strerror(errno));
-		return -1;
-	}
-	if (fstat(b->disk.fd, &st) || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
-		pr_err("--disk %s: not a regular file or block device", cd->path);
-		return -1;
-	}
-	if (flock(b->disk.fd, (cd->readonly ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
-		pr_err("--disk %s: in use by another process (%s)", cd->path, strerror(errno));
-		return -1;
-	}
+	if (b->disk.fd < 0)
+		return err__set(err, errlen, "--disk %s: %s", cd->path, strerror(errno));
+	if (fstat(b->disk.fd, &st) || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)))
+		return err__set(err, errlen, "--disk %s: not a regular file or block device", cd->path);
+	if (flock(b->disk.fd, (cd->readonly ? LOCK_SH : LOCK_EX) | LOCK_NB))
+		return err__set(err, errlen, "--disk %s: in use by another process (%s)", cd->path,
+				strerror(errno));
 	size = lseek(b->disk.fd, 0, SEEK_END);
-	if (size < 0) {
-		pr_err("--disk %s: cannot find its size: %s", cd->path, strerror(errno));
-		return -1;
-	}
+	if (size < 0)
+		return err__set(err, errlen, "--disk %s: cannot find its size: %s", cd->path, strerror(errno));
 	b->disk.size = (uint64_t)size & ~511ull;
 	b->disk.readonly = cd->readonly;
 	snprintf(b->disk.serial, sizeof(b->disk.serial), "%s", cd->serial);
 	return 0;
 }
 
-static int blk__add(struct vm *vm, unsigned int i)
+static int blk__add(struct vm *vm, unsigned int i, char *err, size_t errlen)
 {
 	const struct config_disk *cd = &vm->cfg->disks[i];
 	struct blk_dev *b = calloc(1, sizeof(*b));
@@ -111,8 +105,8 @@ static int blk__add(struct vm *vm, unsigned int i)
 		return -ENOMEM;
 	disks[i] = b;
 	b->disk.fd = -1;
-	if (blk__open(b, cd))
-		return -EINVAL;
+	if (blk__open(b, cd, err, errlen))
+		return -1;
 	if (!cd->serial[0])
 		snprintf(b->disk.serial, sizeof(b->disk.serial), "elvisor-disk%u", i);
 	b->ops = (struct virtio_dev_ops){
@@ -126,17 +120,15 @@ static int blk__add(struct vm *vm, unsigned int i)
 		.ops = &b->ops, .priv = b, .config = (uint8_t *)&b->config,
 		.config_size = sizeof(b->config), .input_fd = -1,
 	};
-	return virtio_mmio__add(vm, &b->vdev);
+	return virtio_mmio__add(vm, &b->vdev, err, errlen);
 }
 
-static int blk__init(struct vm *vm)
+static int blk__init(struct vm *vm, char *err, size_t errlen)
 {
-	if (vm->cfg->nr_disks && vm->cfg->no_irqchip) {
-		pr_err("--disk needs the in-kernel GIC (not --irqchip=none)");
-		return -EINVAL;
-	}
+	if (vm->cfg->nr_disks && vm->cfg->no_irqchip)
+		return err__set(err, errlen, "--disk needs the in-kernel GIC (not --irqchip=none)");
 	for (unsigned int i = 0; i < vm->cfg->nr_disks; i++) {
-		int ret = blk__add(vm, i);
+		int ret = blk__add(vm, i, err, errlen);
 
 		if (ret)
 			return ret;

@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "virtio.h"
 #include "vm.h"
@@ -95,16 +96,14 @@ static const struct virtio_dev_ops console_ops = {
 	.notify = console__notify, .input = console__input,
 };
 
-static int console__init(struct vm *vm)
+static int console__init(struct vm *vm, char *err, size_t errlen)
 {
 	int ret;
 
 	if (vm->cfg->console != CONSOLE_VIRTIO)
 		return 0;
-	if (vm->cfg->no_irqchip) {
-		pr_err("--console virtio needs the in-kernel GIC (not --irqchip=none)");
-		return -EINVAL;
-	}
+	if (vm->cfg->no_irqchip)
+		return err__set(err, errlen, "--console virtio needs the in-kernel GIC (not --irqchip=none)");
 	con.out_fd = STDOUT_FILENO;
 	con.vdev = (struct virtio_dev){
 		.ops = &console_ops, .priv = &con, .config = con.config,
@@ -113,7 +112,7 @@ static int console__init(struct vm *vm)
 	};
 	if (con.vdev.input_fd < 0)
 		return -errno;
-	ret = virtio_mmio__add(vm, &con.vdev);
+	ret = virtio_mmio__add(vm, &con.vdev, err, errlen);
 	if (ret)
 		return ret;
 	con.added = true;

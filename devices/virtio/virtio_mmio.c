@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "guest_fdt.h"
 #include "log.h"
 #include "memmap.h"
@@ -493,15 +494,25 @@ static void init_state(struct vm *vm, struct virtio_dev *vdev)
 	}
 }
 
+/* -EAGAIN when it cannot start: the caller says so (its err, or the log). */
 static int start_thread(struct virtio_dev *vdev)
 {
 	vdev->thread_started = true;
 	if (vm__start_thread(&vdev->thread, io_thread, vdev)) {
 		vdev->thread_started = false;
-		pr_err("%s: cannot start its I/O thread", vdev->ops->name);
 		return -EAGAIN;
 	}
 	return 0;
+}
+
+/* At reboot and resume, where a hook's failure is logged. */
+static int restart_thread(struct virtio_dev *vdev)
+{
+	int ret = start_thread(vdev);
+
+	if (ret)
+		pr_err("%s: cannot start its I/O thread", vdev->ops->name);
+	return ret;
 }
 
 /* Stop the I/O thread and wait for it: nothing of the device runs after. */
@@ -520,15 +531,14 @@ static void stop_thread(struct virtio_dev *vdev)
 	}
 }
 
-int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
+int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev, char *err, size_t errlen)
 {
 	char path[64];
 	int ret;
 
-	if (next_slot == MEMMAP_VIRTIO_SLOTS) {
-		pr_err("%s: no virtio-mmio slot left (%d in use)", vdev->ops->name, MEMMAP_VIRTIO_SLOTS);
-		return -ENOSPC;
-	}
+	if (next_slot == MEMMAP_VIRTIO_SLOTS)
+		return err__set(err, errlen, "%s: no virtio-mmio slot left (%d in use)", vdev->ops->name,
+				MEMMAP_VIRTIO_SLOTS);
 	vdev->slot = next_slot++;
 	init_state(vm, vdev);
 	ret = mmio__register(vm, slot_base(vdev), MEMMAP_VIRTIO_SIZE, virtio_mmio__access, vdev);
@@ -536,13 +546,10 @@ int virtio_mmio__add(struct vm *vm, struct virtio_dev *vdev)
 		ret = vm__add_fdt_hook(vm, virtio_mmio__fdt, vdev);
 	if (!ret)
 		ret = wire_events(vdev);
-	if (ret) {
-		pr_err("%s: cannot attach: %s", vdev->ops->name, strerror(-ret));
-		return ret;
-	}
-	ret = start_thread(vdev);
 	if (ret)
-		return ret;
+		return err__set(err, errlen, "%s: cannot attach: %s", vdev->ops->name, strerror(-ret));
+	if (start_thread(vdev))
+		return err__set(err, errlen, "%s: cannot start its I/O thread", vdev->ops->name);
 	slots[vdev->slot] = vdev;
 	pr_info("%s at %#llx, SPI %u, kicks through %s, interrupts through %s",
 		vdev->ops->name, (unsigned long long)slot_base(vdev), slot_spi(vdev),
@@ -584,7 +591,7 @@ static int virtio_mmio__reboot(struct vm *vm)
 			drain(vdev->kick_fd[q]);
 		drain(vdev->stop_fd);
 		pthread_mutex_unlock(&vdev->lock);
-		ret = start_thread(vdev);
+		ret = restart_thread(vdev);
 		if (ret)
 			return ret;
 	}
@@ -608,7 +615,7 @@ static int virtio_mmio__resume(struct vm *vm)
 
 	(void)vm;
 	for (unsigned int i = 0; i < MEMMAP_VIRTIO_SLOTS; i++) {
-		int ret = slots[i] ? start_thread(slots[i]) : 0;
+		int ret = slots[i] ? restart_thread(slots[i]) : 0;
 
 		if (ret && !first)
 			first = ret;

@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "virtio.h"
 #include "virtio_net_frame.h"
@@ -129,24 +130,24 @@ static void net__reset(struct virtio_dev *vdev)
 	vdev->input_paused = true;	/* until the new driver posts buffers */
 }
 
-static int tap__open(const char *want, char *name)
+static int tap__open(const char *want, char *name, char *err, size_t errlen)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int hdr = NET_HDR_BYTES, fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
-	if (fd < 0) {
-		pr_err("--network mode=tap: /dev/net/tun: %s%s", strerror(errno),
-		       errno == ENOENT ? " (is the tun module loaded?)" : "");
-		return -1;
-	}
+	if (fd < 0)
+		return err__set(err, errlen, "--network mode=tap: /dev/net/tun: %s%s", strerror(errno),
+				errno == ENOENT ? " (is the tun module loaded?)" : "");
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", want[0] ? want : "elvtap%d");
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
-		pr_err("--network mode=tap: cannot create or attach tap %s: %s", ifr.ifr_name, strerror(errno));
+		err__set(err, errlen, "--network mode=tap: cannot create or attach tap %s: %s",
+			 ifr.ifr_name, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
-		pr_err("--network mode=tap: tap %s: TUNSETVNETHDRSZ: %s", ifr.ifr_name, strerror(errno));
+		err__set(err, errlen, "--network mode=tap: tap %s: TUNSETVNETHDRSZ: %s", ifr.ifr_name,
+			 strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -160,27 +161,25 @@ static const struct virtio_dev_ops net_ops = {
 	.notify = net__notify, .input = net__input, .reset = net__reset,
 };
 
-static int net__init(struct vm *vm)
+static int net__init(struct vm *vm, char *err, size_t errlen)
 {
 	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xe1, 0x00, 0x01 };
 	int fd, ret;
 
 	if (vm->cfg->net != NET_TAP)
 		return 0;
-	if (vm->cfg->no_irqchip) {
-		pr_err("--network mode=tap needs the in-kernel GIC (not --irqchip=none)");
-		return -EINVAL;
-	}
-	fd = tap__open(vm->cfg->tapif, net.ifname);
+	if (vm->cfg->no_irqchip)
+		return err__set(err, errlen, "--network mode=tap needs the in-kernel GIC (not --irqchip=none)");
+	fd = tap__open(vm->cfg->tapif, net.ifname, err, errlen);
 	if (fd < 0)
-		return -EINVAL;
+		return -1;
 	memcpy(net.config.mac, mac, sizeof(mac));
 	net.config.status = VIRTIO_NET_S_LINK_UP;
 	net.vdev = (struct virtio_dev){
 		.ops = &net_ops, .priv = &net, .config = (uint8_t *)&net.config,
 		.config_size = sizeof(net.config), .input_fd = fd, .input_paused = true,
 	};
-	ret = virtio_mmio__add(vm, &net.vdev);
+	ret = virtio_mmio__add(vm, &net.vdev, err, errlen);
 	if (ret)
 		return ret;
 	net.added = true;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sys/random.h>
 
+#include "err.h"
 #include "log.h"
 #include "virtio.h"
 #include "vm.h"
@@ -44,17 +45,15 @@ static const struct virtio_dev_ops rng_ops = {
 	.notify = rng__notify,
 };
 
-static int rng__init(struct vm *vm)
+static int rng__init(struct vm *vm, char *err, size_t errlen)
 {
 	if (!vm->cfg->rng)
 		return 0;
-	if (vm->cfg->no_irqchip) {
-		pr_err("--rng needs the in-kernel GIC (not --irqchip=none)");
-		return -EINVAL;
-	}
+	if (vm->cfg->no_irqchip)
+		return err__set(err, errlen, "--rng needs the in-kernel GIC (not --irqchip=none)");
 	rng.vdev = (struct virtio_dev){ .ops = &rng_ops, .priv = &rng, .input_fd = -1 };
 	rng.added = true;
-	return virtio_mmio__add(vm, &rng.vdev);
+	return virtio_mmio__add(vm, &rng.vdev, err, errlen);
 }
 
 static void rng__exit(struct vm *vm)

@@ -699,7 +699,7 @@ int config__include_profile(struct config_ctx *ctx, struct config_file *f,
 }
 
 int config__load(struct vm_config *cfg, const char *path, char *err,
-		 unsigned long errlen)
+		 size_t errlen)
 {
 	struct config_ctx ctx = { .cfg = cfg, .err = err, .errlen = errlen };
 	int ret;

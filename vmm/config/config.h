@@ -117,6 +117,6 @@ void config__init(struct vm_config *cfg);
  * the process exits.
  */
 int config__load(struct vm_config *cfg, const char *path, char *err,
-		 unsigned long errlen);
+		 size_t errlen);
 
 #endif

@@ -36,7 +36,7 @@ struct config_file {
 struct config_ctx {
 	struct vm_config *cfg;
 	char *err;
-	unsigned long errlen;
+	size_t errlen;
 	unsigned int depth;		/* 0 for the top-level file */
 	unsigned int nr_files;
 	char *stack[CONFIG_MAX_PROFILE_DEPTH + 1];	/* real paths being loaded */
