@@ -1,4 +1,4 @@
-# make bench (issue 8): virtio-blk sequential write/read throughput and 4 KiB
+# make bench: virtio-blk sequential write/read throughput and 4 KiB
 # random-read IOPS measured in the guest, beside the same measurement on the
 # host file behind the disk, in the same run; and elvisor's peak RSS with
 # every device attached (disk, tap network, rng, serial console).

@@ -1,4 +1,4 @@
-# make bench (issues 2 and 7): elvisor's time from exec to the guest's init
+# make bench: elvisor's time from exec to the guest's init
 # and its peak RSS, on the backend this host was booted with (elvisor.ko is
 # loaded first under kvm-arm.mode=none). 2 vCPUs, so that secondary bring-up
 # (PSCI CPU_ON, SGIs, per-vCPU timers) is part of what is timed; each run's

@@ -1,4 +1,4 @@
-# make bench (issue 5): HVC and MMIO-exit round trips on this host's backend.
+# make bench: HVC and MMIO-exit round trips on this host's backend.
 . ./lib.sh
 bench_backend_up
 for i in 1 2 3; do

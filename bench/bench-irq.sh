@@ -1,4 +1,4 @@
-# make bench (issue 7): interrupt delivery with the in-kernel GICv3, on this
+# make bench: interrupt delivery with the in-kernel GICv3, on this
 # host's backend: bm-irqbench on 2 vCPUs, 3 runs. Per run, the payload's
 # medians: SGI round trip between the vCPUs, virtual and physical timer
 # latency (WFI wake-up to acknowledge); printed as "BENCH key ns".

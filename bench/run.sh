@@ -48,7 +48,7 @@ compare() {
 }
 
 if want boot; then
-echo "== boot to init and peak RSS (issues 2, 7): Linux guest, 2 vCPUs, 256 MiB; 5 runs per backend, median"
+echo "== boot to init and peak RSS: Linux guest, 2 vCPUs, 256 MiB; 5 runs per backend, median"
 for b in kvm elvisor; do
 	host $b bench-boot.sh
 	printf '%s\n' "$out" | grep -E '^(run|BENCH-ERROR)' | sed "s/^/$b /"
@@ -63,7 +63,7 @@ compare "peak RSS" rss KiB
 fi
 
 if want exits; then
-echo "== exit round trips (issue 5): bare-metal guest, median of 3 runs per backend"
+echo "== exit round trips: bare-metal guest, median of 3 runs per backend"
 for b in kvm elvisor; do
 	host $b bench-exits.sh
 	printf '%s\n' "$out" | grep BENCH-ERROR
@@ -76,7 +76,7 @@ compare mmio mmio_ns ns
 fi
 
 if want irq; then
-echo "== interrupts, in-kernel GICv3 (issue 7): bm-irqbench on 2 vCPUs; median of 3 runs per backend, each run's value its own median"
+echo "== interrupts, in-kernel GICv3: bm-irqbench on 2 vCPUs; median of 3 runs per backend, each run's value its own median"
 echo "   ipi: SGI round trip vCPU 0 -> 1 -> 0, both waiting in WFI (500 per run); ipi 1cpu: the same, all VMM threads on host CPU 0 (taskset 1);"
 echo "   vtimer/ptimer: virtual (PPI 27) / physical (PPI 30) timer due 2 ms ahead while in WFI, counter at acknowledge - CVAL (200 per run)"
 for b in kvm elvisor; do
@@ -93,7 +93,7 @@ compare ptimer ptimer_ns ns
 fi
 
 if want blk; then
-echo "== virtio-blk (issue 8): in the guest vs the host file behind the disk, same run; peak RSS with every device"
+echo "== virtio-blk: in the guest vs the host file behind the disk, same run; peak RSS with every device"
 out=$("$top/scripts/host-run.sh" --backend kvm --timeout 600 --log "$logs/kvm-blk.log" \
 	"$top/bench/bench-blk.sh" "$top/tests/integration/scenarios/lib.sh") || errors=$((errors + 1))
 printf '%s\n' "$out" | grep '^BENCH-ERROR' && errors=$((errors + $(printf '%s\n' "$out" | grep -c '^BENCH-ERROR')))

@@ -608,7 +608,7 @@ void elv_vgic_sync_lrs(struct elv_vm *vm, unsigned int vcpu_idx, const struct el
 		elv_vgic_sync(&d->core, vcpu_idx, &res);
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
-	/* res.eoi_intid[]: the irqfd resampler (issue 7, item 4) hooks in here. */
+	/* res.eoi_intid[]: the irqfd resampler hooks in here. */
 }
 
 void elv_vgic_trap_sgi1r(struct elv_vm *vm, unsigned int vcpu_idx, u64 val)

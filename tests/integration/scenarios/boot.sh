@@ -2,7 +2,7 @@
 # proves: a Debian guest reaches init with 1, 2 and 4 vCPUs, all online, and powers off with status 0; a reset gives status 3; lkvm's long flags and positional kernel; `--dtb-dump`
 # Linux guests boot to init with 1, 2 and 4 vCPUs and power off (status 0);
 # a guest reset ends elvisor with status 3 by default. Runs on both
-# backends with the same expectations (on elvisor.ko this is issue 7's proof:
+# backends with the same expectations (on elvisor.ko this is the proof:
 # vGICv3, arch timers, SMP).
 . ./lib.sh
 backend_up

@@ -1,7 +1,7 @@
 # groups: order=40 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # proves: malformed TOML, unknown key with did-you-mean, wrong type, out of range, an unsupported VL set, a field above the host's value, unknown field, profile, service, PSCI version; a field the backend does not let userspace write (`ID_AA64PFR0_EL1.RAS`, per the backend's writable masks); `elvisor cpu --config` says why a config cannot run, or shows the narrowed value
 # Bad VM configs: a clear error naming file:line and the field, a non-zero
-# exit, nothing started (issue 3). The configs are checked against the
+# exit, nothing started. The configs are checked against the
 # backend before anything runs, so a bare-metal payload without an in-kernel
 # irqchip serves as the "kernel": the same checks run on both backends.
 . ./lib.sh

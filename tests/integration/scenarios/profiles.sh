@@ -1,6 +1,6 @@
 # groups: order=45 test=kvm-6.1,kvm-6.12,elvisor-6.1 full=elvisor-6.12   (tests/integration/groups.sh)
 # proves: fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` reports its backend, writable masks and ptrauth algorithm; `elvisor profile common` over this host alone (no narrowing, presentable), with a synthetic narrower host made from the report (no LSE atomics, SVE 128/256, PSCI 1.0, no PTP: every line commented with the host that limited it) and with a real kvm-6.1 report of the same emulated CPU; `elvisor cpu --check` answers 0 for what the host can present and 1, listing every unmet setting with requested and host value and writability, for a profile no host can (`--json` too), and its verdict agrees with `profile common`'s conflicts (on kvm-6.12 the kvm-6.1 mix is not presentable: 6.12 shows FEAT_HCX, which no VMM can narrow); guests boot with the produced profile and with `armv8.0`, `armv8.2`, `armv8.4` and `armv9.0`, and their `/proc/cpuinfo` features are checked (present and hidden ones). On kvm-6.1 the narrowing profiles are refused clearly (a conflict naming host and field, `cpu --check` status 1 with "no writable ID registers") and the guest views are SKIPs with that reason
-# Fleet CPU profiles (issue 16, docs/profiles.md): `elvisor cpu --json` of
+# Fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` of
 # this host; `elvisor profile common` over it alone, with a synthetic
 # narrower host made from it, and with a real report of another backend of
 # this emulated CPU (kvm-6.1's, below); `elvisor cpu --check` answers 0 for

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Differential KVM API test: drives the ioctls of issue 4 and prints one
+ * Differential KVM API test: drives the KVM ioctls and prints one
  * line per check, "ok NAME", "FAIL NAME: ..." or "SKIP NAME: reason", then
  * "N passed, N failed, N skipped". The expectations are the same on every
  * backend; where elvisor.ko differs from the 6.1 reference on purpose

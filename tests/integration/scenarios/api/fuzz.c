@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A concurrent fuzzer of the KVM API backend (issue 13): several threads
+ * A concurrent fuzzer of the KVM API backend: several threads
  * issue random, well-formed or not, ioctl sequences on one VM's fds (VM,
  * vCPUs, the vGIC device, eventfds) while vCPUs run a tiny guest that
  * stores to slot memory and does MMIO: irqfd assign/deassign/resample,

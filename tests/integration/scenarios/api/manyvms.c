@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Many VMs at once (issue 13, item 7: VMIDs must never run out).
+ * Many VMs at once (VMIDs must never run out).
  *   api-manyvms [-d /dev/kvm] [-n VMS]            default: 300 VMs
  *   api-manyvms [-d /dev/kvm] [-n VMS] -c SECONDS [-i ITERATIONS]
  * Default: opens VMS VMs of one vCPU each, runs every vCPU once to its

@@ -1,7 +1,7 @@
 # groups: order=100 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # proves: VMID exhaustion (`api-manyvms`): 300 VMs that have each run a vCPU stay open at once and all run again (the old 8-bit bitmap failed VM 256 on); then more VMs than VMIDs run at once, one thread each, while each guest checks that its RAM holds what it last wrote. elvisor.ko: with the CPU's width (16), with `vmid_bits=8` (300 VMs: rollovers) and `vmid_bits=3` (16 VMs: hundreds of rollovers, counted by `vmid_rollovers`); module unloads, clean kernel log
 # In-host script (busybox sh) for scripts/host-run.sh: api-manyvms against
-# the backend the host booted with (issue 13, item 7: VMIDs never run out).
+# the backend the host booted with (VMIDs never run out).
 #  1. 300 VMs (MANYVMS=) that have each run a vCPU stay open at once and
 #     all run again (elvisor.ko: with the CPU's VMID width, 16 bits under
 #     QEMU's -cpu max, then with vmid_bits=8, where 300 VMs need rollovers).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Robustness of the KVM API backend (issue 4, item 7): create/destroy
+ * Robustness of the KVM API backend: create/destroy
  * cycles of VMs with vCPUs and memslots closing fds in every order, random
  * ONE_REG IDs, sizes and user addresses (invalid pointers included), and
  * concurrent ioctls on one vCPU from two threads. Only crashes, hangs and
