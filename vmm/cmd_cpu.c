@@ -30,6 +30,7 @@
 #include "sve.h"
 #include "sysregs.h"
 #include "vm.h"
+#include "vcpu.h"
 
 static const struct { const char *name; long nr; } report_caps[] = {
 	{ "KVM_CAP_USER_MEMORY", KVM_CAP_USER_MEMORY },

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "memmap.h"
 #include "vm.h"
+#include "gic.h"
 
 
 /* 32 private interrupts plus the SPIs our devices may use. */

@@ -14,6 +14,7 @@
 #include "cpu_plan.h"
 #include "guest_fdt.h"
 #include "vm.h"
+#include "pmu.h"
 
 
 static bool pmu__wanted(const struct vm *vm)

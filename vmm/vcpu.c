@@ -16,6 +16,7 @@
 #include "sandbox.h"
 #include "timings.h"
 #include "vm.h"
+#include "vcpu.h"
 
 
 #define CORE_REG(x) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \

@@ -20,6 +20,9 @@
 #include "term.h"
 #include "timings.h"
 #include "vm.h"
+#include "pmu.h"
+#include "gic.h"
+#include "vcpu.h"
 
 
 /* Parameters every guest gets unless --nodefaults. */

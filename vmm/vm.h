@@ -94,17 +94,4 @@ int vm__pause(struct vm *vm, char *err, size_t errlen);
 int vm__resume(struct vm *vm, char *err, size_t errlen);
 bool vm__paused(struct vm *vm);
 
-int vcpu__start_all(struct vm *vm);
-/* Kick every running vCPU out of KVM_RUN (it then parks or stops). */
-void vcpu__kick_all(struct vm *vm);
-void vcpu__join_all(struct vm *vm);
-int vcpu__create_all(struct vm *vm, char *err, size_t errlen);
-int vcpu__reset_boot_regs(struct vm *vm, struct vcpu *vcpu);
-
-int gic__create(struct vm *vm, char *err, size_t errlen);
-int gic__finalize(struct vm *vm, char *err, size_t errlen);
-int pmu__check(const struct vm *vm, char *err, size_t errlen);
-int pmu__set_irq(struct vm *vm, char *err, size_t errlen);
-int pmu__init(struct vm *vm, char *err, size_t errlen);
-
 #endif
