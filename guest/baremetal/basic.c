@@ -4,7 +4,7 @@
  * sign and zero extension (through the UART's scratch register, which the
  * VMM's 16550 keeps as a byte and zero-fills wider reads of), ID registers
  * and the cache ID registers as the guest reads them, RDVL, and PAC with or
- * without pointer auth.
+ * without pointer auth, and the FP/SIMD registers kept across exits.
  */
 #include "bm.h"
 
@@ -163,6 +163,46 @@ static void check_pac(void)
 }
 
 /*
+ * The guest's FP/SIMD registers and FPCR across exits: all 32 Q registers
+ * loaded with a pattern, then 16 rounds of an HVC and an MMIO read (each a
+ * full exit), then stored and compared. elvisor.ko loads a non-SVE vCPU's
+ * FP/SIMD state at its first FP instruction of an entry and saves it at
+ * exit only if loaded; an SVE vCPU's is switched whole.
+ */
+#define FP_STP(a, b, off) "stp q" #a ", q" #b ", [%[p], #" #off "]\n\t"
+#define FP_LDP(a, b, off) "ldp q" #a ", q" #b ", [%[p], #" #off "]\n\t"
+#define FP_ALL(OP) OP(0, 1, 0) OP(2, 3, 32) OP(4, 5, 64) OP(6, 7, 96) OP(8, 9, 128)	\
+	OP(10, 11, 160) OP(12, 13, 192) OP(14, 15, 224) OP(16, 17, 256) OP(18, 19, 288)	\
+	OP(20, 21, 320) OP(22, 23, 352) OP(24, 25, 384) OP(26, 27, 416) OP(28, 29, 448)	\
+	OP(30, 31, 480)
+
+static void check_fp(void)
+{
+	static u64 in[64] __attribute__((aligned(16))), out[64] __attribute__((aligned(16)));
+	u64 fpcr = 3UL << 22, fpcr_out, bad = 0;	/* RMode: round towards zero */
+	unsigned int i;
+
+	asm volatile("msr cpacr_el1, %0\n\tisb" :: "r"(3UL << 20));
+	for (i = 0; i < 64; i++) {
+		in[i] = 0x0123456789abcdefUL * (i + 1) ^ ((u64)i << 56);
+		out[i] = 0;
+	}
+	asm volatile(".arch_extension fp\n\t.arch_extension simd\n\t"
+		     FP_ALL(FP_LDP) "msr fpcr, %[c]" :: [p] "r"(in), [c] "r"(fpcr) : "memory");
+	for (i = 0; i < 16; i++) {
+		bm_hvc(PSCI_VERSION, 0, 0, 0);
+		bm_r8(BM_UART_SCR);
+	}
+	asm volatile(".arch_extension fp\n\t.arch_extension simd\n\t"
+		     FP_ALL(FP_STP) "mrs %[c], fpcr" : [c] "=r"(fpcr_out) : [p] "r"(out) : "memory");
+	for (i = 0; i < 64; i++)
+		bad += in[i] != out[i];
+	bm_report("fp_regs_changed", bad);
+	bm_report_str("fp_fpcr_kept", fpcr_out == fpcr ? "ok" : "changed");
+	asm volatile("msr fpcr, %0" :: "r"(0UL));
+}
+
+/*
  * WFI with the virtual timer armed 10 ms ahead: the host must wake us, and
  * only then. The architecture lets a WFI end spuriously, so one early return
  * is no failure; but a WFI that does not block at all returns as fast as a
@@ -203,6 +243,7 @@ void bm_main(void)
 	check_beyond_ipa();
 	check_sve();
 	check_pac();
+	check_fp();
 	check_wfi();
 	bm_report("exceptions", bm_exc_count);
 	bm_puts("BM-END\r\n");

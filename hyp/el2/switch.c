@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VHE world switch, as a straight script: save the host's EL1/EL12 and
- * EL2 state, load the guest's, enter, save the guest's, restore the host's
- * in reverse. The host kernel runs at EL2 with E2H=1, so the guest's EL1
+ * The VHE world switch, as a straight script: save the host's EL2 state and
+ * the EL1 registers it uses (switch.h), load the guest's, enter, save the
+ * guest's, restore the host's in reverse. The host kernel runs at EL2 with E2H=1, so the guest's EL1
  * registers are reached through their *_EL12 / *_EL02 aliases while the
  * host's own *_EL2 registers are untouched except the few listed in
  * struct elv_el2_guest, plus VBAR_EL2 and ELR/SPSR_EL2.
@@ -116,8 +116,15 @@ struct elv_host_save {
 #define ELV_REG_SAVE(field, enc)	s->field = read_sysreg_s(enc);
 #define ELV_REG_LOAD(field, enc)	write_sysreg_s(s->field, enc);
 /* The EL1 lists: the live register's (op0, op1, CRn, CRm, op2) is the second column. */
-#define ELV_EL1_SAVE(field, hw, ...)	s->field = read_sysreg_s(sys_reg hw);
-#define ELV_EL1_LOAD(field, hw, ...)	write_sysreg_s(s->field, sys_reg hw);
+#define ELV_EL1_SAVE(field, host, hw, ...)	s->field = read_sysreg_s(sys_reg hw);
+#define ELV_EL1_LOAD(field, host, hw, ...)	write_sysreg_s(s->field, sys_reg hw);
+/* The host's copy: only the registers it uses (host = 1 in switch.h). */
+#define ELV_EL1_HOST_SAVE(field, host, hw, ...)				\
+	if (host)							\
+		s->field = read_sysreg_s(sys_reg hw);
+#define ELV_EL1_HOST_LOAD(field, host, hw, ...)				\
+	if (host)							\
+		write_sysreg_s(s->field, sys_reg hw);
 
 static void el1_save(struct elv_el1_state *s)
 {
@@ -131,6 +138,18 @@ static void el1_load(const struct elv_el1_state *s)
 	ELV_EL1_OTHER_REGS(ELV_EL1_LOAD)
 }
 
+static void el1_host_save(struct elv_el1_state *s)
+{
+	ELV_EL1_FILE_REGS(ELV_EL1_HOST_SAVE)
+	ELV_EL1_OTHER_REGS(ELV_EL1_HOST_SAVE)
+}
+
+static void el1_host_load(const struct elv_el1_state *s)
+{
+	ELV_EL1_FILE_REGS(ELV_EL1_HOST_LOAD)
+	ELV_EL1_OTHER_REGS(ELV_EL1_HOST_LOAD)
+}
+
 static void el2_save(struct elv_el2_guest *s)
 {
 	ELV_EL2_REGS(ELV_REG_SAVE)
@@ -142,15 +161,16 @@ static void el2_load(const struct elv_el2_guest *s)
 }
 
 /*
- * With the guest's CPTR in force: FP/SIMD always, SVE for SVE vCPUs at
- * their maximum VL (ZCR_EL2 caps what the guest's ZCR_EL1 can select).
+ * With the guest's CPTR in force: SVE vCPUs get their state at their
+ * maximum VL (ZCR_EL2 caps what the guest's ZCR_EL1 can select); the
+ * others' FP/SIMD waits for its first use (elv_fp_trap()).
  */
 static void fp_load(struct elv_switch *sw, u64 *host_zcr)
 {
 	u32 *fpsr = (u32 *)(sw->fp + 512);
 
 	if (!sw->sve_state) {
-		elv_fpsimd_load(sw->fp);
+		sw->fp_loaded = false;
 		return;
 	}
 	*host_zcr = read_sysreg_s(ELV_SYS_ZCR_EL2);
@@ -167,7 +187,8 @@ static void fp_save(struct elv_switch *sw, u64 host_zcr)
 	u32 *fpsr = (u32 *)(sw->fp + 512);
 
 	if (!sw->sve_state) {
-		elv_fpsimd_save(sw->fp);
+		if (sw->fp_loaded)
+			elv_fpsimd_save(sw->fp);
 		return;
 	}
 	sw->el1.zcr = read_sysreg_s(ELV_SYS_ZCR_EL12);
@@ -312,19 +333,42 @@ u64 elv_gic_vtr(void)
 }
 
 /*
+ * A non-SVE vCPU's first FP/SIMD instruction of this entry (trapped by
+ * CPTR_EL2.FPEN): load its registers, lift the trap, run it again. An
+ * SVE instruction of such a vCPU then traps on ZEN, an exit that injects
+ * UNDEF as before.
+ */
+static bool elv_fp_trap(struct elv_switch *sw, u64 esr)
+{
+	if (sw->sve_state || sw->fp_loaded || ELV_ESR_EC(esr) != ELV_EC_FP_ASIMD)
+		return false;
+	write_sysreg_s(sw->el2.cptr | ELV_CPTR_FPEN, ELV_SYS_CPTR_E2H);
+	isb();
+	elv_fpsimd_load(sw->fp);
+	sw->fp_loaded = true;
+	return true;
+}
+
+/*
  * Exits served without leaving the guest's context: an MRS of CTR_EL0,
  * trapped by HCR_EL2.TID2 whenever the VM has its own cache topology (as
  * 6.12), is what a running Linux guest does all the time (every cache
  * maintenance loop reads the line sizes); a full exit for each made a
- * guest boot 2.5 times slower. Host interrupts still end the loop: they
- * exit with ELV_EXIT_CODE_IRQ.
+ * guest boot 2.5 times slower. A lazy FP/SIMD load is the other
+ * (elv_fp_trap()). Host interrupts still end the loop: they exit with
+ * ELV_EXIT_CODE_IRQ.
  */
 static bool elv_fast_exit(struct elv_switch *sw, int code)
 {
 	unsigned int rt;
+	u64 esr;
 
-	if (code != ELV_EXIT_CODE_SYNC ||
-	    !elv_esr_is_mrs(read_sysreg_s(ELV_SYS_ESR_EL2), ELV_ENC_CTR_EL0, &rt))
+	if (code != ELV_EXIT_CODE_SYNC)
+		return false;
+	esr = read_sysreg_s(ELV_SYS_ESR_EL2);
+	if (elv_fp_trap(sw, esr))
+		return true;
+	if (!elv_esr_is_mrs(esr, ELV_ENC_CTR_EL0, &rt))
 		return false;
 	if (rt != 31)
 		sw->ctx.x[rt] = sw->ctr_el0;
@@ -349,8 +393,8 @@ int elv_world_switch(struct elv_switch *sw)
 	 */
 	asm volatile("msr daifset, #8" ::: "memory");
 
-	/* Save host. */
-	el1_save(&host.el1);
+	/* Save host: the EL1 registers it uses, its EL2 controls. */
+	el1_host_save(&host.el1);
 	el2_save(&host.el2);
 	host.vbar = read_sysreg_s(ELV_SYS_VBAR_EL2);
 
@@ -399,7 +443,7 @@ int elv_world_switch(struct elv_switch *sw)
 	el2_load(&host.el2);
 	isb();
 	el1_save(&sw->el1);
-	el1_load(&host.el1);
+	el1_host_load(&host.el1);
 	isb();
 	/* D as it was (the exit masked A, I, F too: local_irq_restore() unmasks them). */
 	if (!(daif & PSR_D_BIT))
@@ -426,10 +470,13 @@ u64 elv_guest_mdcr(void)
 	       ELV_MDCR_TPMS | ELV_MDCR_TTRF;
 }
 
-/* FP/SIMD is switched eagerly around every entry; SVE only for SVE vCPUs. */
+/*
+ * SVE vCPUs: FP/SIMD and SVE on, switched eagerly around every entry; the
+ * others start each entry with FP/SIMD trapped (elv_fp_trap()).
+ */
 u64 elv_guest_cptr(bool sve)
 {
-	return ELV_CPTR_FPEN | (sve ? ELV_CPTR_ZEN : 0) | ELV_CPTR_TTA | ELV_CPTR_TAM;
+	return (sve ? ELV_CPTR_FPEN | ELV_CPTR_ZEN : 0) | ELV_CPTR_TTA | ELV_CPTR_TAM;
 }
 
 u64 elv_guest_cnthctl(bool trap_pct)

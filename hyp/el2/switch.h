@@ -23,37 +23,46 @@ struct elv_dbg_switch;
  * table) it is loaded from and stored to. Save and load walk the lists in
  * this order: CNTV_CVAL before CNTV_CTL, so a timer enabled against the
  * previous owner's compare value cannot fire spuriously.
+ *
+ * The second column, host: 1 when the host's own value is saved before the
+ * guest's is loaded and put back after the exit; 0 for the EL1 regime's
+ * registers a VHE host never uses (HCR_EL2.{E2H,TGE} = {1,1}: its EL0 runs
+ * in the EL2&0 regime, and no exception is taken to EL1), which keep the
+ * last guest's values while the host runs, as upstream's VHE code leaves
+ * them, and are loaded whole at the next entry. Shared registers (PAR,
+ * TPIDR, CSSELR, the EL0 thread IDs, MDSCR, SP_EL1, ACTLR) and the EL1
+ * virtual timer (whose interrupt would reach the host) stay exact.
  */
 #define ELV_EL1_FILE_REGS(X)						\
-	X(sctlr,	(3, 5, 1, 0, 0),	(3, 0, 1, 0, 0))	/* SCTLR_EL12 */	\
-	X(actlr,	(3, 0, 1, 0, 1),	(3, 0, 1, 0, 1))	/* ACTLR_EL1 */		\
-	X(cpacr,	(3, 5, 1, 0, 2),	(3, 0, 1, 0, 2))	/* CPACR_EL12 */	\
-	X(ttbr0,	(3, 5, 2, 0, 0),	(3, 0, 2, 0, 0))	/* TTBR0_EL12 */	\
-	X(ttbr1,	(3, 5, 2, 0, 1),	(3, 0, 2, 0, 1))	/* TTBR1_EL12 */	\
-	X(tcr,		(3, 5, 2, 0, 2),	(3, 0, 2, 0, 2))	/* TCR_EL12 */		\
-	X(esr,		(3, 5, 5, 2, 0),	(3, 0, 5, 2, 0))	/* ESR_EL12 */		\
-	X(afsr0,	(3, 5, 5, 1, 0),	(3, 0, 5, 1, 0))	/* AFSR0_EL12 */	\
-	X(afsr1,	(3, 5, 5, 1, 1),	(3, 0, 5, 1, 1))	/* AFSR1_EL12 */	\
-	X(far,		(3, 5, 6, 0, 0),	(3, 0, 6, 0, 0))	/* FAR_EL12 */		\
-	X(par,		(3, 0, 7, 4, 0),	(3, 0, 7, 4, 0))	/* PAR_EL1 */		\
-	X(mair,		(3, 5, 10, 2, 0),	(3, 0, 10, 2, 0))	/* MAIR_EL12 */		\
-	X(amair,	(3, 5, 10, 3, 0),	(3, 0, 10, 3, 0))	/* AMAIR_EL12 */	\
-	X(vbar,		(3, 5, 12, 0, 0),	(3, 0, 12, 0, 0))	/* VBAR_EL12 */		\
-	X(contextidr,	(3, 5, 13, 0, 1),	(3, 0, 13, 0, 1))	/* CONTEXTIDR_EL12 */	\
-	X(tpidr,	(3, 0, 13, 0, 4),	(3, 0, 13, 0, 4))	/* TPIDR_EL1 */		\
-	X(cntkctl,	(3, 5, 14, 1, 0),	(3, 0, 14, 1, 0))	/* CNTKCTL_EL12 */	\
-	X(csselr,	(3, 2, 0, 0, 0),	(3, 2, 0, 0, 0))	/* CSSELR_EL1 */	\
-	X(tpidr_el0,	(3, 3, 13, 0, 2),	(3, 3, 13, 0, 2))	/* TPIDR_EL0 */		\
-	X(tpidrro_el0,	(3, 3, 13, 0, 3),	(3, 3, 13, 0, 3))	/* TPIDRRO_EL0 */
+	X(sctlr,	0, (3, 5, 1, 0, 0),	(3, 0, 1, 0, 0))	/* SCTLR_EL12 */	\
+	X(actlr,	1, (3, 0, 1, 0, 1),	(3, 0, 1, 0, 1))	/* ACTLR_EL1 */		\
+	X(cpacr,	0, (3, 5, 1, 0, 2),	(3, 0, 1, 0, 2))	/* CPACR_EL12 */	\
+	X(ttbr0,	0, (3, 5, 2, 0, 0),	(3, 0, 2, 0, 0))	/* TTBR0_EL12 */	\
+	X(ttbr1,	0, (3, 5, 2, 0, 1),	(3, 0, 2, 0, 1))	/* TTBR1_EL12 */	\
+	X(tcr,		0, (3, 5, 2, 0, 2),	(3, 0, 2, 0, 2))	/* TCR_EL12 */		\
+	X(esr,		0, (3, 5, 5, 2, 0),	(3, 0, 5, 2, 0))	/* ESR_EL12 */		\
+	X(afsr0,	0, (3, 5, 5, 1, 0),	(3, 0, 5, 1, 0))	/* AFSR0_EL12 */	\
+	X(afsr1,	0, (3, 5, 5, 1, 1),	(3, 0, 5, 1, 1))	/* AFSR1_EL12 */	\
+	X(far,		0, (3, 5, 6, 0, 0),	(3, 0, 6, 0, 0))	/* FAR_EL12 */		\
+	X(par,		1, (3, 0, 7, 4, 0),	(3, 0, 7, 4, 0))	/* PAR_EL1 */		\
+	X(mair,		0, (3, 5, 10, 2, 0),	(3, 0, 10, 2, 0))	/* MAIR_EL12 */		\
+	X(amair,	0, (3, 5, 10, 3, 0),	(3, 0, 10, 3, 0))	/* AMAIR_EL12 */	\
+	X(vbar,		0, (3, 5, 12, 0, 0),	(3, 0, 12, 0, 0))	/* VBAR_EL12 */		\
+	X(contextidr,	0, (3, 5, 13, 0, 1),	(3, 0, 13, 0, 1))	/* CONTEXTIDR_EL12 */	\
+	X(tpidr,	1, (3, 0, 13, 0, 4),	(3, 0, 13, 0, 4))	/* TPIDR_EL1 */		\
+	X(cntkctl,	0, (3, 5, 14, 1, 0),	(3, 0, 14, 1, 0))	/* CNTKCTL_EL12 */	\
+	X(csselr,	1, (3, 2, 0, 0, 0),	(3, 2, 0, 0, 0))	/* CSSELR_EL1 */	\
+	X(tpidr_el0,	1, (3, 3, 13, 0, 2),	(3, 3, 13, 0, 2))	/* TPIDR_EL0 */		\
+	X(tpidrro_el0,	1, (3, 3, 13, 0, 3),	(3, 3, 13, 0, 3))	/* TPIDRRO_EL0 */
 
 /* Filled by the run loop from elsewhere (core registers, timer, MDSCR rule). */
 #define ELV_EL1_OTHER_REGS(X)						\
-	X(mdscr,	(2, 0, 0, 2, 2))	/* MDSCR_EL1: elv_guest_hw_mdscr() */	\
-	X(sp_el1,	(3, 4, 4, 1, 0))	/* SP_EL1 */				\
-	X(elr,		(3, 5, 4, 0, 1))	/* ELR_EL12 */				\
-	X(spsr,		(3, 5, 4, 0, 0))	/* SPSR_EL12 */				\
-	X(cntv_cval,	(3, 5, 14, 3, 2))	/* CNTV_CVAL_EL02 */			\
-	X(cntv_ctl,	(3, 5, 14, 3, 1))	/* CNTV_CTL_EL02 */
+	X(mdscr,	1, (2, 0, 0, 2, 2))	/* MDSCR_EL1: elv_guest_hw_mdscr() */	\
+	X(sp_el1,	1, (3, 4, 4, 1, 0))	/* SP_EL1 */				\
+	X(elr,		0, (3, 5, 4, 0, 1))	/* ELR_EL12 */				\
+	X(spsr,		0, (3, 5, 4, 0, 0))	/* SPSR_EL12 */				\
+	X(cntv_cval,	1, (3, 5, 14, 3, 2))	/* CNTV_CVAL_EL02 */			\
+	X(cntv_ctl,	1, (3, 5, 14, 3, 1))	/* CNTV_CTL_EL02 */
 
 #define ELV_EL1_FIELD(field, ...)	u64 field;
 
@@ -79,6 +88,13 @@ struct elv_switch {
 	/* SVE vCPUs: Z/P/FFR at sve_vq, the vCPU's maximum vector length. */
 	void *sve_state;
 	unsigned int sve_vq;
+	/*
+	 * Other vCPUs get FP/SIMD lazily: each entry starts with it trapped
+	 * (CPTR_EL2.FPEN clear); the guest's first FP/SIMD instruction is
+	 * served in the switch (fp loaded, the trap lifted, the instruction
+	 * run again), and the exit saves fp only if it was loaded.
+	 */
+	bool fp_loaded;
 	/*
 	 * VMs with a vGIC: the virtual CPU interface (ICH_HCR/VMCR/APRs and
 	 * gic_nr_lrs list registers) loaded before entry and saved after.

@@ -23,7 +23,7 @@ struct elv_el1_map {
 	u16 off;
 };
 
-#define EL1_MAP(field, hw, file) \
+#define EL1_MAP(field, host, hw, file) \
 	{ ELV_SYSREG_ENC file, offsetof(struct elv_el1_state, field) },
 
 /* Register-file sysregs the guest owns in hardware while it runs (switch.h). */

@@ -1,5 +1,5 @@
 # groups: order=130 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
-# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
+# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, the 32 FP/SIMD registers and FPCR kept across 32 exits (SVE and non-SVE vCPUs), WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
 # Bare-metal EL1 payloads (guest/baremetal) under --irqchip=none: PSCI and
 # SMCCC answers, MMIO of each width with sign/zero extension, SMC, ID
 # registers, RDVL per SVE configuration, PAC with and without ptrauth, WFI
@@ -52,7 +52,7 @@ for kv in psci_version=0x10001 psci_features_cpu_on=0x0 \
 	mmio_r32=0xef mmio_w64_r8=0x5a mmio_r64=0x5a \
 	mmio_ldrsh_x=0x80 mmio_ldrb_w=0x80 mmio_ldrb_x30=0x80 mmio_strb_wzr=0x0 \
 	MPIDR_EL1=0x80000000 sve_rdvl_zcr0_bytes=0x10 pacga=ok \
-	wfi_timer_wake=ok exceptions=0x0; do
+	wfi_timer_wake=ok fp_regs_changed=0x0 fp_fpcr_kept=ok exceptions=0x0; do
 	bm_expect basic "${kv%%=*}" "${kv#*=}"
 done
 # Above the VM's 40-bit IPA size: an abort on every backend (elvisor.ko
@@ -135,6 +135,9 @@ bm_run nofeat --disable-sve --disable-ptrauth
 bm_expect nofeat sve_rdvl undef
 bm_expect nofeat pacga undef
 bm_expect nofeat ID_AA64ZFR0_EL1 0x0
+# A vCPU without SVE: elvisor.ko's lazy FP/SIMD load (basic's is an SVE vCPU's).
+bm_expect nofeat fp_regs_changed 0x0
+bm_expect nofeat fp_fpcr_kept ok
 # ID registers: SVE (PFR0 bits 35:32) and the PAC fields of ISAR1 (APA, API,
 # GPA, GPI) hidden without the features, shown with them.
 field() { # NAME REG SHIFT: 4-bit field of a printed register
