@@ -267,7 +267,7 @@ test-debug: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory host-image
-	@scripts/host-run.sh --timeout 300 demo/demo.sh $(SCENARIOS)/lib.sh
+	@demo/run.sh
 
 shell: deps
 	@$(MAKE) --no-print-directory host-image

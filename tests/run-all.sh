@@ -73,6 +73,16 @@ out=$(tests/integration/scenarios/run-samecpu.sh 2>&1)
 printf '%s\n' "$out" | grep -E '^(FAIL|ok|#|[0-9]+ passed)' | tail -n 20
 add_summary "$out"
 
+echo "== make demo (demo/run.sh: configs/demo.toml on kvm-6.12 and elvisor-6.12)"
+if demo/run.sh > build/demo.log 2>&1; then
+	echo "ok demo: both guests booted, reported the same CPU and powered off"
+	add 1 0
+else
+	sed -n '/^######## the guest/,$p' build/demo.log | tail -n 25
+	echo "FAIL demo: demo/run.sh exited non-zero (see build/demo.log)"
+	add 0 1
+fi
+
 # make test-full only: every deliberate bug of tests/mutants/ must be caught
 # (docs/testing.md, "Mutation testing"); one pass per mutant caught, one
 # failure per mutant missed or stale (or one if it did not say).
