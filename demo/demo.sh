@@ -10,6 +10,7 @@ echo "== $what: elvisor run --config configs/demo.toml -k Image -i guest-initram
 { $E/elvisor run --config $E/configs/demo.toml -k $KERNEL -i $INITRD -p "$GUEST_CMDLINE" \
 	< /dev/null 2>&1; echo $? > /tmp/demo.rc; } | tee /tmp/demo.out
 echo "DEMO backend=$what"
+grep -qw atomics /proc/cpuinfo && echo "DEMO host_atomics=yes" || echo "DEMO host_atomics=no"
 echo "DEMO status=$(cat /tmp/demo.rc)"
 grep -q ELV-REPORT-END /tmp/demo.out && echo "DEMO reported=yes" || echo "DEMO reported=no"
 f=" $(report demo features) "

@@ -24,7 +24,7 @@ for h in "${hosts[@]}"; do
 	done < <(printf '%s\n' "$out" | grep '^DEMO ')
 done
 
-rows=(backend status cpus_online atomics ID_AA64ISAR0_EL1 sve sve_vls sve_max_vl psci trng ptp pv_time)
+rows=(backend status cpus_online host_atomics atomics ID_AA64ISAR0_EL1 sve sve_vls sve_max_vl psci trng ptp pv_time)
 echo
 echo "######## the guest's CPU, side by side (config: configs/demo.toml)"
 printf '%-18s %-34s %s\n' "" "${hosts[0]}" "${hosts[1]}"
