@@ -9,6 +9,8 @@
 # - make install DESTDIR=TMP puts exactly the expected files there, the
 #   module source is complete, and an installed elvisor finds its profiles
 #   in PREFIX/share/elvisor/profiles;
+# - DKMS's build line (dkms.conf's MAKE[0]) builds the installed module
+#   source against the 6.1 and 6.12 headers in cache/;
 # - dpkg-buildpackage -aarm64 -b builds elvisor and elvisor-dkms (debian/)
 #   with exactly the expected files and DKMS scripts.
 # Prints ok/FAIL lines and ends with "N passed, N failed".
@@ -182,6 +184,34 @@ grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf" 2>/dev/null &&
 	grep -qx 'BUILT_MODULE_NAME\[0\]="elvisor"' "$src/dkms.conf" &&
 	ok "install.dkms-conf: PACKAGE_VERSION=$ver, module elvisor" ||
 	bad "install.dkms-conf: src/elvisor-$ver/dkms.conf does not name version $ver and module elvisor"
+
+# DKMS's own build of that source, as its dkms.conf says it (dkms copies the
+# source to $dkms_tree/NAME/VERSION/build and runs MAKE[0] there, with
+# kernel_source_dir the kernel's headers), against each host kernel's
+# headers in cache/ (6.1 and 6.12, the ABIs make deps resolved): the module
+# must build and carry that kernel's vermagic.
+if [ "$(uname -m)" = aarch64 ]; then cross=; else cross=aarch64-linux-gnu-; fi
+make_line=$(sed -n 's/^MAKE\[0\]="\(.*\)"$/\1/p' "$src/dkms.conf" 2>/dev/null)
+for f in cache/current-abi cache/current-abi-6.12; do
+	if ! read -r abi _ < "$f" 2>/dev/null || [ ! -d "cache/kernel/$abi/headers" ]; then
+		bad "dkms.build: no kernel headers named by $f (make deps fetches them)"
+		continue
+	fi
+	dkms_tree=$tmp/dkms-$abi kernel_source_dir=$top/cache/kernel/$abi/headers
+	PACKAGE_NAME=elvisor PACKAGE_VERSION=$ver
+	mkdir -p "$dkms_tree/elvisor/$ver" && cp -r "$src" "$dkms_tree/elvisor/$ver/build"
+	eval "cmd=\"$make_line\""
+	ko=$dkms_tree/elvisor/$ver/build/elvisor.ko
+	if [ -z "$make_line" ]; then
+		bad "dkms.build.$abi: dkms.conf has no MAKE[0] line"
+	elif $cmd ARCH=arm64 CROSS_COMPILE=$cross -j2 > "$tmp/dkms-$abi.log" 2>&1 && [ -f "$ko" ]; then
+		magic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+		case $magic in "$abi-"*" "*) ok "dkms.build.$abi: dkms.conf's MAKE[0] builds elvisor.ko (vermagic ${magic%% *})" ;;
+		*) bad "dkms.build.$abi: elvisor.ko built, but its vermagic is '$magic'" ;; esac
+	else
+		bad "dkms.build.$abi: '$cmd' failed: $(tail -n 3 "$tmp/dkms-$abi.log" | tr '\n' ' ')"
+	fi
+done
 
 # An installed elvisor finds the installed profiles. The VMM is an aarch64
 # binary; the native probe runs the same loader (vmm/config/config.c) from the
