@@ -6,7 +6,9 @@
 # what the host can present and 1, listing every unmet setting, for what it
 # cannot; guests boot with the produced profile and with each shipped
 # architecture-level profile and see what it says (their /proc/cpuinfo
-# features). Narrowing needs writable ID registers: on kvm-6.1 (Linux 6.1's
+# features, and every ID register field the guest kernel shows to EL0, SVE
+# and ptrauth, compared inside the guest by elv-idcheck against
+# `elvisor cpu --config P --guest-expect`). Narrowing needs writable ID registers: on kvm-6.1 (Linux 6.1's
 # KVM has none) the same commands must say, clearly, that the narrowing
 # profiles cannot be presented there, and no guest is booted with them
 # (chosen by the host: lib.sh can_narrow).
@@ -81,9 +83,10 @@ else
 	[ $st = 1 ] && has '"presentable": false,' && has '"setting": "ID_AA64ISAR0_EL1.ATOMIC", "requested": "0", "host": "2", "writable": false' &&
 		pass profiles.fleet.check-json || fail profiles.fleet.check-json "$(why)"
 fi
-boot_guest fleet --config $T/fleet.toml
+boot_guest fleet --config $T/fleet.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $T/fleet.toml --guest-expect)"
 if [ $narrowing = yes ]; then
 	expect_exit fleet 0 profiles.fleet.boots
+	expect_guest_view fleet profiles.fleet.guest-matches
 	expect_feature fleet atomics no profiles.fleet.guest-no-atomics
 	expect_report fleet sve_vls 128,256 profiles.fleet.guest-sve-vls
 	expect_report fleet psci 1.0 profiles.fleet.guest-psci
@@ -241,8 +244,9 @@ level() {
 		skip profiles.$p.guest-view "$NO_NARROW_REASON"
 		return
 	fi
-	boot_guest $p --config $P/$p.toml
+	boot_guest $p --config $P/$p.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $P/$p.toml --guest-expect)"
 	expect_exit $p 0 profiles.$p.boots
+	expect_guest_view $p profiles.$p.guest-matches
 	for f in "$@"; do
 		case $f in
 		-*) expect_feature $p ${f#-} no profiles.$p.guest-no-${f#-} ;;
@@ -255,4 +259,5 @@ level armv8.0 crc32 aes -atomics -asimdrdm -sha2 -sha3 -asimddp -lrcpc -fcma -js
 level armv8.2 atomics asimdrdm dcpop sha3 sve -sve2 -lrcpc -fcma -flagm -dit -paca -bti -frint
 level armv8.4 flagm ilrcpc dit paca fcma jscvt asimddp -flagm2 -bti -frint -sve2 -rng -bf16
 level armv9.0 sve2 flagm2 frint bti rng i8mm -bf16 -svebf16 -ecv
+level baseline atomics lrcpc fcma jscvt asimddp -sve -paca -pacg -ilrcpc -flagm
 backend_down
