@@ -39,13 +39,13 @@ static const struct enforce_rule {
 	  "HCRX_EL2.EnFPM clear: FPMR traps" },
 	/* kvm_calculate_traps(): fine-grained UNDEF for features the guest lacks. */
 	{ ELV_ID_AA64ISAR0_EL1, "TLB", 1, ENFORCE_KVM, ENFORCE_IF_FGT,
-	  "HFGITR_EL2 traps the outer-shareable TLBI instructions; KVM injects UNDEF" },
+	  "HFGITR_EL2 traps the outer-shareable TLBI instructions (and the range ones below 2); KVM injects UNDEF" },
 	{ ELV_ID_AA64ISAR0_EL1, "TLB", 2, ENFORCE_KVM, ENFORCE_IF_FGT,
 	  "HFGITR_EL2 traps the TLBI range instructions; KVM injects UNDEF" },
 	{ ELV_ID_AA64ISAR2_EL1, "ATS1A", 1, ENFORCE_KVM, ENFORCE_IF_FGT,
 	  "HFGITR_EL2 traps AT S1E1A; KVM injects UNDEF" },
 	{ ELV_ID_AA64MMFR1_EL1, "PAN", 2, ENFORCE_KVM, ENFORCE_IF_FGT,
-	  "HFGITR_EL2 traps AT S1E1RP/S1E1WP; KVM injects UNDEF" },
+	  "HFGITR_EL2 traps AT S1E1RP/S1E1WP (FEAT_PAN2); KVM injects UNDEF; PSTATE.PAN itself is not trapped" },
 	{ ID_AA64MMFR3_EL1, "S1PIE", 1, ENFORCE_KVM, ENFORCE_IF_FGT,
 	  "HFGRTR_EL2/HFGWTR_EL2 trap PIR_EL1 and PIRE0_EL1; KVM injects UNDEF" },
 	{ ID_AA64MMFR3_EL1, "S1POE", 1, ENFORCE_KVM, ENFORCE_IF_FGT,
@@ -56,7 +56,7 @@ static const struct enforce_rule {
 };
 
 static const char *const advertised_how[] = {
-	[ENFORCE_KVM] = "nothing traps it for a guest (KVM sets no trap for this field)",
+	[ENFORCE_KVM] = "nothing traps it: KVM sets no trap for this field",
 	[ENFORCE_ELVISOR] = "nothing traps it: elvisor.ko sets no HCRX_EL2 and no fine-grained traps, "
 			    "and its HCR_EL2/CPTR_EL2 do not cover this field",
 };

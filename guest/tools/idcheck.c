@@ -10,9 +10,15 @@
  *   ELV-IDCHECK mismatch REG.FIELD expected=N seen=M      (one per field)
  *   ELV-IDCHECK-END mismatches=N compared=N hidden=N
  * "hidden" counts the profile's fields the guest kernel does not show to
- * EL0 (not compared). Exit status 0 when nothing differs, 1 otherwise, 2
- * when there is nothing to compare or the expectation does not read.
+ * EL0 (not compared). Before that it executes one LSE atomic and one SVE
+ * instruction whatever the ID registers say, and prints what happened:
+ *   ELV-PROBE lse=executes|sigill sve=executes|sigill
+ * (a hidden feature whose instruction still executes is advertised only).
+ * Exit status 0 when nothing differs, 1 otherwise, 2 when there is nothing
+ * to compare or the expectation does not read.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +76,46 @@ static void read_vls(char *buf, size_t len)
 	}
 }
 
+static sigjmp_buf probe_env;
+
+static void on_sigill(int sig)
+{
+	(void)sig;
+	siglongjmp(probe_env, 1);
+}
+
+static void probe_lse(void)
+{
+	static volatile unsigned int word;
+	unsigned int old, one = 1;
+
+	asm volatile(".arch_extension lse\n\tldadd %w1, %w0, [%2]"
+		     : "=&r"(old) : "r"(one), "r"(&word) : "memory");
+}
+
+static void probe_sve(void)
+{
+	unsigned long vl;
+
+	asm volatile(".arch_extension sve\n\trdvl %0, #1" : "=r"(vl));
+}
+
+/* Runs fn; "sigill" if the instruction is undefined for this process. */
+static const char *probe(void (*fn)(void))
+{
+	struct sigaction sa = { .sa_handler = on_sigill }, old;
+	const char *what = "executes";
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGILL, &sa, &old);
+	if (sigsetjmp(probe_env, 1))
+		what = "sigill";
+	else
+		fn();
+	sigaction(SIGILL, &old, NULL);
+	return what;
+}
+
 int main(void)
 {
 	static char cmdline[4096];
@@ -96,6 +142,8 @@ int main(void)
 		printf("ELV-IDCHECK-END error=no-cpuid-hwcap\n");
 		return 2;
 	}
+	printf("ELV-PROBE lse=%s", probe(probe_lse));
+	printf(" sve=%s\n", probe(probe_sve));
 	seen.sve = hwcap & ELV_HWCAP_SVE;
 	seen.paca = hwcap & ELV_HWCAP_PACA;
 	seen.pacg = hwcap & ELV_HWCAP_PACG;

@@ -236,6 +236,19 @@ for p in baseline armv8.0 armv8.2 armv8.4 armv9.0; do
 			pass profiles.$p.check-1-not-presentable || fail profiles.$p.check-1-not-presentable "$(why)"
 	fi
 done
+# The guest check itself: a guest booted without a profile but told to
+# expect armv8.0 must name the fields that differ (this host shows LSE and
+# SVE; every host here does).
+boot_guest wrong-view -p "$GUEST_CMDLINE $($E/elvisor cpu --config armv8.0 --guest-expect)"
+tr -d '\r' < /tmp/wrong-view.out > /tmp/wrong-view.idcheck
+if grep -q "^ELV-IDCHECK mismatch ID_AA64ISAR0_EL1.ATOMIC expected=0 seen=[1-9]" /tmp/wrong-view.idcheck &&
+	grep -q "^ELV-IDCHECK mismatch sve expected=0 seen=1" /tmp/wrong-view.idcheck &&
+	grep -q "^ELV-IDCHECK-END mismatches=[1-9]" /tmp/wrong-view.idcheck; then
+	pass profiles.guest-check-names-mismatches
+else
+	fail profiles.guest-check-names-mismatches "$(grep ELV-IDCHECK /tmp/wrong-view.idcheck | head -n 4 | tr '\n' ';')"
+fi
+
 # level FEATURES...: boot with the profile; each feature is "name" (must be
 # in the guest's /proc/cpuinfo) or "-name" (must not be).
 level() {
@@ -244,7 +257,7 @@ level() {
 		skip profiles.$p.guest-view "$NO_NARROW_REASON"
 		return
 	fi
-	boot_guest $p --config $P/$p.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $P/$p.toml --guest-expect)"
+	boot_guest $p --config $P/$p.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $P/$p.toml --guest-expect)" $debug
 	expect_exit $p 0 profiles.$p.boots
 	expect_guest_view $p profiles.$p.guest-matches
 	for f in "$@"; do
@@ -255,7 +268,48 @@ level() {
 	done
 }
 P=$E/configs/profiles
+debug=--debug	# the run's log says what armv8.0 hides and what enforces it
 level armv8.0 crc32 aes -atomics -asimdrdm -sha2 -sha3 -asimddp -lrcpc -fcma -jscvt -dcpop -flagm -dit -paca -sve -bf16 -frint -bti -rng
+debug=
+# Enforced or advertised only (docs/profiles.md): what `elvisor cpu --config`
+# and the run's --debug log say about armv8.0, and what the guest finds by
+# executing the instructions anyway: an LSE atomic still runs with
+# ID_AA64ISAR0_EL1.ATOMIC = 0 (advertised only, on every backend); an SVE
+# instruction is SIGILL with the vCPU's SVE off (enforced).
+hidden() { # CHECK TEXT...: cpu --config armv8.0 and the --debug log both say each
+	c=$1; shift
+	for t in "$@"; do
+		grep -qF -- "  $t" $T/hidden.out || { fail $c "elvisor cpu --config does not say '$t'"; return; }
+		grep -qF -- "hidden: $t" /tmp/armv8.0.out || { fail $c "the --debug log does not say '$t'"; return; }
+	done
+	pass $c
+}
+if [ $narrowing = yes ]; then
+	$E/elvisor cpu --config $P/armv8.0.toml > $T/hidden.out 2>&1
+	sed -n '/^hidden by the config/,$p' $T/hidden.out | sed 's/^/# armv8.0 /'
+	if is_elvisor; then
+		lor="ID_AA64MMFR1_EL1.LO 1 -> 0: enforced (HCR_EL2.TLOR traps the LORegion registers; elvisor.ko"
+		tlb="ID_AA64ISAR0_EL1.TLB 2 -> 0: advertised only"
+	else
+		lor="ID_AA64MMFR1_EL1.LO 1 -> 0: enforced (HCR_EL2.TLOR traps the LORegion registers; KVM"
+		tlb="ID_AA64ISAR0_EL1.TLB 2 -> 0: enforced where the host has FEAT_FGT, else advertised only"
+	fi
+	hidden profiles.armv8.0.report-enforcement "ID_AA64ISAR0_EL1.ATOMIC 2 -> 0: advertised only" \
+		"sve off: enforced" "ptrauth off: enforced" "$lor" "$tlb"
+	probe=$(tr -d '\r' < /tmp/armv8.0.out | sed -n 's/^ELV-PROBE //p')
+	case " $probe " in
+	*" lse=executes "*) pass profiles.armv8.0.lse-advertised-only ;;
+	*) fail profiles.armv8.0.lse-advertised-only "guest probe: '$probe' (an LSE atomic with ATOMIC = 0)" ;;
+	esac
+	case " $probe " in
+	*" sve=sigill "*) pass profiles.armv8.0.sve-enforced ;;
+	*) fail profiles.armv8.0.sve-enforced "guest probe: '$probe' (an SVE instruction with sve = false)" ;;
+	esac
+else
+	skip profiles.armv8.0.report-enforcement "$NO_NARROW_REASON"
+	skip profiles.armv8.0.lse-advertised-only "$NO_NARROW_REASON"
+	skip profiles.armv8.0.sve-enforced "$NO_NARROW_REASON"
+fi
 level armv8.2 atomics asimdrdm dcpop sha3 sve -sve2 -lrcpc -fcma -flagm -dit -paca -bti -frint
 level armv8.4 flagm ilrcpc dit paca fcma jscvt asimddp -flagm2 -bti -frint -sve2 -rng -bf16
 level armv9.0 sve2 flagm2 frint bti rng i8mm -bf16 -svebf16 -ecv
