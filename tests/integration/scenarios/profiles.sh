@@ -1,5 +1,5 @@
 # groups: order=45 test=kvm-6.1,kvm-6.12,elvisor-6.1 full=elvisor-6.12   (tests/integration/groups.sh)
-# Fleet CPU profiles (issue 16, docs/profiles.md): `elvisor cpu --json` of
+# Fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` of
 # this host; `elvisor profile common` over it alone, with a synthetic
 # narrower host made from it, and with a real report of another backend of
 # this emulated CPU (kvm-6.1's, below); `elvisor cpu --check` answers 0 for
@@ -296,6 +296,11 @@ if [ $narrowing = yes ]; then
 	fi
 	hidden profiles.armv8.0.report-enforcement "ID_AA64ISAR0_EL1.ATOMIC 2 -> 0: advertised only" \
 		"sve off: enforced" "ptrauth off: enforced" "$lor" "$tlb"
+	rc $E/elvisor cpu --config $P/armv8.0.toml --json
+	[ $st = 0 ] && has '"hidden_features": [' &&
+		has '{ "feature": "ID_AA64ISAR0_EL1.ATOMIC", "host": 2, "guest": 0, "enforced": "advertised only", "how": "nothing traps it' &&
+		has '{ "feature": "sve", "host": 0, "guest": 0, "enforced": "enforced", "how": "the vCPU has no SVE' &&
+		pass profiles.armv8.0.report-enforcement-json || fail profiles.armv8.0.report-enforcement-json "$(why)"
 	probe=$(tr -d '\r' < /tmp/armv8.0.out | sed -n 's/^ELV-PROBE //p')
 	case " $probe " in
 	*" lse=executes "*) pass profiles.armv8.0.lse-advertised-only ;;
@@ -307,6 +312,7 @@ if [ $narrowing = yes ]; then
 	esac
 else
 	skip profiles.armv8.0.report-enforcement "$NO_NARROW_REASON"
+	skip profiles.armv8.0.report-enforcement-json "$NO_NARROW_REASON"
 	skip profiles.armv8.0.lse-advertised-only "$NO_NARROW_REASON"
 	skip profiles.armv8.0.sve-enforced "$NO_NARROW_REASON"
 fi
