@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * elvisor cpu [--json] [--config FILE | --check PROFILE_OR_CONFIG] [--kvm-dev PATH]
+ * elvisor cpu --config PROFILE_OR_CONFIG --guest-expect
  *
  * What the backend offers: capabilities, SVE vector lengths, ptrauth, PSCI
  * version and firmware services, and every ID register decoded field by
@@ -9,7 +10,10 @@
  * that config gives, or the error that stops it. With --check, every
  * setting of a profile or config this backend cannot meet (profile.h),
  * exit status 0 or 1, for fleet admission scripts. The --json report is
- * what `elvisor profile common` reads (docs/profiles.md).
+ * what `elvisor profile common` reads (docs/profiles.md). --guest-expect
+ * prints, without asking the backend, the kernel command-line arguments
+ * that tell the guest tool elv-idcheck what the guest must see
+ * (guest_expect.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,7 +26,9 @@
 #include "err.h"
 #include "cmd.h"
 #include "cpu.h"
+#include "enforce.h"
 #include "fwregs.h"
+#include "guest_expect.h"
 #include "idregs.h"
 #include "log.h"
 #include "profile.h"
@@ -120,7 +126,7 @@ static void read_host_vls(struct cpu_report *r, const char *dev)
 /* Which host and backend the report is of: what `elvisor profile` names. */
 static const char *backend_kind(void)
 {
-	return access("/sys/module/elvisor", F_OK) ? "KVM" : "elvisor.ko";
+	return cpu__backend_is_elvisor() ? "elvisor.ko" : "KVM";
 }
 
 static void json_string(const char *key, const char *val)
@@ -310,6 +316,38 @@ static void print_idregs(struct cpu_report *r)
 		printf("  }\n");
 }
 
+/*
+ * With --config: each feature the config hides, and whether this backend
+ * enforces it (the guest's use of it traps) or only advertises it
+ * (enforce.h).
+ */
+static void print_hidden(struct cpu_report *r)
+{
+	const struct vm *vm = &r->vm;
+	char line[512];
+
+	if (r->json) {
+		printf("  \"hidden_features\": [");
+		for (unsigned int i = 0; i < vm->nr_hidden; i++) {
+			const struct enforce_item *it = &vm->hidden[i];
+
+			printf("%s\n    { \"feature\": \"%s\", \"host\": %llu, \"guest\": %llu, "
+			       "\"enforced\": \"%s\", \"how\": \"%s\" }", i ? "," : "", it->what,
+			       (unsigned long long)it->host, (unsigned long long)it->guest,
+			       enforce__kind_name(it->kind), it->how);
+		}
+		printf("%s],\n", vm->nr_hidden ? "\n  " : "");
+		return;
+	}
+	printf("hidden by the config on %s (%s): %u%s\n", vm->kvm.dev,
+	       cpu__backend_is_elvisor() ? "elvisor.ko" : "KVM", vm->nr_hidden,
+	       vm->nr_hidden ? "; enforced = the guest's use of it traps, advertised only = "
+			       "the ID register says no and the instruction still works" : "");
+	for (unsigned int i = 0; i < vm->nr_hidden; i++)
+		if (!enforce__format(&vm->hidden[i], line, sizeof(line)))
+			printf("  %s\n", line);
+}
+
 /* ---- --check ---- */
 
 /*
@@ -426,17 +464,42 @@ static int cmd_check(const char *what, const char *dev, bool json)
 	return chk.nr ? 1 : 0;
 }
 
+/* ---- --guest-expect ---- */
+
+static int cmd_guest_expect(const char *what)
+{
+	struct vm_config cfg;
+	struct guest_expect gx;
+	char err[1024], line[2048];
+
+	config__init(&cfg);
+	if (load_check_target(&cfg, what, err, sizeof(err)) ||
+	    guest_expect__from_config(&cfg, &gx, err, sizeof(err))) {
+		pr_err("%s", err);
+		return 1;
+	}
+	if (guest_expect__format(&gx, line, sizeof(line))) {
+		pr_err("%s: its expected guest view does not fit in %zu bytes", what, sizeof(line));
+		return 1;
+	}
+	printf("%s\n", line);
+	return 0;
+}
+
 static const char cpu_usage[] =
-	"usage: elvisor cpu [--json] [--config FILE | --check PROFILE_OR_CONFIG] [--kvm-dev PATH]\n";
+	"usage: elvisor cpu [--json] [--config FILE | --check PROFILE_OR_CONFIG] [--kvm-dev PATH]\n"
+	"       elvisor cpu --config PROFILE_OR_CONFIG --guest-expect\n";
 
 static int parse_args(int argc, char **argv, struct cpu_report *r,
-		      struct vm_config *cfg, const char **config, const char **check)
+		      struct vm_config *cfg, const char **config, const char **check,
+		      bool *guest_expect)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "check", required_argument, NULL, 'c' },
 		{ "kvm-dev", required_argument, NULL, 'd' },
+		{ "guest-expect", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -450,6 +513,7 @@ static int parse_args(int argc, char **argv, struct cpu_report *r,
 		case 'f': *config = optarg; break;
 		case 'c': *check = optarg; break;
 		case 'd': cfg->kvm_dev = optarg; break;
+		case 'g': *guest_expect = true; break;
 		case 'h':
 			printf("%s", cpu_usage);
 			return 1;
@@ -462,6 +526,10 @@ static int parse_args(int argc, char **argv, struct cpu_report *r,
 		pr_err("elvisor cpu: --config and --check do not go together (--check loads the file itself)");
 		return -1;
 	}
+	if (*guest_expect && (!*config || r->json)) {
+		pr_err("elvisor cpu: --guest-expect needs --config PROFILE_OR_CONFIG (and no --json)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -470,13 +538,16 @@ int cmd_cpu(int argc, char **argv)
 	static struct cpu_report r;
 	struct vm_config cfg;
 	const char *config = NULL, *check = NULL;
+	bool guest_expect = false;
 	char err[1024];
 	int ret;
 
 	config__init(&cfg);
-	ret = parse_args(argc, argv, &r, &cfg, &config, &check);
+	ret = parse_args(argc, argv, &r, &cfg, &config, &check, &guest_expect);
 	if (ret)
 		return ret > 0 ? 0 : 2;
+	if (guest_expect)
+		return cmd_guest_expect(config);
 	if (check)
 		return cmd_check(check, cfg.kvm_dev, r.json);
 	if (config) {
@@ -503,7 +574,11 @@ int cmd_cpu(int argc, char **argv)
 	print_caps(&r);
 	print_features(&r);
 	print_services(&r);
+	if (config && r.json)
+		print_hidden(&r);
 	print_idregs(&r);
+	if (config && !r.json)
+		print_hidden(&r);
 	if (r.json)
 		printf("}\n");
 	vm__destroy(&r.vm);

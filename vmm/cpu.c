@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "cpu.h"
+#include "enforce.h"
 #include "fwregs.h"
 #include "regid.h"
 #include "sysregs.h"
@@ -230,6 +232,26 @@ static int apply_plan(struct vm *vm, struct vcpu *vcpu, const struct cpu_plan *p
 	return apply_fw(vm, vcpu, plan, err, errlen);
 }
 
+bool cpu__backend_is_elvisor(void)
+{
+	return !access("/sys/module/elvisor", F_OK);
+}
+
+/* What vCPU 0's config hides, enforced or advertised only (the --debug log). */
+static void note_hidden(struct vm *vm, const struct cpu_backend *be)
+{
+	enum enforce_backend kind = cpu__backend_is_elvisor() ? ENFORCE_ELVISOR : ENFORCE_KVM;
+	char line[512];
+
+	vm->nr_hidden = enforce__list(vm->cfg, be, kind, vm->hidden, VM_MAX_HIDDEN);
+	if (vm->nr_hidden)
+		pr_debug("the config hides %u features on %s (%s):", vm->nr_hidden, vm->kvm.dev,
+			 kind == ENFORCE_ELVISOR ? "elvisor.ko" : "KVM");
+	for (unsigned int i = 0; i < vm->nr_hidden; i++)
+		if (!enforce__format(&vm->hidden[i], line, sizeof(line)))
+			pr_debug("  hidden: %s", line);
+}
+
 /* The first boot: the whole plan, or an error before anything is written. */
 static int configure(struct vm *vm, struct vcpu *vcpu, uint32_t features,
 		     char *err, size_t errlen)
@@ -240,6 +262,8 @@ static int configure(struct vm *vm, struct vcpu *vcpu, uint32_t features,
 	read_backend(vm, vcpu, features, &be);
 	if (cpu_plan__build(vm->cfg, &be, vcpu->id, &plan, err, errlen))
 		return -1;
+	if (vcpu->id == 0)
+		note_hidden(vm, &be);
 	return apply_plan(vm, vcpu, &plan, err, errlen);
 }
 

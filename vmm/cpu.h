@@ -18,6 +18,8 @@ struct vm;
 struct vcpu;
 
 void cpu__probe(struct vm *vm);
+/* The backend is elvisor.ko (else Linux's own KVM). */
+bool cpu__backend_is_elvisor(void);
 /* KVM_ARM_GET_REG_WRITABLE_MASKS into vm->id_masks, once. */
 int cpu__fetch_id_masks(struct vm *vm, char *err, size_t errlen);
 int cpu__check_config(struct vm *vm, char *err, size_t errlen);

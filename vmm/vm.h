@@ -9,6 +9,7 @@
 #include "config.h"
 #include "cpu.h"
 #include "device.h"
+#include "enforce.h"
 #include "kvm.h"
 #include "loader.h"
 
@@ -41,12 +42,17 @@ struct mmio_region {
 #define VM_MAX_MMIO	64
 #define VM_MAX_FDT_HOOKS 32
 
+#define VM_MAX_HIDDEN	128
+
 struct vm {
 	struct vm_config *cfg;
 	struct kvm kvm;
 	struct cpu_caps caps;
 	uint64_t id_masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
 	bool id_masks_valid;
+	/* What the config hides and whether the backend enforces it (vCPU 0's plan). */
+	struct enforce_item hidden[VM_MAX_HIDDEN];
+	unsigned int nr_hidden;
 	uint8_t *ram;
 	uint64_t ram_base, ram_size;
 	uint8_t *pvtime;	/* the stolen-time structures' memory, or NULL */

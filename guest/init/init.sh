@@ -1,6 +1,8 @@
 #!/bin/busybox sh
 # The guest's /init. What it does is chosen on the kernel command line:
-#   elv.mode=report (default)  print the CPU report and power off
+#   elv.mode=report (default)  print the CPU report and power off; with
+#                              elv.id=... (a profile's expected view), also
+#                              compare it field by field (elv-idcheck)
 #   elv.mode=shell             a shell on the console; power off when it exits
 #   elv.mode=reset             print the report, then reset the machine
 #   elv.mode=devices           load the virtio modules and check each device
@@ -137,6 +139,9 @@ iobench)
 	;;
 *)
 	/bin/elv-report
+	# A profile's expected view on the command line (elvisor cpu
+	# --guest-expect): compare it with what this guest sees.
+	case " $(cat /proc/cmdline) " in *" elv.id="*) /bin/elv-idcheck ;; esac
 	;;
 esac
 poweroff -f

@@ -79,6 +79,24 @@ expect_feature() { # NAME FEATURE yes|no CHECK (a guest that never reported fail
 	if [ "$have" = "$3" ]; then pass "$4"; else fail "$4" "feature $2 present=$have, expected $3"; fi
 }
 
+# expect_guest_view NAME CHECK: the guest's elv-idcheck (booted with
+# `elvisor cpu --config P --guest-expect` on its command line) found every
+# compared field as the profile says; a FAIL names each field that differs.
+expect_guest_view() {
+	tr -d '\r' < /tmp/$1.out > /tmp/$1.idcheck
+	end=$(sed -n 's/^ELV-IDCHECK-END //p' /tmp/$1.idcheck | head -n 1)
+	case $end in
+	"mismatches=0 compared="*)
+		echo "# $1 guest view: $end"
+		case $end in *" compared=0 "*) fail "$2" "nothing compared ($end)" ;; *) pass "$2" ;; esac ;;
+	mismatches=*)
+		fail "$2" "$end: $(sed -n 's/^ELV-IDCHECK mismatch //p' /tmp/$1.idcheck | tr '\n' ';')" ;;
+	*)
+		fail "$2" "no elv-idcheck result (${end:-no ELV-IDCHECK-END line}; exit status $(cat /tmp/$1.rc))"
+		show_output "$1" ;;
+	esac
+}
+
 # expect_error NAME "substring" CHECK: non-zero exit, one clear message,
 # and no guest started.
 expect_error() {

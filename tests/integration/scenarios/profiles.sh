@@ -1,5 +1,5 @@
 # groups: order=45 test=kvm-6.1,kvm-6.12,elvisor-6.1 full=elvisor-6.12   (tests/integration/groups.sh)
-# proves: fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` reports its backend, writable masks and ptrauth algorithm; `elvisor profile common` over this host alone (no narrowing, presentable), with a synthetic narrower host made from the report (no LSE atomics, SVE 128/256, PSCI 1.0, no PTP: every line commented with the host that limited it) and with a real kvm-6.1 report of the same emulated CPU; `elvisor cpu --check` answers 0 for what the host can present and 1, listing every unmet setting with requested and host value and writability, for a profile no host can (`--json` too), and its verdict agrees with `profile common`'s conflicts (on kvm-6.12 the kvm-6.1 mix is not presentable: 6.12 shows FEAT_HCX, which no VMM can narrow); guests boot with the produced profile and with `armv8.0`, `armv8.2`, `armv8.4` and `armv9.0`, and their `/proc/cpuinfo` features are checked (present and hidden ones). On kvm-6.1 the narrowing profiles are refused clearly (a conflict naming host and field, `cpu --check` status 1 with "no writable ID registers") and the guest views are SKIPs with that reason
+# proves: fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` reports its backend, writable masks and ptrauth algorithm; `elvisor profile common` over this host alone (no narrowing, presentable), with a synthetic narrower host made from the report (no LSE atomics, SVE 128/256, PSCI 1.0, no PTP: every line commented with the host that limited it) and with a real kvm-6.1 report of the same emulated CPU; `elvisor cpu --check` answers 0 for what the host can present and 1, listing every unmet setting with requested and host value and writability, for a profile no host can (`--json` too), and its verdict agrees with `profile common`'s conflicts (on kvm-6.12 the kvm-6.1 mix is not presentable: 6.12 shows FEAT_HCX, which no VMM can narrow); guests boot with the produced profile and with `armv8.0`, `armv8.2`, `armv8.4` and `armv9.0`, and their `/proc/cpuinfo` features are checked (present and hidden ones), and so, inside the guest, is every ID register field the guest kernel shows at EL0 plus SVE and ptrauth (`elv-idcheck` against `elvisor cpu --config P --guest-expect`: `profiles.NAME.guest-matches`; a guest told to expect armv8.0 without it must name the ATOMIC and SVE mismatches); `cpu --config` says which hidden features are enforced or only advertised, and one of each is shown in an armv8.0 guest (an LSE LDADD runs with ATOMIC = 0; RDVL gets SIGILL with SVE off). On kvm-6.1 the narrowing profiles are refused clearly (a conflict naming host and field, `cpu --check` status 1 with "no writable ID registers") and the guest views are SKIPs with that reason
 # Fleet CPU profiles (docs/profiles.md): `elvisor cpu --json` of
 # this host; `elvisor profile common` over it alone, with a synthetic
 # narrower host made from it, and with a real report of another backend of
@@ -7,7 +7,9 @@
 # what the host can present and 1, listing every unmet setting, for what it
 # cannot; guests boot with the produced profile and with each shipped
 # architecture-level profile and see what it says (their /proc/cpuinfo
-# features). Narrowing needs writable ID registers: on kvm-6.1 (Linux 6.1's
+# features, and every ID register field the guest kernel shows to EL0, SVE
+# and ptrauth, compared inside the guest by elv-idcheck against
+# `elvisor cpu --config P --guest-expect`). Narrowing needs writable ID registers: on kvm-6.1 (Linux 6.1's
 # KVM has none) the same commands must say, clearly, that the narrowing
 # profiles cannot be presented there, and no guest is booted with them
 # (chosen by the host: lib.sh can_narrow).
@@ -82,9 +84,10 @@ else
 	[ $st = 1 ] && has '"presentable": false,' && has '"setting": "ID_AA64ISAR0_EL1.ATOMIC", "requested": "0", "host": "2", "writable": false' &&
 		pass profiles.fleet.check-json || fail profiles.fleet.check-json "$(why)"
 fi
-boot_guest fleet --config $T/fleet.toml
+boot_guest fleet --config $T/fleet.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $T/fleet.toml --guest-expect)"
 if [ $narrowing = yes ]; then
 	expect_exit fleet 0 profiles.fleet.boots
+	expect_guest_view fleet profiles.fleet.guest-matches
 	expect_feature fleet atomics no profiles.fleet.guest-no-atomics
 	expect_report fleet sve_vls 128,256 profiles.fleet.guest-sve-vls
 	expect_report fleet psci 1.0 profiles.fleet.guest-psci
@@ -234,6 +237,19 @@ for p in baseline armv8.0 armv8.2 armv8.4 armv9.0; do
 			pass profiles.$p.check-1-not-presentable || fail profiles.$p.check-1-not-presentable "$(why)"
 	fi
 done
+# The guest check itself: a guest booted without a profile but told to
+# expect armv8.0 must name the fields that differ (this host shows LSE and
+# SVE; every host here does).
+boot_guest wrong-view -p "$GUEST_CMDLINE $($E/elvisor cpu --config armv8.0 --guest-expect)"
+tr -d '\r' < /tmp/wrong-view.out > /tmp/wrong-view.idcheck
+if grep -q "^ELV-IDCHECK mismatch ID_AA64ISAR0_EL1.ATOMIC expected=0 seen=[1-9]" /tmp/wrong-view.idcheck &&
+	grep -q "^ELV-IDCHECK mismatch sve expected=0 seen=1" /tmp/wrong-view.idcheck &&
+	grep -q "^ELV-IDCHECK-END mismatches=[1-9]" /tmp/wrong-view.idcheck; then
+	pass profiles.guest-check-names-mismatches
+else
+	fail profiles.guest-check-names-mismatches "$(grep ELV-IDCHECK /tmp/wrong-view.idcheck | head -n 4 | tr '\n' ';')"
+fi
+
 # level FEATURES...: boot with the profile; each feature is "name" (must be
 # in the guest's /proc/cpuinfo) or "-name" (must not be).
 level() {
@@ -242,8 +258,9 @@ level() {
 		skip profiles.$p.guest-view "$NO_NARROW_REASON"
 		return
 	fi
-	boot_guest $p --config $P/$p.toml
+	boot_guest $p --config $P/$p.toml -p "$GUEST_CMDLINE $($E/elvisor cpu --config $P/$p.toml --guest-expect)" $debug
 	expect_exit $p 0 profiles.$p.boots
+	expect_guest_view $p profiles.$p.guest-matches
 	for f in "$@"; do
 		case $f in
 		-*) expect_feature $p ${f#-} no profiles.$p.guest-no-${f#-} ;;
@@ -252,8 +269,56 @@ level() {
 	done
 }
 P=$E/configs/profiles
+debug=--debug	# the run's log says what armv8.0 hides and what enforces it
 level armv8.0 crc32 aes -atomics -asimdrdm -sha2 -sha3 -asimddp -lrcpc -fcma -jscvt -dcpop -flagm -dit -paca -sve -bf16 -frint -bti -rng
+debug=
+# Enforced or advertised only (docs/profiles.md): what `elvisor cpu --config`
+# and the run's --debug log say about armv8.0, and what the guest finds by
+# executing the instructions anyway: an LSE atomic still runs with
+# ID_AA64ISAR0_EL1.ATOMIC = 0 (advertised only, on every backend); an SVE
+# instruction is SIGILL with the vCPU's SVE off (enforced).
+hidden() { # CHECK TEXT...: cpu --config armv8.0 and the --debug log both say each
+	c=$1; shift
+	for t in "$@"; do
+		grep -qF -- "  $t" $T/hidden.out || { fail $c "elvisor cpu --config does not say '$t'"; return; }
+		grep -qF -- "hidden: $t" /tmp/armv8.0.out || { fail $c "the --debug log does not say '$t'"; return; }
+	done
+	pass $c
+}
+if [ $narrowing = yes ]; then
+	$E/elvisor cpu --config $P/armv8.0.toml > $T/hidden.out 2>&1
+	sed -n '/^hidden by the config/,$p' $T/hidden.out | sed 's/^/# armv8.0 /'
+	if is_elvisor; then
+		lor="ID_AA64MMFR1_EL1.LO 1 -> 0: enforced (HCR_EL2.TLOR traps the LORegion registers; elvisor.ko"
+		tlb="ID_AA64ISAR0_EL1.TLB 2 -> 0: advertised only"
+	else
+		lor="ID_AA64MMFR1_EL1.LO 1 -> 0: enforced (HCR_EL2.TLOR traps the LORegion registers; KVM"
+		tlb="ID_AA64ISAR0_EL1.TLB 2 -> 0: enforced where the host has FEAT_FGT, else advertised only"
+	fi
+	hidden profiles.armv8.0.report-enforcement "ID_AA64ISAR0_EL1.ATOMIC 2 -> 0: advertised only" \
+		"sve off: enforced" "ptrauth off: enforced" "$lor" "$tlb"
+	rc $E/elvisor cpu --config $P/armv8.0.toml --json
+	[ $st = 0 ] && has '"hidden_features": [' &&
+		has '{ "feature": "ID_AA64ISAR0_EL1.ATOMIC", "host": 2, "guest": 0, "enforced": "advertised only", "how": "nothing traps it' &&
+		has '{ "feature": "sve", "host": 0, "guest": 0, "enforced": "enforced", "how": "the vCPU has no SVE' &&
+		pass profiles.armv8.0.report-enforcement-json || fail profiles.armv8.0.report-enforcement-json "$(why)"
+	probe=$(tr -d '\r' < /tmp/armv8.0.out | sed -n 's/^ELV-PROBE //p')
+	case " $probe " in
+	*" lse=executes "*) pass profiles.armv8.0.lse-advertised-only ;;
+	*) fail profiles.armv8.0.lse-advertised-only "guest probe: '$probe' (an LSE atomic with ATOMIC = 0)" ;;
+	esac
+	case " $probe " in
+	*" sve=sigill "*) pass profiles.armv8.0.sve-enforced ;;
+	*) fail profiles.armv8.0.sve-enforced "guest probe: '$probe' (an SVE instruction with sve = false)" ;;
+	esac
+else
+	skip profiles.armv8.0.report-enforcement "$NO_NARROW_REASON"
+	skip profiles.armv8.0.report-enforcement-json "$NO_NARROW_REASON"
+	skip profiles.armv8.0.lse-advertised-only "$NO_NARROW_REASON"
+	skip profiles.armv8.0.sve-enforced "$NO_NARROW_REASON"
+fi
 level armv8.2 atomics asimdrdm dcpop sha3 sve -sve2 -lrcpc -fcma -flagm -dit -paca -bti -frint
 level armv8.4 flagm ilrcpc dit paca fcma jscvt asimddp -flagm2 -bti -frint -sve2 -rng -bf16
 level armv9.0 sve2 flagm2 frint bti rng i8mm -bf16 -svebf16 -ecv
+level baseline atomics lrcpc fcma jscvt asimddp -sve -paca -pacg -ilrcpc -flagm
 backend_down
