@@ -55,6 +55,7 @@ struct p9_slot {
 	uint16_t head;
 	unsigned int nr_in;
 	int flush_of;			/* Tflush: the slot it flushes, or -1 */
+	struct p9_req_info info;	/* what its reply changes in links */
 	struct vq_chain in;		/* the chain's in buffers (nr_out = 0) */
 };
 
@@ -68,6 +69,7 @@ struct p9_dev {
 	pid_t pid;
 	bool dead;
 	struct p9_tags tags;
+	struct p9_links links;		/* fids naming symlinks */
 	struct p9_slot slot[P9_MAX_INFLIGHT];
 	struct vq_chain chain;
 	uint8_t tx[P9_MAX_MSG + PATH_MAX + 16];	/* room for Tattach's aname */
@@ -172,6 +174,7 @@ static int p9__flush_target(struct p9_dev *d, uint8_t *m, int *target)
 static int p9__request(struct p9_dev *d, const struct vq_chain *c)
 {
 	uint8_t *m = d->tx;
+	struct p9_req_info info;
 	uint32_t len;
 	long size;
 	int s, err, flush_of = -1;
@@ -192,12 +195,15 @@ static int p9__request(struct p9_dev *d, const struct vq_chain *c)
 		len = p9_msg__set_aname(m, len, d->root, sizeof(d->tx));
 		err = len ? 0 : EINVAL;
 	}
+	if (!err)
+		err = p9_msg__links_request(m, len, &d->links, &info);
 	if (err) {
 		p9__reply_local(d, c, p9__tag(m), err);
 		return 0;
 	}
 	s = p9_tags__get(&d->tags, p9__tag(m));
 	p9__keep_in_buffers(&d->slot[s], c);
+	d->slot[s].info = info;
 	d->slot[s].flush_of = flush_of;
 	p9__set_tag(m, s);
 	if (!p9__send(d, m, len))
@@ -225,6 +231,34 @@ static void p9__notify(struct virtio_dev *vdev, unsigned int q)
 	p9__pump(vdev->priv);
 }
 
+/*
+ * A walk made one symlink fid more than the device can remember: the
+ * guest gets ENFILE, and the fid is clunked at the server under a tag of
+ * the device's own (its reply is dropped: an orphan).
+ */
+static int p9__refuse_link(struct p9_dev *d, unsigned int s)
+{
+	struct p9_slot *sl = &d->slot[s];
+	uint32_t newfid = sl->info.newfid;
+	uint8_t m[16];
+	uint32_t len;
+	int c;
+
+	if (!d->tags.orphan[s]) {
+		len = p9_msg__lerror(m, d->tags.guest_tag[s], ENFILE);
+		p9__reply(d, &sl->in, sl->head, m, len);
+	}
+	p9__put_slot(d, s);
+	c = p9_tags__get(&d->tags, P9_NOTAG);
+	d->tags.orphan[c] = true;
+	d->slot[c].info = (struct p9_req_info){ .type = P9_TCLUNK, .fid = newfid };
+	d->slot[c].flush_of = -1;
+	len = p9_msg__tclunk(m, c, newfid);
+	if (!p9__send(d, m, len))
+		p9__server_gone(d, "is gone (cannot send to it)");
+	return 0;
+}
+
 /* One complete reply from the server: to its chain, with the guest's tag. */
 static int p9__deliver(struct p9_dev *d, uint8_t *m, uint32_t len)
 {
@@ -233,6 +267,8 @@ static int p9__deliver(struct p9_dev *d, uint8_t *m, uint32_t len)
 
 	if (!p9_tags__valid(&d->tags, s))
 		return -1;
+	if (p9_msg__links_reply(&d->links, &sl->info, m, len))
+		return p9__refuse_link(d, s);
 	if (!d->tags.orphan[s]) {
 		p9__set_tag(m, d->tags.guest_tag[s]);
 		p9__reply(d, &sl->in, sl->head, m, len);

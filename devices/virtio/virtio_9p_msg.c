@@ -128,6 +128,138 @@ uint32_t p9_msg__rflush(uint8_t *out, uint16_t tag)
 	return P9_HDR_BYTES;
 }
 
+bool p9_links__has(const struct p9_links *l, uint32_t fid)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (l->fid[i] == fid)
+			return true;
+	return false;
+}
+
+void p9_links__del(struct p9_links *l, uint32_t fid)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		if (l->fid[i] == fid) {
+			l->fid[i] = l->fid[--l->n];
+			return;
+		}
+}
+
+int p9_links__add(struct p9_links *l, uint32_t fid)
+{
+	if (p9_links__has(l, fid))
+		return 0;
+	if (l->n == P9_MAX_LINK_FIDS)
+		return -1;
+	l->fid[l->n++] = fid;
+	return 0;
+}
+
+/* The fid at off that the server would resolve through, if present. */
+static bool follows(const uint8_t *m, uint32_t len, uint32_t off, const struct p9_links *l)
+{
+	return len >= off + 4 && p9_links__has(l, p9__get32(m + off));
+}
+
+/* Where the second directory fid of Trenameat is: after olddirfid and its name. */
+static uint32_t renameat_newdir(const uint8_t *m, uint32_t len)
+{
+	uint32_t off = P9_HDR_BYTES + 4;
+
+	if (len < off + 2)
+		return len;
+	return off + 2 + p9__get16(m + off);
+}
+
+static bool uses_link(const uint8_t *m, uint32_t len, const struct p9_links *l)
+{
+	const uint32_t f = P9_HDR_BYTES;
+
+	switch (p9__type(m)) {
+	case P9_TWALK:
+		return len >= f + 10 && p9__get16(m + f + 8) && follows(m, len, f, l);
+	case P9_TSTATFS: case P9_TLOPEN: case P9_TLCREATE: case P9_TSYMLINK:
+	case P9_TMKNOD: case P9_TSETATTR: case P9_TXATTRWALK: case P9_TXATTRCREATE:
+	case P9_TREADDIR: case P9_TFSYNC: case P9_TLOCK: case P9_TGETLOCK:
+	case P9_TLINK: case P9_TMKDIR: case P9_TUNLINKAT: case P9_TREAD: case P9_TWRITE:
+		return follows(m, len, f, l);
+	case P9_TRENAME:
+		return follows(m, len, f + 4, l);
+	case P9_TRENAMEAT:
+		return follows(m, len, f, l) || follows(m, len, renameat_newdir(m, len), l);
+	}
+	return false;
+}
+
+int p9_msg__links_request(const uint8_t *msg, uint32_t len, struct p9_links *l,
+			  struct p9_req_info *info)
+{
+	const uint32_t f = P9_HDR_BYTES;
+
+	*info = (struct p9_req_info){ .type = p9__type(msg) };
+	if (info->type == P9_TVERSION)
+		l->n = 0;	/* a new session: the server forgets every fid */
+	if (uses_link(msg, len, l))
+		return ELOOP;
+	if (len >= f + 4)
+		info->fid = p9__get32(msg + f);
+	if ((info->type == P9_TWALK || info->type == P9_TXATTRWALK) && len >= f + 8)
+		info->newfid = p9__get32(msg + f + 4);
+	if (info->type == P9_TWALK && len >= f + 10)
+		info->nwname = p9__get16(msg + f + 8);
+	if ((info->type == P9_TCLUNK || info->type == P9_TREMOVE) && len >= f + 4)
+		p9_links__del(l, info->fid);
+	return 0;
+}
+
+/* Rwalk: nwqid[2] nwqid*(qid[13]); a complete walk binds newfid. */
+static int walk_reply(struct p9_links *l, const struct p9_req_info *info,
+		      const uint8_t *r, uint32_t len)
+{
+	uint16_t nq;
+	bool link;
+
+	if (len < P9_HDR_BYTES + 2)
+		return 0;
+	nq = p9__get16(r + P9_HDR_BYTES);
+	if (nq != info->nwname || len < P9_HDR_BYTES + 2 + (uint32_t)nq * P9_QID_BYTES)
+		return 0;	/* partial: newfid not made (the server checks) */
+	if (nq)
+		link = r[P9_HDR_BYTES + 2 + (nq - 1) * P9_QID_BYTES] & P9_QTSYMLINK;
+	else
+		link = p9_links__has(l, info->fid);	/* a clone */
+	p9_links__del(l, info->newfid);
+	return link ? p9_links__add(l, info->newfid) : 0;
+}
+
+int p9_msg__links_reply(struct p9_links *l, const struct p9_req_info *info,
+			const uint8_t *reply, uint32_t len)
+{
+	switch (p9__type(reply)) {
+	case P9_RWALK:
+		return info->type == P9_TWALK ? walk_reply(l, info, reply, len) : 0;
+	case P9_RATTACH:
+		p9_links__del(l, info->fid);
+		break;
+	case P9_RXATTRWALK:
+		p9_links__del(l, info->newfid);
+		break;
+	case P9_TLCREATE + 1:
+		p9_links__del(l, info->fid);
+		break;
+	}
+	return 0;
+}
+
+uint32_t p9_msg__tclunk(uint8_t *out, uint16_t tag, uint32_t fid)
+{
+	p9__put32(out, P9_HDR_BYTES + 4);
+	out[4] = P9_TCLUNK;
+	p9__set_tag(out, tag);
+	p9__put32(out + P9_HDR_BYTES, fid);
+	return P9_HDR_BYTES + 4;
+}
+
 int p9_tags__get(struct p9_tags *t, uint16_t guest_tag)
 {
 	for (unsigned int i = 0; i < P9_MAX_INFLIGHT; i++) {

@@ -9,6 +9,15 @@
  * must cover the header, fit in what the chain holds and stay under the
  * msize the device allows (P9_MAX_MSG; Tversion's msize is lowered to it).
  *
+ * Symlinks: diod is path based, so a fid that names a symlink, once
+ * opened or walked from, would be resolved by the host kernel, possibly to
+ * outside the share. The Linux client never does that (it reads the link
+ * and resolves it itself, in the guest), a hostile guest could. The device
+ * therefore remembers which fids name symlinks (the qid type in Rwalk) and
+ * answers ELOOP to any request that would make the server follow one; a
+ * symlink fid may only be read as a link, stat'ed, renamed, linked to,
+ * cloned, clunked or removed.
+ *
  * Tags: the device forwards each request under a tag of its own (the index
  * of its slot in struct p9_tags) and puts the guest's tag back into the
  * reply, so a guest that reuses or forges tags can never make a reply land
@@ -31,11 +40,17 @@
 enum {
 	P9_RLERROR = 7,
 	P9_TSTATFS = 8, P9_TLOPEN = 12, P9_TLCREATE = 14, P9_TSYMLINK = 16,
-	P9_TMKNOD = 18, P9_TRENAME = 20, P9_TSETATTR = 26, P9_TXATTRCREATE = 32,
+	P9_TMKNOD = 18, P9_TRENAME = 20, P9_TREADLINK = 22, P9_TGETATTR = 24,
+	P9_TSETATTR = 26, P9_TXATTRWALK = 30, P9_RXATTRWALK = 31, P9_TXATTRCREATE = 32,
+	P9_TREADDIR = 40, P9_TFSYNC = 50, P9_TLOCK = 52, P9_TGETLOCK = 54,
 	P9_TLINK = 70, P9_TMKDIR = 72, P9_TRENAMEAT = 74, P9_TUNLINKAT = 76,
-	P9_TVERSION = 100, P9_TATTACH = 104, P9_TFLUSH = 108, P9_RFLUSH = 109, P9_TWALK = 110,
-	P9_TWRITE = 118, P9_TREMOVE = 122,
+	P9_TVERSION = 100, P9_TATTACH = 104, P9_RATTACH = 105, P9_TFLUSH = 108,
+	P9_RFLUSH = 109, P9_TWALK = 110, P9_RWALK = 111, P9_TREAD = 116,
+	P9_TWRITE = 118, P9_TCLUNK = 120, P9_TREMOVE = 122,
 };
+#define P9_QTSYMLINK		0x02
+#define P9_QID_BYTES		13
+#define P9_MAX_LINK_FIDS	1024	/* symlink fids remembered per share */
 
 static inline uint32_t p9__get32(const uint8_t *p)
 {
@@ -91,6 +106,41 @@ uint32_t p9_msg__set_aname(uint8_t *msg, uint32_t len, const char *export, uint3
 uint32_t p9_msg__lerror(uint8_t *out, uint16_t tag, uint32_t ecode);
 /* Write an Rflush (7 bytes) answering tag into out. */
 uint32_t p9_msg__rflush(uint8_t *out, uint16_t tag);
+
+/* The fids that name symlinks. */
+struct p9_links {
+	uint32_t fid[P9_MAX_LINK_FIDS];
+	unsigned int n;
+};
+
+bool p9_links__has(const struct p9_links *l, uint32_t fid);
+void p9_links__del(struct p9_links *l, uint32_t fid);
+/* 0, or -1 when the table is full. */
+int p9_links__add(struct p9_links *l, uint32_t fid);
+
+/* What a reply will change in struct p9_links, saved from its request. */
+struct p9_req_info {
+	uint8_t type;
+	uint32_t fid, newfid;
+	uint16_t nwname;
+};
+
+/*
+ * Before a checked request goes to the server: ELOOP when it would make
+ * the server follow a symlink fid, else 0 (and info filled in; Tclunk and
+ * Tremove forget their fid here, Tversion every fid).
+ */
+int p9_msg__links_request(const uint8_t *msg, uint32_t len, struct p9_links *l,
+			  struct p9_req_info *info);
+/*
+ * A reply to a request described by info: note the fid it made a symlink
+ * or not. Returns 0, or -1 when a new symlink fid does not fit in the
+ * table: the device then answers the guest ENFILE and clunks info->newfid.
+ */
+int p9_msg__links_reply(struct p9_links *l, const struct p9_req_info *info,
+			const uint8_t *reply, uint32_t len);
+/* Write a Tclunk (11 bytes) of fid under tag into out. */
+uint32_t p9_msg__tclunk(uint8_t *out, uint16_t tag, uint32_t fid);
 
 /* The requests at the server, by device tag (the slot index). */
 struct p9_tags {
