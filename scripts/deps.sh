@@ -103,15 +103,21 @@ fetch_kernel() {
 	echo "$ver" > "$kdir/.complete"
 }
 
-fetch_userland() { # arm64 busybox and libfdt, unpacked (not installed over the host's own)
-	local dir=$cache/arm64-userland stamp
-	stamp="$(apt-cache policy busybox-static:arm64 libfdt-dev:arm64 | sed -n 's/^  Candidate: //p' | tr '\n' ' ')"
+# diod (the 9P server behind --9p) and the shared libraries it runs on: the
+# emulated host's image carries them (scripts/host-image.sh).
+DIOD_PKGS="diod libc6 libcap2 liblua5.1-0 libmunge2 libwrap0 libnsl2 libtirpc3 \
+ libgssapi-krb5-2 libkrb5-3 libk5crypto3 libcom-err2 libkrb5support0 libkeyutils1"
+
+fetch_userland() { # arm64 busybox, libfdt, diod, unpacked (not installed over the host's own)
+	local dir=$cache/arm64-userland stamp p arm=
+	for p in busybox-static libfdt-dev libfdt1 $DIOD_PKGS; do arm="$arm $p:arm64"; done
+	stamp="$(apt-cache policy $arm | sed -n 's/^  Candidate: //p' | tr '\n' ' ')"
 	if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$stamp" ]; then
 		return
 	fi
-	log "fetching arm64 busybox and libfdt"
+	log "fetching arm64 busybox, libfdt and diod"
 	rm -rf "$dir"
-	download "$dir/debs" busybox-static:arm64 libfdt-dev:arm64 libfdt1:arm64
+	download "$dir/debs" $arm
 	for d in "$dir"/debs/*.deb; do dpkg -x "$d" "$dir/root"; done
 	echo "$stamp" > "$dir/.complete"
 }

@@ -18,7 +18,40 @@ read -r guest_abi _ < "$top/cache/current-abi"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,test,elvisor}
-cp "$top/cache/arm64-userland/root/bin/busybox" "$stage/bin/busybox"
+usr=$top/cache/arm64-userland/root
+cp "$usr/bin/busybox" "$stage/bin/busybox"
+# diod (the 9P server --9p runs) and the shared libraries it needs, found
+# by following DT_NEEDED through the unpacked packages (scripts/deps.sh).
+libdir() { # NAME: the unpacked path of a library
+	local d
+	for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib; do
+		[ -e "$usr/$d/$1" ] && { echo "$d/$1"; return; }
+	done
+	echo "host-image: $1 (needed by diod) missing from $usr (scripts/deps.sh)" >&2
+	exit 2
+}
+copy_with_libs() { # PATH inside $usr
+	local todo=$1 f l p seen=
+	while [ -n "$todo" ]; do
+		set -- $todo; f=$1; shift; todo="$*"
+		mkdir -p "$stage/$(dirname "$f")"
+		cp -L "$usr/$f" "$stage/$f"
+		for l in $(readelf -d "$usr/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case " $seen " in *" $l "*) continue ;; esac
+			seen="$seen $l"
+			p=$(libdir "$l")
+			todo="$todo $p"
+		done
+	done
+}
+copy_with_libs usr/sbin/diod
+# diod looks up the attaching uid (and its groups) as any Debian host has them.
+mkdir -p "$stage/etc"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$stage/etc/group"
+printf 'passwd: files\ngroup: files\n' > "$stage/etc/nsswitch.conf"
+mkdir -p "$stage/lib"
+ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$stage/lib/ld-linux-aarch64.so.1"
 cat > "$stage/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s

@@ -20,7 +20,7 @@ enum opt_id {
 	OPT_DTB_DUMP, OPT_CONFIG, OPT_RAW, OPT_KVM_DEV, OPT_DISABLE_SVE,
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
-	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU, OPT_API_SOCKET,
+	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU, OPT_API_SOCKET, OPT_9P,
 };
 
 struct opt_desc {
@@ -40,6 +40,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("console", required_argument, OPT_CONSOLE, "serial|virtio", "console: 16550A UART (default) or virtio-console (hvc0)"),
 	OPT("network", required_argument, OPT_NETWORK, "mode=tap[,tapif=NAME]|mode=none", "virtio-net on a host tap (created when not named)"),
 	OPT("disk", required_argument, OPT_DISK, "PATH[,ro][,serial=ID]", "virtio-blk disk on a raw image (repeatable)"),
+	OPT("9p", required_argument, OPT_9P, "PATH[,TAG][,ro]", "share host directory PATH with the guest over virtio-9p (tag default kvm_9p; repeatable)"),
 	OPT("rng", no_argument, OPT_RNG, NULL, "virtio-rng entropy device (host getrandom)"),
 	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off|trap", "seccomp sandbox of every VMM thread (default on; trap: name a forbidden call)"),
 	OPT("sandbox-selftest", no_argument, OPT_SANDBOX_SELFTEST, NULL, NULL),
@@ -192,6 +193,42 @@ static int apply_disk(const char *spec, struct vm_config *cfg, char *err,
 	return 0;
 }
 
+/* "PATH[,TAG][,ro]" (lkvm's PATH[,TAG], plus ro). */
+static int apply_share(const char *spec, struct vm_config *cfg, char *err,
+		       unsigned long errlen)
+{
+	struct config_share *sh = &cfg->shares[cfg->nr_shares];
+	const char *comma = strchr(spec, ',');
+	char opts[256], *save = NULL, *tok;
+	bool tagged = false;
+
+	if (cfg->nr_shares == CONFIG_MAX_SHARES)
+		fail("--9p %s: at most %d shares", spec, CONFIG_MAX_SHARES);
+	if (!*spec || comma == spec)
+		fail("--9p %s: expected PATH[,TAG][,ro]", spec);
+	memset(sh, 0, sizeof(*sh));
+	sh->path = comma ? strndup(spec, comma - spec) : spec;
+	snprintf(opts, sizeof(opts), "%s", comma ? comma + 1 : "");
+	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "ro"))
+			sh->readonly = true;
+		else if (!tagged && strlen(tok) <= CONFIG_TAG_LEN) {
+			snprintf(sh->tag, sizeof(sh->tag), "%s", tok);
+			tagged = true;
+		} else if (!tagged)
+			fail("--9p %s: the tag needs 1 to %d characters", spec, CONFIG_TAG_LEN);
+		else
+			fail("--9p %s: unknown option '%s' (expected PATH[,TAG][,ro])", spec, tok);
+	}
+	if (!tagged)
+		snprintf(sh->tag, sizeof(sh->tag), "%s", CONFIG_DEFAULT_TAG);
+	for (unsigned int i = 0; i < cfg->nr_shares; i++)
+		if (!strcmp(cfg->shares[i].tag, sh->tag))
+			fail("--9p %s: tag '%s' is already used by %s", spec, sh->tag, cfg->shares[i].path);
+	cfg->nr_shares++;
+	return 0;
+}
+
 static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 		     char *err, size_t errlen)
 {
@@ -206,6 +243,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_KVM_DEV: cfg->kvm_dev = arg; break;
 	case OPT_CONFIG: cfg->config_file = arg; break;
 	case OPT_API_SOCKET: cfg->api_socket = arg; break;
+	case OPT_9P: return apply_share(arg, cfg, err, errlen);
 	case OPT_NODEFAULTS: cfg->nodefaults = true; break;
 	case OPT_RAW: cfg->raw_kernel = true; break;
 	case OPT_DEBUG: log__level = LOG_DEBUG; break;

@@ -33,6 +33,7 @@ struct virtio_dev;
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
+#define VIRTIO_ID_9P		9
 
 struct virtio_dev_ops {
 	const char *name;

@@ -13,7 +13,9 @@
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
 #                              elv.dev.net=GUEST_IP,HOST_IP elv.dev.pattern=WORD
-#                              elv.dev.hang=1: stay up after the checks)
+#                              elv.dev.hang=1: stay up after the checks;
+#                              elv.dev.share=TAG elv.dev.share_ro=TAG
+#                              elv.dev.share_poll=TAG: virtio-9p shares)
 /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -97,8 +99,63 @@ dev_console() {
 	fi
 }
 
+# mount_share TAG DIR: "ok" or the error, as one word.
+mount_share() {
+	mkdir -p $2
+	out=$(mount -t 9p -o trans=virtio,version=9p2000.L $1 $2 2>&1) && echo ok && return
+	echo "fail:$(echo $out | tr ' ' _)"
+}
+# The errno word of a failed command's message.
+errword() {
+	case $1 in
+	*"Read-only file system"*) echo EROFS ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"I/O error"*|*"Input/output error"*) echo EIO ;;
+	*"No such file"*) echo ENOENT ;;
+	"") echo none ;;
+	*) echo "other:$(echo $1 | tr ' ' _)" ;;
+	esac
+}
+
+# A writable share: read the host's file, write one the host checks, and
+# try to leave the directory through '..' and a host symlink to outside.
+dev_share_rw() {
+	dev "share.mount=$(mount_share $1 /mnt/rw)"
+	dev "share.read=$(cat /mnt/rw/hello.txt 2>/dev/null)"
+	if echo GUESTWROTE > /mnt/rw/guest.txt && sync; then dev share.write=ok; else dev share.write=fail; fi
+	if mkdir /mnt/rw/newdir && touch /mnt/rw/newdir/f && rm /mnt/rw/newdir/f && rmdir /mnt/rw/newdir
+	then dev share.mkdir=ok; else dev share.mkdir=fail; fi
+	dev "share.dotdot=$(ls /mnt/rw/.. | grep -c ELV-OUTSIDE)$(cat /mnt/rw/../ELV-OUTSIDE 2>/dev/null)"
+	dev "share.symlink=$(cat /mnt/rw/outlink 2>&1 | tr -cd 'A-Za-z0-9' | grep -c HOSTSECRET)"
+	dev "share.dirlink=$(ls /mnt/rw/outdir/ 2>&1 | grep -c ELVSECRET)"
+}
+
+dev_share_ro() {
+	dev "share_ro.mount=$(mount_share $1 /mnt/ro)"
+	dev "share_ro.read=$(cat /mnt/ro/hello.txt 2>/dev/null)"
+	dev "share_ro.create=$(errword "$(sh -c 'echo x > /mnt/ro/new' 2>&1)")"
+	dev "share_ro.overwrite=$(errword "$(sh -c 'echo x > /mnt/ro/hello.txt' 2>&1)")"
+	dev "share_ro.mkdir=$(errword "$(mkdir /mnt/ro/d 2>&1)")"
+}
+
+# Read the share every 0.2 s until a read fails (the host kills the server).
+dev_share_poll() {
+	dev "share_poll.mount=$(mount_share $1 /mnt/poll)"
+	i=0
+	while [ $i -lt 300 ]; do
+		out=$(cat /mnt/poll/hello.txt 2>&1) || break
+		[ $i = 0 ] && dev "share_poll.reading=$out"
+		usleep 200000
+		i=$((i + 1))
+	done
+	dev "share_poll.after_kill=$(errword "$out")"
+}
+
 devices() {
 	dev_modules
+	[ -n "$dev_share" ] && dev_share_rw $dev_share
+	[ -n "$dev_share_ro" ] && dev_share_ro $dev_share_ro
+	[ -n "$dev_share_poll" ] && dev_share_poll $dev_share_poll
 	dev_console
 	dev_disks
 	[ -n "$dev_write" ] && dev_disk_write $dev_write

@@ -725,3 +725,31 @@ Test(config, devices_errors)
 	refuse_with("[[devices.disk]]\npath = \"a\"\nserial = \"012345678901234567890\"\n",
 		    "serial: expected a string of 1 to 20 characters");
 }
+
+Test(config, share_section)
+{
+	accept("[[devices.share]]\npath = \"shared\"\ntag = \"data\"\n"
+	       "[[devices.share]]\npath = \"/srv/ro\"\nreadonly = true\n");
+	cr_assert_eq(cfg.nr_shares, 2);
+	cr_assert_str_eq(cfg.shares[0].path, "shared");
+	cr_assert_str_eq(cfg.shares[0].tag, "data");
+	cr_assert_not(cfg.shares[0].readonly);
+	cr_assert_str_eq(cfg.shares[1].path, "/srv/ro");
+	cr_assert_str_eq(cfg.shares[1].tag, CONFIG_DEFAULT_TAG);
+	cr_assert(cfg.shares[1].readonly);
+}
+
+Test(config, share_errors)
+{
+	refuse("[[devices.share]]\ntag = \"x\"\n", "vm.toml:1:1: share: \"path\" is missing");
+	refuse_with("[[devices.share]]\npath = \"a\"\nro = true\n",
+		    "unknown key \"ro\" in [[devices.share]]");
+	refuse_with("[[devices.share]]\npath = \"a\"\ntag = \"012345678901234567890123456789012\"\n",
+		    "tag: expected a string of 1 to 32 characters");
+	refuse_with("[[devices.share]]\npath = \"a\"\ntag = \"\"\n",
+		    "tag: expected a string of 1 to 32 characters");
+	refuse_with("[[devices.share]]\npath = \"a\"\n[[devices.share]]\npath = \"b\"\n",
+		    "share: tag \"kvm_9p\" is already used by a");
+	refuse_with("[devices]\nshare = \"a\"\n", "an array of tables ([[devices.share]])");
+	refuse_with("[[devices.share]]\npath = \"a\"\nreadonly = \"yes\"\n", "readonly");
+}

@@ -85,3 +85,54 @@ Test(options_devices, rng_console_sandbox)
 	cr_assert_eq(parse_run_args(&cfg, err, bad), -1);
 	cr_assert(strstr(err, "expected on or off"), "%s", err);
 }
+
+Test(options_devices, shares)
+{
+	struct vm_config cfg;
+	char err[256];
+	const char *a[] = { "--9p", "/srv/a", "--9p", "/srv/b,data", "--9p", "/srv/c,docs,ro", NULL };
+
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
+	cr_assert_eq(cfg.nr_shares, 3);
+	cr_assert_str_eq(cfg.shares[0].path, "/srv/a");
+	cr_assert_str_eq(cfg.shares[0].tag, "kvm_9p");	/* lkvm's default */
+	cr_assert_not(cfg.shares[0].readonly);
+	cr_assert_str_eq(cfg.shares[1].path, "/srv/b");
+	cr_assert_str_eq(cfg.shares[1].tag, "data");
+	cr_assert_not(cfg.shares[1].readonly);
+	cr_assert_str_eq(cfg.shares[2].path, "/srv/c");
+	cr_assert_str_eq(cfg.shares[2].tag, "docs");
+	cr_assert(cfg.shares[2].readonly);
+}
+
+Test(options_devices, share_ro_without_tag)
+{
+	struct vm_config cfg;
+	char err[256];
+	const char *a[] = { "--9p", "/srv/c,ro", NULL };
+
+	cr_assert_eq(parse_run_args(&cfg, err, a), 0, "%s", err);
+	cr_assert_str_eq(cfg.shares[0].tag, "kvm_9p");
+	cr_assert(cfg.shares[0].readonly);
+}
+
+Test(options_devices, bad_share_specs)
+{
+	struct vm_config cfg;
+	char err[256];
+	const char *nopath[] = { "--9p", ",tag", NULL };
+	const char *empty[] = { "--9p", "", NULL };
+	const char *longtag[] = { "--9p", "/a,012345678901234567890123456789012", NULL };
+	const char *extra[] = { "--9p", "/a,t,ro,fast", NULL };
+	const char *dup[] = { "--9p", "/a", "--9p", "/b", NULL };
+
+	cr_assert_eq(parse_run_args(&cfg, err, nopath), -1);
+	cr_assert(strstr(err, "--9p ,tag: expected PATH[,TAG][,ro]"), "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, empty), -1);
+	cr_assert_eq(parse_run_args(&cfg, err, longtag), -1);
+	cr_assert(strstr(err, "the tag needs 1 to 32 characters"), "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, extra), -1);
+	cr_assert(strstr(err, "unknown option 'fast'"), "%s", err);
+	cr_assert_eq(parse_run_args(&cfg, err, dup), -1);
+	cr_assert(strstr(err, "tag 'kvm_9p' is already used by /a"), "%s", err);
+}

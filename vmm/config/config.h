@@ -27,6 +27,9 @@ enum config_net { NET_NONE, NET_TAP };
 #define CONFIG_MAX_DISKS	8
 #define CONFIG_SERIAL_LEN	20	/* VIRTIO_BLK_ID_BYTES */
 #define CONFIG_IFNAME_LEN	16	/* IFNAMSIZ */
+#define CONFIG_MAX_SHARES	8
+#define CONFIG_TAG_LEN		32	/* longest virtio-9p mount tag (kvmtool's) */
+#define CONFIG_DEFAULT_TAG	"kvm_9p"	/* lkvm's --9p default */
 enum config_reset { RESET_EXIT, RESET_REBOOT };
 
 /* -1 means "not said": the backend's default applies. */
@@ -98,6 +101,12 @@ struct vm_config {
 		bool readonly;
 		char serial[CONFIG_SERIAL_LEN + 1];
 	} disks[CONFIG_MAX_DISKS];
+	unsigned int nr_shares;
+	struct config_share {		/* --9p PATH[,TAG], [[devices.share]] */
+		const char *path;
+		char tag[CONFIG_TAG_LEN + 1];
+		bool readonly;
+	} shares[CONFIG_MAX_SHARES];
 	bool rng;
 	enum config_net net;
 	char tapif[CONFIG_IFNAME_LEN];	/* "" = let the VMM create one */

@@ -12,8 +12,13 @@
  *   path = "disk.img"
  *   readonly = true
  *   serial = "data"
+ *   [[devices.share]]          # --9p PATH[,TAG][,ro], once per share
+ *   path = "shared"
+ *   tag = "kvm_9p"             # default: lkvm's kvm_9p
+ *   readonly = true
  *
- * Disks given with -d on the command line are added after the file's.
+ * Disks given with -d (shares with --9p) on the command line are added
+ * after the file's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +107,80 @@ static int dev_disk(struct config_ctx *ctx, struct config_file *f, const struct 
 	return 0;
 }
 
+static struct config_share *cur_share(struct config_ctx *ctx)
+{
+	return &ctx->cfg->shares[ctx->cfg->nr_shares];
+}
+
+static int share_path(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	const char *s;
+
+	if (get_str(ctx, f, e, 4096, &s))
+		return -1;
+	cur_share(ctx)->path = config_file_path(f, s);
+	return 0;
+}
+
+static int share_tag(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	const char *s;
+
+	if (get_str(ctx, f, e, CONFIG_TAG_LEN, &s))
+		return -1;
+	snprintf(cur_share(ctx)->tag, sizeof(cur_share(ctx)->tag), "%s", s);
+	return 0;
+}
+
+static int share_readonly(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	return config_get_bool(ctx, f, e, &cur_share(ctx)->readonly);
+}
+
+static const struct config_key share_keys[] = {
+	{ "path", share_path },
+	{ "readonly", share_readonly },
+	{ "tag", share_tag },
+};
+
+static int apply_share(struct config_ctx *ctx, struct config_file *f,
+		       const struct toml_value *v)
+{
+	const struct toml_table *t = toml__as_table(v);
+	struct config_share *sh = cur_share(ctx);
+
+	if (!t)
+		return config_error(ctx, f, v->pos, "share: expected a table ([[devices.share]]), got %s",
+				    toml__type_name(v->type));
+	if (ctx->cfg->nr_shares == CONFIG_MAX_SHARES)
+		return config_error(ctx, f, v->pos, "share: at most %d shares", CONFIG_MAX_SHARES);
+	memset(sh, 0, sizeof(*sh));
+	if (config_apply_keys(ctx, f, t, "[[devices.share]]", share_keys, ARRAY_SIZE(share_keys)))
+		return -1;
+	if (!sh->path)
+		return config_error(ctx, f, v->pos, "share: \"path\" is missing");
+	if (!sh->tag[0])
+		snprintf(sh->tag, sizeof(sh->tag), "%s", CONFIG_DEFAULT_TAG);
+	for (unsigned int i = 0; i < ctx->cfg->nr_shares; i++)
+		if (!strcmp(ctx->cfg->shares[i].tag, sh->tag))
+			return config_error(ctx, f, v->pos, "share: tag \"%s\" is already used by %s",
+					    sh->tag, ctx->cfg->shares[i].path);
+	ctx->cfg->nr_shares++;
+	return 0;
+}
+
+static int dev_share(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	const struct toml_array *a = toml__as_array(e->value);
+
+	if (!a)
+		return config_type_error(ctx, f, e, "an array of tables ([[devices.share]])");
+	for (size_t i = 0; i < toml__array_len(a); i++)
+		if (apply_share(ctx, f, toml__array_get(a, i)))
+			return -1;
+	return 0;
+}
+
 static int net_mode(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
 {
 	const char *s;
@@ -165,6 +244,7 @@ static const struct config_key device_keys[] = {
 	{ "network", dev_network },
 	{ "rng", dev_rng },
 	{ "sandbox", dev_sandbox },
+	{ "share", dev_share },
 };
 
 int config__apply_devices(struct config_ctx *ctx, struct config_file *f,
