@@ -194,8 +194,7 @@ static int apply_disk(const char *spec, struct vm_config *cfg, char *err,
 }
 
 /* "PATH[,TAG][,ro]" (lkvm's PATH[,TAG], plus ro). */
-static int apply_share(const char *spec, struct vm_config *cfg, char *err,
-		       unsigned long errlen)
+static int apply_share(const char *spec, struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct config_share *sh = &cfg->shares[cfg->nr_shares];
 	const char *comma = strchr(spec, ',');
@@ -203,9 +202,9 @@ static int apply_share(const char *spec, struct vm_config *cfg, char *err,
 	bool tagged = false;
 
 	if (cfg->nr_shares == CONFIG_MAX_SHARES)
-		fail("--9p %s: at most %d shares", spec, CONFIG_MAX_SHARES);
+		return err__set(err, errlen, "--9p %s: at most %d shares", spec, CONFIG_MAX_SHARES);
 	if (!*spec || comma == spec)
-		fail("--9p %s: expected PATH[,TAG][,ro]", spec);
+		return err__set(err, errlen, "--9p %s: expected PATH[,TAG][,ro]", spec);
 	memset(sh, 0, sizeof(*sh));
 	sh->path = comma ? strndup(spec, comma - spec) : spec;
 	snprintf(opts, sizeof(opts), "%s", comma ? comma + 1 : "");
@@ -216,15 +215,15 @@ static int apply_share(const char *spec, struct vm_config *cfg, char *err,
 			snprintf(sh->tag, sizeof(sh->tag), "%s", tok);
 			tagged = true;
 		} else if (!tagged)
-			fail("--9p %s: the tag needs 1 to %d characters", spec, CONFIG_TAG_LEN);
+			return err__set(err, errlen, "--9p %s: the tag needs 1 to %d characters", spec, CONFIG_TAG_LEN);
 		else
-			fail("--9p %s: unknown option '%s' (expected PATH[,TAG][,ro])", spec, tok);
+			return err__set(err, errlen, "--9p %s: unknown option '%s' (expected PATH[,TAG][,ro])", spec, tok);
 	}
 	if (!tagged)
 		snprintf(sh->tag, sizeof(sh->tag), "%s", CONFIG_DEFAULT_TAG);
 	for (unsigned int i = 0; i < cfg->nr_shares; i++)
 		if (!strcmp(cfg->shares[i].tag, sh->tag))
-			fail("--9p %s: tag '%s' is already used by %s", spec, sh->tag, cfg->shares[i].path);
+			return err__set(err, errlen, "--9p %s: tag '%s' is already used by %s", spec, sh->tag, cfg->shares[i].path);
 	cfg->nr_shares++;
 	return 0;
 }

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "virtio.h"
 #include "virtio_9p_msg.h"
@@ -358,7 +359,7 @@ static void __attribute__((noreturn)) p9__exec(struct p9_dev *d, const char *bin
 }
 
 /* Start diod on a socketpair; its exec failure comes back on a pipe. */
-static int p9__start_server(struct p9_dev *d)
+static int p9__start_server(struct p9_dev *d, char *err, size_t errlen)
 {
 	int sv[2], ep[2], e = 0;
 	const char *bin = getenv(P9_SERVER_ENV) ?: P9_SERVER_DEFAULT;
@@ -380,35 +381,30 @@ static int p9__start_server(struct p9_dev *d)
 			e = errno;
 		else
 			waitpid(d->pid, NULL, 0);
-		pr_err("--9p %s: cannot run the 9P server %s: %s (install diod, or set %s)",
-		       d->cs->path, bin, strerror(e), P9_SERVER_ENV);
 		close(ep[0]);
 		close(sv[0]);
 		d->pid = -1;
-		return -ENOENT;
+		return err__set(err, errlen, "--9p %s: cannot run the 9P server %s: %s (install diod, or set %s)",
+				d->cs->path, bin, strerror(e), P9_SERVER_ENV);
 	}
 	close(ep[0]);
 	d->sock = sv[0];
 	return 0;
 }
 
-static int p9__check_dir(struct p9_dev *d)
+static int p9__check_dir(struct p9_dev *d, char *err, size_t errlen)
 {
 	const struct config_share *cs = d->cs;
 	struct stat st;
 
-	if (!realpath(cs->path, d->root) || stat(d->root, &st)) {
-		pr_err("--9p %s: %s", cs->path, strerror(errno));
-		return -ENOENT;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		pr_err("--9p %s: not a directory", cs->path);
-		return -ENOTDIR;
-	}
+	if (!realpath(cs->path, d->root) || stat(d->root, &st))
+		return err__set(err, errlen, "--9p %s: %s", cs->path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err__set(err, errlen, "--9p %s: not a directory", cs->path);
 	return 0;
 }
 
-static int p9__add(struct vm *vm, unsigned int i)
+static int p9__add(struct vm *vm, unsigned int i, char *err, size_t errlen)
 {
 	struct p9_dev *d = calloc(1, sizeof(*d));
 	int ret;
@@ -419,9 +415,9 @@ static int p9__add(struct vm *vm, unsigned int i)
 	d->cs = &vm->cfg->shares[i];
 	d->sock = -1;
 	d->pid = -1;
-	ret = p9__check_dir(d);
+	ret = p9__check_dir(d, err, errlen);
 	if (!ret)
-		ret = p9__start_server(d);
+		ret = p9__start_server(d, err, errlen);
 	if (ret)
 		return ret;
 	d->config.tag_len = strlen(d->cs->tag);
@@ -436,17 +432,15 @@ static int p9__add(struct vm *vm, unsigned int i)
 		.config_size = sizeof(d->config.tag_len) + d->config.tag_len,
 		.input_fd = d->sock,
 	};
-	return virtio_mmio__add(vm, &d->vdev);
+	return virtio_mmio__add(vm, &d->vdev, err, errlen);
 }
 
-static int p9__init(struct vm *vm)
+static int p9__init(struct vm *vm, char *err, size_t errlen)
 {
-	if (vm->cfg->nr_shares && vm->cfg->no_irqchip) {
-		pr_err("--9p needs the in-kernel GIC (not --irqchip=none)");
-		return -EINVAL;
-	}
+	if (vm->cfg->nr_shares && vm->cfg->no_irqchip)
+		return err__set(err, errlen, "--9p needs the in-kernel GIC (not --irqchip=none)");
 	for (unsigned int i = 0; i < vm->cfg->nr_shares; i++) {
-		int ret = p9__add(vm, i);
+		int ret = p9__add(vm, i, err, errlen);
 
 		if (ret)
 			return ret;
