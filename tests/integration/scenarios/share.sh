@@ -1,4 +1,5 @@
 # groups: order=52 test=kvm-6.1 full=elvisor-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# proves: `--9p` shares (virtio-9p, diod in the host image): the guest mounts a writable and a read-only share, reads the host's file, writes one the host sees, mkdir/rmdir; `..` and host symlinks to outside do not reach the host's files there; the read-only share refuses create, overwrite and mkdir (EROFS/EACCES) and the host directory is unchanged; a missing directory, a file, a missing server: one line, no guest; diod killed mid-run: the guest's next read is an I/O error, one line names it, the VMM powers off with status 0
 # Shared host folders (--9p, virtio-9p served by diod): the guest mounts a
 # share, reads the host's file, writes one the host then sees, makes and
 # removes a directory; '..' and symlinks to outside the share do not reach
