@@ -9,10 +9,10 @@
 
 static const char *const names[API_NR_REQUESTS] = {
 	[API_STATUS] = "status", [API_PAUSE] = "pause", [API_RESUME] = "resume",
-	[API_POWER_OFF] = "power-off", [API_REBOOT] = "reboot",
+	[API_POWER_OFF] = "power-off", [API_REBOOT] = "reboot", [API_SNAPSHOT] = "snapshot",
 };
 
-#define ALLOWED "status, pause, resume, power-off, reboot"
+#define ALLOWED "status, pause, resume, power-off, reboot, snapshot"
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); goto out; } while (0)
 
 const char *api_req__name(enum api_request r)
@@ -20,7 +20,26 @@ const char *api_req__name(enum api_request r)
 	return r < API_NR_REQUESTS ? names[r] : "?";
 }
 
-int api_req__parse(const char *line, size_t len, enum api_request *r, char *err, size_t errlen)
+/* snapshot's "path": a non-empty string that fits; 0 or -1 with err. */
+static int take_path(json_t *root, struct api_cmd *cmd, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(root, "path");
+	const char *s = json_string_value(v);
+
+	if (!v) {
+		snprintf(err, errlen, "snapshot needs \"path\": {\"request\": \"snapshot\", \"path\": DIR}");
+		return -1;
+	}
+	if (!s || !*s || strlen(s) >= sizeof(cmd->path)) {
+		snprintf(err, errlen, "\"path\" must be a non-empty string of at most %zu bytes",
+			 sizeof(cmd->path) - 1);
+		return -1;
+	}
+	snprintf(cmd->path, sizeof(cmd->path), "%s", s);
+	return 0;
+}
+
+int api_req__parse(const char *line, size_t len, struct api_cmd *cmd, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root = NULL, *v;
@@ -34,9 +53,13 @@ int api_req__parse(const char *line, size_t len, enum api_request *r, char *err,
 		fail("not JSON: %s (column %d)", jerr.text, jerr.column);
 	if (!json_is_object(root))
 		fail("expected an object {\"request\": NAME}, NAME one of " ALLOWED);
+	v = json_object_get(root, "request");
+	name = json_string_value(v);
 	json_object_foreach(root, key, v) {
-		if (strcmp(key, "request"))
-			fail("unknown key \"%.64s\": a request has only \"request\"", key);
+		bool path_ok = name && !strcmp(name, "snapshot") && !strcmp(key, "path");
+
+		if (strcmp(key, "request") && !path_ok)
+			fail("unknown key \"%.64s\": a request has only \"request\" (snapshot: and \"path\")", key);
 	}
 	v = json_object_get(root, "request");
 	if (!v)
@@ -46,7 +69,10 @@ int api_req__parse(const char *line, size_t len, enum api_request *r, char *err,
 		fail("\"request\" must be a string, one of " ALLOWED);
 	for (int i = 0; i < API_NR_REQUESTS; i++) {
 		if (!strcmp(name, names[i])) {
-			*r = (enum api_request)i;
+			cmd->r = (enum api_request)i;
+			cmd->path[0] = 0;
+			if (cmd->r == API_SNAPSHOT && take_path(root, cmd, err, errlen))
+				goto out;
 			ret = 0;
 			goto out;
 		}

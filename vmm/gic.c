@@ -10,9 +10,6 @@
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-/* 32 private interrupts plus the SPIs our devices may use. */
-#define GIC_NR_IRQS	128
-
 int gic__create(struct vm *vm, char *err, unsigned long errlen)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };

@@ -17,6 +17,8 @@
 #define ELVISOR_VERSION "0.1"
 #endif
 
+const char elvisor_version[] = ELVISOR_VERSION;
+
 static void usage(void)
 {
 	printf("usage: elvisor COMMAND [ARGS]\n\n"

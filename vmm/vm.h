@@ -38,6 +38,8 @@ struct mmio_region {
 	void *opaque;
 };
 
+/* The in-kernel GIC's interrupts: 32 private plus the SPIs our devices may use. */
+#define GIC_NR_IRQS	128
 #define VM_MAX_MMIO	64
 #define VM_MAX_FDT_HOOKS 32
 
@@ -101,6 +103,9 @@ void vcpu__join_all(struct vm *vm);
 int vcpu__create_all(struct vm *vm, char *err, unsigned long errlen);
 int vcpu__reset_boot_regs(struct vm *vm, struct vcpu *vcpu);
 
+/* The GICv3's state through its attribute groups into @gic (snapshot.c). */
+struct json_t;
+int gic__save(struct vm *vm, struct json_t *gic, char *err, unsigned long errlen);
 int gic__create(struct vm *vm, char *err, unsigned long errlen);
 int gic__finalize(struct vm *vm, char *err, unsigned long errlen);
 int pmu__check(const struct vm *vm, char *err, unsigned long errlen);
