@@ -10,5 +10,6 @@ const char *backend__kind(void);
 
 int cmd_cpu(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif
