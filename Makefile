@@ -31,7 +31,7 @@ TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz
 CORE_SRCS := $(wildcard hyp/core/*.c)
 VIRTIO_PORTABLE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c \
 	devices/virtio/virtio_net_frame.c devices/virtio/virtio_9p_msg.c
-VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/api.c vmm/cpu.c vmm/sandbox.c \
+VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/gic_state.c vmm/pmu.c vmm/api.c vmm/snapshot.c vmm/cpu.c vmm/sandbox.c \
 	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c) \
 	$(filter-out $(VIRTIO_PORTABLE_SRCS),$(wildcard devices/virtio/*.c))
 VMM_PORTABLE_SRCS := $(filter-out $(VMM_KVM_SRCS),$(wildcard vmm/*.c vmm/config/*.c fdt/*.c lib/*/*.c)) \
@@ -194,7 +194,7 @@ $(BUILD)/aarch64/elv-iobench: guest/tools/iobench.c | $(CACHE)/current-abi
 	@$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
 # The profile check (vmm/guest_expect.h), on hyp/core's ID register tables.
-IDCHECK_OBJS := $(BUILD)/aarch64/obj/vmm/guest_expect.o $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS))
+IDCHECK_OBJS := $(BUILD)/aarch64/obj/vmm/guest_expect.o $(BUILD)/aarch64/obj/vmm/err.o $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS))
 $(BUILD)/aarch64/elv-idcheck: $(BUILD)/aarch64/obj/guest/tools/idcheck.o $(IDCHECK_OBJS) | $(CACHE)/current-abi
 	@echo "  LINK    $@"
 	@$(CROSS)gcc -static -o $@ $^

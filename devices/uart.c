@@ -4,6 +4,7 @@
  * Transmission is instantaneous, so THR is always empty: the THRE
  * interrupt is raised again after every write and cleared by reading IIR.
  */
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -221,3 +222,29 @@ static int uart__init(struct vm *vm, char *err, size_t errlen)
 }
 
 device_init("uart", DEVICE_PRIO_DEVICE, uart__init, NULL);
+
+/* Snapshot: the registers and what waits in the receive buffer (docs/snapshot.md). */
+static int uart__save(struct vm *vm, json_t *out, char *err, size_t errlen)
+{
+	struct uart *u = &uart0;
+	char rx[2 * RX_SIZE + 1];
+	json_t *o;
+
+	if (vm->cfg->console != CONSOLE_SERIAL)
+		return 0;
+	pthread_mutex_lock(&u->lock);
+	for (unsigned int i = 0; i < u->rx_count; i++)
+		sprintf(rx + 2 * i, "%02x", u->rx[(u->rx_head + i) % RX_SIZE]);
+	rx[2 * u->rx_count] = 0;
+	o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:i, s:s}",
+		      "ier", u->ier, "lcr", u->lcr, "mcr", u->mcr, "scr", u->scr,
+		      "fcr", u->fcr, "dll", u->dll, "dlm", u->dlm,
+		      "thre_pending", u->thre_pending, "irq_level", u->irq_level, "rx", rx);
+	pthread_mutex_unlock(&u->lock);
+	if (!o || json_object_set_new(out, "uart", o)) {
+		return err__set(err, errlen, "uart: out of memory");
+	}
+	return 0;
+}
+
+device_state_hook("uart", uart__save);

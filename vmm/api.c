@@ -14,6 +14,7 @@
 #include "api.h"
 #include "api_req.h"
 #include "log.h"
+#include "snapshot.h"
 #include "vm.h"
 
 
@@ -60,6 +61,7 @@ int api__open(struct vm *vm, const char *path, char *err, size_t errlen)
 		return -1;
 	/* jansson seeds its hash tables from /dev/urandom at first use: now, not in the sandbox. */
 	json_object_seed(0);
+	snapshot__prepare();
 	api = calloc(1, sizeof(*api));
 	if (!api)
 		return err__set(err, errlen, "out of memory");
@@ -134,13 +136,26 @@ static void accept_client(struct api *api)
 	api->len = 0;
 }
 
-static char *carry_out(struct vm *vm, enum api_request r)
+/* A running VM is paused first and stays paused (docs/api.md). */
+static int snapshot(struct vm *vm, const char *dir, char *err, size_t errlen)
 {
-	char err[256] = "";
+	if (!vm__paused(vm) && vm__pause(vm, err, errlen))
+		return -1;
+	if (snapshot__save(vm, dir, err, errlen))
+		return -1;
+	pr_info("snapshot written to %s (the VM stays paused)", dir);
+	return 0;
+}
+
+static char *carry_out(struct vm *vm, const struct api_cmd *cmd)
+{
+	enum api_request r = cmd->r;
+	char err[512] = "";
 	int ret = 0;
 
 	switch (r) {
 	case API_STATUS: break;
+	case API_SNAPSHOT: ret = snapshot(vm, cmd->path, err, sizeof(err)); break;
 	case API_PAUSE: ret = vm__pause(vm, err, sizeof(err)); break;
 	case API_RESUME: ret = vm__resume(vm, err, sizeof(err)); break;
 	case API_POWER_OFF:
@@ -160,13 +175,13 @@ static char *carry_out(struct vm *vm, enum api_request r)
 
 static void serve_line(struct vm *vm, struct api *api, size_t len)
 {
-	enum api_request r;
+	struct api_cmd cmd;
 	char err[256];
 
-	if (api_req__parse(api->buf, len, &r, err, sizeof(err)))
+	if (api_req__parse(api->buf, len, &cmd, err, sizeof(err)))
 		send_line(api->conn_fd, api_req__error(err));
 	else
-		send_line(api->conn_fd, carry_out(vm, r));
+		send_line(api->conn_fd, carry_out(vm, &cmd));
 }
 
 static void read_client(struct vm *vm, struct api *api)

@@ -10,44 +10,65 @@
 
 static const char *const names[API_NR_REQUESTS] = {
 	[API_STATUS] = "status", [API_PAUSE] = "pause", [API_RESUME] = "resume",
-	[API_POWER_OFF] = "power-off", [API_REBOOT] = "reboot",
+	[API_POWER_OFF] = "power-off", [API_REBOOT] = "reboot", [API_SNAPSHOT] = "snapshot",
 };
 
-#define ALLOWED "status, pause, resume, power-off, reboot"
+#define ALLOWED "status, pause, resume, power-off, reboot, snapshot"
 
 const char *api_req__name(enum api_request r)
 {
 	return r < API_NR_REQUESTS ? names[r] : "?";
 }
 
-/* The request named by a parsed line: its only key is "request". */
-static int api_req__of(json_t *root, enum api_request *r, char *err, size_t errlen)
+/* snapshot's "path": a non-empty string that fits; 0 or -1 with err. */
+static int take_path(json_t *root, struct api_cmd *cmd, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(root, "path");
+	const char *s = json_string_value(v);
+
+	if (!v)
+		return err__set(err, errlen, "snapshot needs \"path\": {\"request\": \"snapshot\", \"path\": DIR}");
+	if (!s || !*s || strlen(s) >= sizeof(cmd->path))
+		return err__set(err, errlen, "\"path\" must be a non-empty string of at most %zu bytes",
+				sizeof(cmd->path) - 1);
+	snprintf(cmd->path, sizeof(cmd->path), "%s", s);
+	return 0;
+}
+
+/* The request a parsed line names: "request", and for snapshot "path". */
+static int api_req__of(json_t *root, struct api_cmd *cmd, char *err, size_t errlen)
 {
 	const char *key, *name;
 	json_t *v;
 
 	if (!json_is_object(root))
 		return err__set(err, errlen, "expected an object {\"request\": NAME}, NAME one of " ALLOWED);
+	v = json_object_get(root, "request");
+	name = json_string_value(v);
 	json_object_foreach(root, key, v) {
-		if (strcmp(key, "request"))
-			return err__set(err, errlen, "unknown key \"%.64s\": a request has only \"request\"", key);
+		bool path_ok = name && !strcmp(name, "snapshot") && !strcmp(key, "path");
+
+		if (strcmp(key, "request") && !path_ok)
+			return err__set(err, errlen,
+					"unknown key \"%.64s\": a request has only \"request\" (snapshot: and \"path\")",
+					key);
 	}
 	v = json_object_get(root, "request");
 	if (!v)
 		return err__set(err, errlen, "no \"request\" key: {\"request\": NAME}, NAME one of " ALLOWED);
-	name = json_string_value(v);
 	if (!name)
 		return err__set(err, errlen, "\"request\" must be a string, one of " ALLOWED);
 	for (int i = 0; i < API_NR_REQUESTS; i++) {
 		if (!strcmp(name, names[i])) {
-			*r = (enum api_request)i;
-			return 0;
+			cmd->r = (enum api_request)i;
+			cmd->path[0] = 0;
+			return cmd->r == API_SNAPSHOT ? take_path(root, cmd, err, errlen) : 0;
 		}
 	}
 	return err__set(err, errlen, "unknown request \"%.64s\": one of " ALLOWED, name);
 }
 
-int api_req__parse(const char *line, size_t len, enum api_request *r, char *err, size_t errlen)
+int api_req__parse(const char *line, size_t len, struct api_cmd *cmd, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -58,7 +79,7 @@ int api_req__parse(const char *line, size_t len, enum api_request *r, char *err,
 	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return err__set(err, errlen, "not JSON: %s (column %d)", jerr.text, jerr.column);
-	ret = api_req__of(root, r, err, errlen);
+	ret = api_req__of(root, cmd, err, errlen);
 	json_decref(root);
 	return ret;
 }

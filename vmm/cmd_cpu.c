@@ -124,7 +124,7 @@ static void read_host_vls(struct cpu_report *r, const char *dev)
 }
 
 /* Which host and backend the report is of: what `elvisor profile` names. */
-static const char *backend_kind(void)
+const char *backend__kind(void)
 {
 	return cpu__backend_is_elvisor() ? "elvisor.ko" : "KVM";
 }
@@ -148,7 +148,7 @@ static void print_identity(struct cpu_report *r)
 		memset(&u, 0, sizeof(u));
 	printf("{\n");
 	json_string("backend", r->vm.kvm.dev);
-	json_string("backend_kind", backend_kind());
+	json_string("backend_kind", backend__kind());
 	json_string("host", u.nodename);
 	json_string("kernel", u.release);
 	printf("  \"writable_id_registers\": %s,\n", r->vm.caps.reg_masks ? "true" : "false");

@@ -2,11 +2,14 @@
 /*
  * elvisor ctl PATH REQUEST     send {"request": REQUEST} to a VM's control
  *                              socket (elvisor run --api-socket PATH)
+ * elvisor ctl PATH snapshot DIR  send {"request": "snapshot", "path": DIR}
  * elvisor ctl PATH --line TEXT send TEXT as it is (scripts, tests)
  * Prints the reply line; exit 0 when it says "ok": true, 1 otherwise
  * (the error is the reply's), 2 for a usage error or no VM at PATH.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,8 +22,9 @@
 
 static void ctl__usage(void)
 {
-	printf("usage: elvisor ctl PATH REQUEST | elvisor ctl PATH --line TEXT\n"
-	       "  REQUEST: status, pause, resume, power-off, reboot (docs/api.md)\n");
+	printf("usage: elvisor ctl PATH REQUEST | elvisor ctl PATH snapshot DIR | elvisor ctl PATH --line TEXT\n"
+	       "  REQUEST: status, pause, resume, power-off, reboot (docs/api.md)\n"
+	       "  snapshot DIR: pause the VM (it stays paused) and write its snapshot to DIR (docs/snapshot.md)\n");
 }
 
 static int ctl__connect(const char *path)
@@ -61,6 +65,21 @@ static int ctl__read_reply(int fd, char *buf, size_t size)
 	return len ? 0 : -1;
 }
 
+/* The snapshot request with DIR escaped as JSON; 0, or -1 when DIR is too long. */
+static int snapshot_line(const char *dir, char *line, size_t size)
+{
+	json_t *o = strlen(dir) < API_MAX_PATH ?
+		    json_pack("{s:s, s:s}", "request", "snapshot", "path", dir) : NULL;
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int ret = s && strlen(s) + 2 <= size ? 0 : -1;
+
+	if (!ret)
+		snprintf(line, size, "%s\n", s);
+	free(s);
+	json_decref(o);
+	return ret;
+}
+
 int cmd_ctl(int argc, char **argv)
 {
 	char line[API_MAX_LINE * 2 + 64], reply[API_MAX_LINE];
@@ -70,11 +89,14 @@ int cmd_ctl(int argc, char **argv)
 		ctl__usage();
 		return 0;
 	}
-	if (argc != 3 && !(argc == 4 && !strcmp(argv[2], "--line"))) {
+	if (argc != 3 && !(argc == 4 && (!strcmp(argv[2], "--line") || !strcmp(argv[2], "snapshot")))) {
 		ctl__usage();
 		return 2;
 	}
-	if (argc == 4)
+	if (argc == 4 && !strcmp(argv[2], "snapshot")) {
+		if (snapshot_line(argv[3], line, sizeof(line)))
+			return pr_err("ctl: snapshot DIR: at most %d bytes", API_MAX_PATH - 1), 2;
+	} else if (argc == 4)
 		snprintf(line, sizeof(line), "%s\n", argv[3]);
 	else if (strlen(argv[2]) > 64 || strpbrk(argv[2], "\"\\"))
 		return pr_err("ctl: request '%.64s' is not one of status, pause, resume, power-off, reboot",

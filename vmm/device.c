@@ -9,6 +9,7 @@
 static struct device_init_entry *entries;
 static struct device_reset_entry *resets;
 static struct device_pause_entry *pauses;
+static struct device_state_entry *states;
 
 /* Keep the list sorted by priority, stable within one priority. */
 void device__register(struct device_init_entry *e)
@@ -94,4 +95,22 @@ int device__resume_all(struct vm *vm)
 			first = ret;
 	}
 	return first;
+}
+
+void device__register_state(struct device_state_entry *e)
+{
+	struct device_state_entry **pp = &states;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+}
+
+int device__save_all(struct vm *vm, struct json_t *out, char *err, size_t errlen)
+{
+	for (struct device_state_entry *e = states; e; e = e->next)
+		if (e->save(vm, out, err, errlen))
+			return -1;
+	return 0;
 }

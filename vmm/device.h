@@ -91,6 +91,33 @@ int device__resume_all(struct vm *vm);
 		device__register_pause(&__dev_pause_##_pause);			\
 	}
 
+/*
+ * Snapshot (docs/snapshot.md): with the VM paused, each state hook adds
+ * its devices' state to @out (a JSON object, the manifest's "devices"),
+ * under its own key. Returns 0 or -1 with one line in err. Loading a
+ * device's state at restore is not implemented yet.
+ */
+struct json_t;
+
+struct device_state_entry {
+	const char *name;
+	int (*save)(struct vm *vm, struct json_t *out, char *err, size_t errlen);
+	struct device_state_entry *next;
+};
+
+void device__register_state(struct device_state_entry *e);
+/* 0, or -1 from the first failing hook (the later hooks do not run). */
+int device__save_all(struct vm *vm, struct json_t *out, char *err, size_t errlen);
+
+#define device_state_hook(_name, _save)						\
+	static struct device_state_entry __dev_state_##_save = {		\
+		.name = _name, .save = _save,					\
+	};									\
+	static void __attribute__((constructor)) __dev_state_reg_##_save(void)	\
+	{									\
+		device__register_state(&__dev_state_##_save);			\
+	}
+
 /* MMIO dispatch: offset is relative to the region's base. */
 typedef void (*mmio_handler_t)(void *opaque, uint64_t offset, uint8_t *data,
 			       uint32_t len, bool is_write);

@@ -11,9 +11,6 @@
 #include "gic.h"
 
 
-/* 32 private interrupts plus the SPIs our devices may use. */
-#define GIC_NR_IRQS	128
-
 int gic__create(struct vm *vm, char *err, size_t errlen)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "config.h"
 #include "guest_expect.h"
 #include "idregs.h"
@@ -138,8 +139,7 @@ int guest_expect__from_config(const struct vm_config *cfg, struct guest_expect *
 		bad |= gexp_set(gx, s->enc, s->mask, s->value);
 	}
 	if (bad) {
-		snprintf(err, errlen, "the config narrows more than %d ID registers", GEXP_MAX_REGS);
-		return -1;
+		return err__set(err, errlen, "the config narrows more than %d ID registers", GEXP_MAX_REGS);
 	}
 	return 0;
 }
@@ -187,8 +187,7 @@ static int parse_reg(const char *item, size_t len, struct guest_expect *gx, char
 	*value++ = 0;
 	reg = elv_idreg_by_name(buf);
 	if (!reg) {
-		snprintf(err, errlen, "elv.id: unknown ID register '%s'", buf);
-		return -1;
+		return err__set(err, errlen, "elv.id: unknown ID register '%s'", buf);
 	}
 	m = strtoull(mask, &end, 16);
 	if (!*mask || *end)
@@ -197,13 +196,11 @@ static int parse_reg(const char *item, size_t len, struct guest_expect *gx, char
 	if (!*value || *end)
 		goto bad;
 	if (gexp_set(gx, reg->enc, m, v)) {
-		snprintf(err, errlen, "elv.id: more than %d registers", GEXP_MAX_REGS);
-		return -1;
+		return err__set(err, errlen, "elv.id: more than %d registers", GEXP_MAX_REGS);
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "elv.id: '%.*s' is not REGISTER:MASK:VALUE (hex)", (int)len, item);
-	return -1;
+	return err__set(err, errlen, "elv.id: '%.*s' is not REGISTER:MASK:VALUE (hex)", (int)len, item);
 }
 
 static int parse_bool(const char *arg, const char *key, int *out, char *err, size_t errlen)
@@ -212,8 +209,7 @@ static int parse_bool(const char *arg, const char *key, int *out, char *err, siz
 		*out = arg[0] - '0';
 		return 0;
 	}
-	snprintf(err, errlen, "%s: '%s' is not 0 or 1", key, arg);
-	return -1;
+	return err__set(err, errlen, "%s: '%s' is not 0 or 1", key, arg);
 }
 
 int guest_expect__parse(const char *cmdline, struct guest_expect *gx, char *err, size_t errlen)
@@ -228,8 +224,7 @@ int guest_expect__parse(const char *cmdline, struct guest_expect *gx, char *err,
 		char word[2048];
 
 		if (n >= sizeof(word)) {
-			snprintf(err, errlen, "command-line word too long");
-			return -1;
+			return err__set(err, errlen, "command-line word too long");
 		}
 		memcpy(word, p, n);
 		word[n] = 0;
@@ -258,8 +253,7 @@ int guest_expect__parse(const char *cmdline, struct guest_expect *gx, char *err,
 		} else if (!strncmp(word, "elv.sve_vls=", 12)) {
 			found = true;
 			if (strlen(word + 12) >= sizeof(gx->sve_vls)) {
-				snprintf(err, errlen, "elv.sve_vls: too long");
-				return -1;
+				return err__set(err, errlen, "elv.sve_vls: too long");
 			}
 			memcpy(gx->sve_vls, word + 12, strlen(word + 12) + 1);
 		}

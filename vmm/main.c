@@ -17,6 +17,8 @@
 #define ELVISOR_VERSION "0.1"
 #endif
 
+const char elvisor_version[] = ELVISOR_VERSION;
+
 static void usage(void)
 {
 	printf("usage: elvisor COMMAND [ARGS]\n\n"
@@ -24,6 +26,7 @@ static void usage(void)
 	       "  run       boot a guest (elvisor run --help)\n"
 	       "  cpu       report what the backend offers, or what a config gives (elvisor cpu --help)\n"
 	       "  ctl       send a request to a running VM's control socket (elvisor ctl --help)\n"
+	       "  restore   check a snapshot against this host: restore --check DIR (elvisor restore --help)\n"
 	       "  profile   the CPU profile many hosts can present (elvisor profile --help)\n"
 	       "  version   print the version\n");
 }
@@ -100,6 +103,8 @@ int main(int argc, char **argv)
 		return cmd_cpu(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ctl"))
 		return cmd_ctl(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "restore"))
+		return cmd_restore(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "profile"))
 		return profile_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

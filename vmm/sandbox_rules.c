@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-role seccomp filters (sandbox_rules.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
@@ -30,7 +31,9 @@ static const char *const main_calls[] = {
 	"clone", "clone3", "set_robust_list", "rseq", "rt_sigaction", "sigaltstack",
 	"prctl", "seccomp", "mremap",
 	/* The control socket (vmm/api.c): clients, their uid. */
-	"accept4", "getsockopt", "geteuid", NULL,
+	"accept4", "getsockopt", "geteuid",
+	/* snapshot (vmm/snapshot.c): its directory, the memory file's size; openat below. */
+	"mkdirat", "ftruncate", NULL,
 };
 /* ioctls a vCPU or device thread may issue (terminal restore included). */
 static const unsigned long vcpu_ioctls[] = { KVM_RUN, KVM_IRQ_LINE, TCSETS, TCSETSW, TCSETSF, 0 };
@@ -72,6 +75,21 @@ static int allow_base(scmp_filter_ctx ctx, pid_t tgid)
 	return 0;
 }
 
+/*
+ * snapshot's openat: a new file, write-only (O_EXCL: nothing existing is
+ * opened), or a directory read-only (O_DIRECTORY: never a file's data).
+ */
+#define OPEN_NEW_MASK	(O_ACCMODE | O_CREAT | O_EXCL)
+#define OPEN_DIR_MASK	(O_ACCMODE | O_CREAT | O_DIRECTORY)
+
+static int allow_snapshot_open(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_NEW_MASK, O_WRONLY | O_CREAT | O_EXCL)) ||
+	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_DIR_MASK, O_RDONLY | O_DIRECTORY));
+}
+
 static int build(scmp_filter_ctx ctx, enum sandbox_role role, pid_t tgid)
 {
 	if (allow_base(ctx, tgid))
@@ -84,7 +102,7 @@ static int build(scmp_filter_ctx ctx, enum sandbox_role role, pid_t tgid)
 		 * 32 bits, so TIOCSTI is matched on those alone, and a request
 		 * with any of the upper 32 set (none exists) is not allowed.
 		 */
-		if (allow_list(ctx, main_calls) ||
+		if (allow_list(ctx, main_calls) || allow_snapshot_open(ctx) ||
 		    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffull, TIOCSTI)) ||
 		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,

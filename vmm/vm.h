@@ -39,6 +39,8 @@ struct mmio_region {
 	void *opaque;
 };
 
+/* The in-kernel GIC's interrupts: 32 private plus the SPIs our devices may use. */
+#define GIC_NR_IRQS	128
 #define VM_MAX_MMIO	64
 #define VM_MAX_FDT_HOOKS 32
 

@@ -277,6 +277,8 @@ bool elv_vgic_mmio_access(struct elv_vgic *g, unsigned int vcpu, uint64_t addr, 
 
 /* @enc is the sysreg encoding op0:op1:CRn:CRm:op2 (the attr's low 16 bits). */
 bool elv_vgic_icc_known(uint16_t enc);
+/* The known encodings, ascending, into @out (up to @max); returns how many exist. */
+unsigned int elv_vgic_icc_list(uint16_t *out, unsigned int max);
 int elv_vgic_icc_get(struct elv_vgic *g, unsigned int vcpu, uint16_t enc, uint64_t *val);
 int elv_vgic_icc_set(struct elv_vgic *g, unsigned int vcpu, uint16_t enc, uint64_t val);
 /* The reset state of a vCPU interface (ICH_HCR.En, SRE, bit widths). */

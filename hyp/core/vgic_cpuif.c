@@ -48,6 +48,13 @@ bool elv_vgic_icc_known(uint16_t enc)
 	return ELV_BSEARCH(icc_regs, ARRAY_SIZE(icc_regs), enc, enc) != NULL;
 }
 
+unsigned int elv_vgic_icc_list(uint16_t *out, unsigned int max)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(icc_regs) && i < max; i++)
+		out[i] = icc_regs[i].enc;
+	return ARRAY_SIZE(icc_regs);
+}
+
 void elv_vgic_cpuif_reset(struct elv_vgic_cpu *c, uint32_t ich_vtr)
 {
 	memset(&c->cpuif, 0, sizeof(c->cpuif));

@@ -9,10 +9,16 @@
 
 static char err[256];
 
+static struct api_cmd cmd;
+
 static int parse(const char *line, enum api_request *r)
 {
+	int ret;
+
 	err[0] = 0;
-	return api_req__parse(line, strlen(line), r, err, sizeof(err));
+	ret = api_req__parse(line, strlen(line), &cmd, err, sizeof(err));
+	*r = cmd.r;
+	return ret;
 }
 
 static void refused(const char *line, const char *part)
@@ -29,7 +35,7 @@ Test(api_req, every_request)
 	enum api_request r;
 	char line[64];
 
-	for (int i = 0; i < API_NR_REQUESTS; i++) {
+	for (int i = 0; i < API_SNAPSHOT; i++) {
 		snprintf(line, sizeof(line), "{\"request\": \"%s\"}", names[i]);
 		cr_assert_eq(parse(line, &r), 0, "%s: %s", line, err);
 		cr_expect_eq(r, (enum api_request)i);
@@ -46,7 +52,7 @@ Test(api_req, hostile_lines_refused_with_the_reason)
 	refused("\"pause\"", "not JSON");
 	refused("{}", "no \"request\" key");
 	refused("{\"request\": 1}", "must be a string");
-	refused("{\"request\": \"snapshot\"}", "unknown request \"snapshot\": one of status, pause, resume, power-off, reboot");
+	refused("{\"request\": \"snap\"}", "unknown request \"snap\": one of status, pause, resume, power-off, reboot, snapshot");
 	refused("{\"request\": \"pause\", \"path\": \"/x\"}", "unknown key \"path\"");
 	refused("{\"request\": \"pause\", \"request\": \"resume\"}", "not JSON");
 	refused("{\"request\": \"pa\\u0000use\"}", "not JSON");
@@ -56,10 +62,9 @@ Test(api_req, too_long_refused_before_parsing)
 {
 	size_t n = API_MAX_LINE + 1;
 	char *line = malloc(n);
-	enum api_request r;
 
 	memset(line, ' ', n);
-	cr_assert_neq(api_req__parse(line, n, &r, err, sizeof(err)), 0);
+	cr_assert_neq(api_req__parse(line, n, &cmd, err, sizeof(err)), 0);
 	cr_expect_not_null(strstr(err, "request too long"), "%s", err);
 	free(line);
 }
@@ -76,4 +81,21 @@ Test(api_req, replies_are_one_json_line)
 	ok = api_req__ok("running", 1, NULL);
 	cr_assert_str_eq(ok, "{\"ok\":true,\"state\":\"running\",\"vcpus\":1}\n");
 	free(ok);
+}
+
+Test(api_req, snapshot_takes_a_path)
+{
+	enum api_request r;
+	char line[API_MAX_PATH + 64];
+
+	cr_assert_eq(parse("{\"request\": \"snapshot\", \"path\": \"/tmp/s\"}", &r), 0, "%s", err);
+	cr_expect_eq(r, API_SNAPSHOT);
+	cr_expect_str_eq(cmd.path, "/tmp/s");
+	cr_expect_str_eq(api_req__name(r), "snapshot");
+	refused("{\"request\": \"snapshot\"}", "snapshot needs \"path\"");
+	refused("{\"request\": \"snapshot\", \"path\": 3}", "\"path\" must be a non-empty string");
+	refused("{\"request\": \"snapshot\", \"path\": \"\"}", "\"path\" must be a non-empty string");
+	refused("{\"request\": \"snapshot\", \"path\": \"/x\", \"z\": 1}", "unknown key \"z\"");
+	snprintf(line, sizeof(line), "{\"request\": \"snapshot\", \"path\": \"%0*d\"}", API_MAX_PATH, 0);
+	refused(line, "at most 1023 bytes");
 }

@@ -176,3 +176,21 @@ Test(sandbox, trap_mode_raises_sigsys)
 	cr_assert_eq(run(SANDBOX_MAIN, true, mprotect_rx, NULL), TRAPPED);
 	cr_assert_eq(run(SANDBOX_VCPU, true, tgkill_self, NULL), ALLOWED);
 }
+
+/* snapshot: the main thread creates new files (O_EXCL) and opens directories, nothing else. */
+static void open_new(void *a) { (void)a; openat(AT_FDCWD, "/nonexistent/x", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); }
+static void open_dir(void *a) { (void)a; openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC); }
+static void open_trunc(void *a) { (void)a; openat(AT_FDCWD, "/nonexistent/x", O_WRONLY | O_CREAT | O_TRUNC, 0600); }
+static void open_rdwr_excl(void *a) { (void)a; openat(AT_FDCWD, "/nonexistent/x", O_RDWR | O_CREAT | O_EXCL, 0600); }
+static void open_dir_creat(void *a) { (void)a; openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY | O_CREAT, 0600); }
+
+Test(sandbox, snapshot_opens_only_new_files_and_directories)
+{
+	cr_assert_eq(run(SANDBOX_MAIN, false, open_new, NULL), ALLOWED);
+	cr_assert_eq(run(SANDBOX_MAIN, false, open_dir, NULL), ALLOWED);
+	cr_assert_eq(run(SANDBOX_MAIN, false, open_trunc, NULL), KILLED);
+	cr_assert_eq(run(SANDBOX_MAIN, false, open_rdwr_excl, NULL), KILLED);
+	cr_assert_eq(run(SANDBOX_MAIN, false, open_dir_creat, NULL), KILLED);
+	cr_assert_eq(run(SANDBOX_VCPU, false, open_new, NULL), KILLED);
+	cr_assert_eq(run(SANDBOX_DEVICE, false, open_dir, NULL), KILLED);
+}

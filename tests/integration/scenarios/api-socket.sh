@@ -56,8 +56,8 @@ awk -v g="$gap" 'BEGIN { exit !(g > 0 && g < 2.5) }' && pass api-socket.guest-cl
 out=$(ctl $S --line 'garbage'); st=$?
 [ $st = 1 ] && case $out in *'"ok":false,"error":"not JSON'*) true ;; *) false ;; esac &&
 	pass api-socket.malformed-refused || fail api-socket.malformed-refused "exit $st, reply '$out'"
-out=$(ctl $S --line '{"request": "snapshot"}'); st=$?
-case $out in *'unknown request \"snapshot\": one of status, pause, resume, power-off, reboot'*) pass api-socket.unknown-request-named ;;
+out=$(ctl $S --line '{"request": "restore"}'); st=$?
+case $out in *'unknown request \"restore\": one of status, pause, resume, power-off, reboot, snapshot'*) pass api-socket.unknown-request-named ;;
 *) fail api-socket.unknown-request-named "exit $st, reply '$out'" ;; esac
 long=$(head -c 5000 /dev/zero | tr '\0' x)
 out=$(ctl $S --line "$long"); st=$?
