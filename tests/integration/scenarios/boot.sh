@@ -1,4 +1,4 @@
-# groups: order=10 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
+# groups: order=10 test=elvisor-6.1 full=kvm-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
 # proves: a Debian guest reaches init with 1, 2 and 4 vCPUs, all online, and powers off with status 0; a reset gives status 3; lkvm's long flags and positional kernel; `--dtb-dump`
 # Linux guests boot to init with 1, 2 and 4 vCPUs and power off (status 0);
 # a guest reset ends elvisor with status 3 by default. Runs on both
