@@ -116,38 +116,28 @@ struct elv_host_save {
 #define ELV_REG_SAVE(field, enc)	s->field = read_sysreg_s(enc);
 #define ELV_REG_LOAD(field, enc)	write_sysreg_s(s->field, enc);
 /* The EL1 lists: the live register's (op0, op1, CRn, CRm, op2) is the second column. */
-#define ELV_EL1_SAVE(field, host, hw, ...)	s->field = read_sysreg_s(sys_reg hw);
-#define ELV_EL1_LOAD(field, host, hw, ...)	write_sysreg_s(s->field, sys_reg hw);
-/* The host's copy: only the registers it uses (host = 1 in switch.h). */
-#define ELV_EL1_HOST_SAVE(field, host, hw, ...)				\
-	if (host)							\
+/*
+ * @all: every register (the guest's state); else only those the host
+ * keeps its own value in (host = 1 in switch.h). Constant at each call,
+ * so each call compiles to its own straight list.
+ */
+#define ELV_EL1_SAVE(field, host, hw, ...)				\
+	if (all || (host))						\
 		s->field = read_sysreg_s(sys_reg hw);
-#define ELV_EL1_HOST_LOAD(field, host, hw, ...)				\
-	if (host)							\
+#define ELV_EL1_LOAD(field, host, hw, ...)				\
+	if (all || (host))						\
 		write_sysreg_s(s->field, sys_reg hw);
 
-static void el1_save(struct elv_el1_state *s)
+static __always_inline void el1_save(struct elv_el1_state *s, bool all)
 {
 	ELV_EL1_FILE_REGS(ELV_EL1_SAVE)
 	ELV_EL1_OTHER_REGS(ELV_EL1_SAVE)
 }
 
-static void el1_load(const struct elv_el1_state *s)
+static __always_inline void el1_load(const struct elv_el1_state *s, bool all)
 {
 	ELV_EL1_FILE_REGS(ELV_EL1_LOAD)
 	ELV_EL1_OTHER_REGS(ELV_EL1_LOAD)
-}
-
-static void el1_host_save(struct elv_el1_state *s)
-{
-	ELV_EL1_FILE_REGS(ELV_EL1_HOST_SAVE)
-	ELV_EL1_OTHER_REGS(ELV_EL1_HOST_SAVE)
-}
-
-static void el1_host_load(const struct elv_el1_state *s)
-{
-	ELV_EL1_FILE_REGS(ELV_EL1_HOST_LOAD)
-	ELV_EL1_OTHER_REGS(ELV_EL1_HOST_LOAD)
 }
 
 static void el2_save(struct elv_el2_guest *s)
@@ -394,12 +384,12 @@ int elv_world_switch(struct elv_switch *sw)
 	asm volatile("msr daifset, #8" ::: "memory");
 
 	/* Save host: the EL1 registers it uses, its EL2 controls. */
-	el1_host_save(&host.el1);
+	el1_save(&host.el1, false);
 	el2_save(&host.el2);
 	host.vbar = read_sysreg_s(ELV_SYS_VBAR_EL2);
 
 	/* Load guest. */
-	el1_load(&sw->el1);
+	el1_load(&sw->el1, true);
 	el2_load(&sw->el2);
 	gic_load(sw);
 	if (sw->dbg) {
@@ -442,8 +432,8 @@ int elv_world_switch(struct elv_switch *sw)
 	write_sysreg_s(host.vbar, ELV_SYS_VBAR_EL2);
 	el2_load(&host.el2);
 	isb();
-	el1_save(&sw->el1);
-	el1_host_load(&host.el1);
+	el1_save(&sw->el1, true);
+	el1_load(&host.el1, false);
 	isb();
 	/* D as it was (the exit masked A, I, F too: local_irq_restore() unmasks them). */
 	if (!(daif & PSR_D_BIT))

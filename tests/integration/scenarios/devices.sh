@@ -11,17 +11,6 @@
 backend_up
 insmod $E/host-modules/tun.ko 2>/dev/null
 
-# devval NAME KEY: a value from the guest's ELV-DEV lines.
-devval() {
-	tr -d '\r' < /tmp/$1.out | grep '^ELV-DEV ' | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
-}
-expect_dev() { # NAME KEY VALUE CHECK
-	got=$(devval "$1" "$2")
-	if [ "$got" = "$3" ]; then pass "$4"; else
-		fail "$4" "guest reports $2='$got', expected '$3'"
-		grep -q 'ELV-DEV done=1' /tmp/$1.out || show_output "$1"
-	fi
-}
 check() { # CHECK command...: ok when the command succeeds
 	n=$1; shift
 	if "$@"; then pass "$n"; else fail "$n" "$*"; fi

@@ -43,6 +43,18 @@ report() {
 	sed -n "s/^ELV-REPORT $2=//p" /tmp/$1.out | tr -d '\r' | head -n 1
 }
 
+# devval NAME KEY: a value from the guest's ELV-DEV lines (elv.mode=devices).
+devval() {
+	tr -d '\r' < /tmp/$1.out | grep '^ELV-DEV ' | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+expect_dev() { # NAME KEY VALUE CHECK
+	got=$(devval "$1" "$2")
+	if [ "$got" = "$3" ]; then pass "$4"; else
+		fail "$4" "guest reports $2='$got', expected '$3'"
+		grep -q 'ELV-DEV done=1' /tmp/$1.out || show_output "$1"
+	fi
+}
+
 show_output() {
 	echo "---- output of $1 (last 15 lines)"
 	tail -n 15 /tmp/$1.out | tr -d '\r'

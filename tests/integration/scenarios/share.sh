@@ -10,16 +10,6 @@
 . ./lib.sh
 backend_up
 
-devval() { # NAME KEY: a value from the guest's ELV-DEV lines
-	tr -d '\r' < /tmp/$1.out | grep '^ELV-DEV ' | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
-}
-expect_dev() { # NAME KEY VALUE CHECK
-	got=$(devval "$1" "$2")
-	if [ "$got" = "$3" ]; then pass "$4"; else
-		fail "$4" "guest reports $2='$got', expected '$3'"
-		grep -q 'ELV-DEV done=1' /tmp/$1.out || show_output "$1"
-	fi
-}
 expect_dev_in() { # NAME KEY "V1 V2" CHECK
 	got=$(devval "$1" "$2")
 	case " $3 " in *" $got "*) [ -n "$got" ] && { pass "$4"; return; } ;; esac
