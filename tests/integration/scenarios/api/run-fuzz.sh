@@ -1,11 +1,11 @@
 # groups: order=110 test=elvisor-6.1 full=kvm-6.1,elvisor-6.12   (tests/integration/groups.sh)
-# proves: the concurrent API fuzzer (`api-fuzz`, below): the targeted checks (irqfd assign/deassign race, irqfd EPOLLHUP, irqfd before the vGIC, ioeventfd count), then 60 s of random ioctls from 4 threads on one VM at a time under a running guest; every call returns (watchdog), the kernel log is clean (`slub_debug=FZPU` on elvisor.ko, every kmalloc cache validated at the end), the module unloads. On the reference it checks the fuzzer itself
+# proves: the concurrent API fuzzer (`api-fuzz`, below): the targeted checks (irqfd assign/deassign race, irqfd EPOLLHUP, irqfd before the vGIC, ioeventfd count), then 30 s (`make test-full`: 60 s) of random ioctls from 4 threads on one VM at a time under a running guest; every call returns (watchdog), the kernel log is clean (`slub_debug=FZPU` on elvisor.ko, every kmalloc cache validated at the end), the module unloads. On the reference it checks the fuzzer itself
 # host-cmdline elvisor: slub_debug=FZPU
 # In-host script (busybox sh) for scripts/host-run.sh: api-fuzz against the
 # backend the host booted with (elvisor.ko under kvm-arm.mode=none, else the
 # host's KVM, where it checks the fuzzer itself): the targeted irqfd and
 # ioeventfd checks, then a bounded concurrent fuzzing round (FUZZ_ARGS,
-# default 60 s, 4 threads, a fresh seed the output names), then the kernel
+# default 30 s in make test and 60 s in make test-full, 4 threads, a fresh seed the output names), then the kernel
 # log (slub_debug on elvisor: a use-after-free shows as poison overwritten;
 # every kmalloc cache is validated at the end) and, on elvisor, that the
 # module unloads once every fd is closed.
@@ -24,7 +24,9 @@ if is_elvisor; then
 	elv=1
 	insmod $ko; check fuzz.insmod $?
 fi
-echo "# host $(host_name), api-fuzz ${FUZZ_ARGS:--t 60 -j 4}"
+# make test fuzzes 30 s, make test-full 60 s (ELV_TEST_FULL=1, run.sh).
+[ "${ELV_TEST_FULL:-}" = 1 ] && fuzz_secs=60 || fuzz_secs=30
+echo "# host $(host_name), api-fuzz ${FUZZ_ARGS:--t $fuzz_secs -j 4}"
 # Targeted checks: ok/FAIL lines of their own (counted here).
 for c in irqfd-race irqfd-hup irqfd-vgic ioeventfd-many; do
 	timeout 300 $fuzz -c $c > /tmp/check.out 2>&1; st=$?
@@ -34,7 +36,7 @@ for c in irqfd-race irqfd-hup irqfd-vgic ioeventfd-many; do
 	[ $st = 0 ] || [ $st = 1 ]; check "fuzz.check_$c.returned" $?
 done
 # The fuzzing round: its own watchdog fails on a call that never returns.
-timeout 900 $fuzz ${FUZZ_ARGS:--t 60 -j 4} > /tmp/fuzz.out 2>&1; st=$?
+timeout 900 $fuzz ${FUZZ_ARGS:--t $fuzz_secs -j 4} > /tmp/fuzz.out 2>&1; st=$?
 cat /tmp/fuzz.out
 [ $st = 0 ] && grep -q '^ok fuzz.run' /tmp/fuzz.out; check fuzz.run $?
 if [ $elv = 1 ]; then
