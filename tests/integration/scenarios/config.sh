@@ -1,4 +1,4 @@
-# groups: order=30 test=kvm-6.12,elvisor-6.1 full=kvm-6.1,elvisor-6.12   (tests/integration/groups.sh)
+# groups: order=30 test=kvm-6.12 full=kvm-6.1,elvisor-6.1,elvisor-6.12   (tests/integration/groups.sh)
 # proves: VM config files: the guest sees what was configured — SVE off / max 256 / an explicit set, a flag overriding the file, ptrauth off and on, PSCI 1.0 and 1.1, TRNG and PTP off and on, `ID_AA64PFR0_EL1.SVE = 0`; `elvisor cpu` and `--json`. ID-register narrowing (`narrow-atomics`, the `baseline` profile) needs writable ID registers: on kvm-6.12 and elvisor.ko the guest sees the narrowed CPU; on kvm-6.1 the clear refusal is checked and the guest view is a SKIP with that reason (chosen by the host: `can_narrow`). Every guest-view check needs a complete guest report (`expect_feature` fails without `ELV-REPORT-END`), and every config's guest must exit 0
 # VM config files: the guest sees exactly what was configured.
 # Runs on every host; ID-register narrowing needs writable ID registers,
