@@ -30,7 +30,7 @@ TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz
 # own (lib/toml/).
 CORE_SRCS := $(wildcard hyp/core/*.c)
 VIRTIO_PORTABLE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c \
-	devices/virtio/virtio_net_frame.c
+	devices/virtio/virtio_net_frame.c devices/virtio/virtio_vsock_feat.c
 VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/pmu.c vmm/api.c vmm/cpu.c vmm/sandbox.c \
 	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c) \
 	$(filter-out $(VIRTIO_PORTABLE_SRCS),$(wildcard devices/virtio/*.c))
