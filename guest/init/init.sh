@@ -13,7 +13,10 @@
 #                              vsock port elv.vsock.port (default 1234),
 #                              echo through the host (CID 2) on port
 #                              elv.vsock.hostport (default 1235), then wait
-#                              for the host's connection (ELV-VSOCK lines)
+#                              for the host's connection (ELV-VSOCK lines);
+#                              elv.vsock.again=1: then reload the driver (a
+#                              device reset and a second DRIVER_OK) and echo
+#                              through the host once more
 #   elv.mode=devices           load the virtio modules and exercise each
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
@@ -30,6 +33,7 @@ for arg in $(cat /proc/cmdline); do
 	elv.dev.*=*) k=${arg#elv.dev.}; eval "dev_${k%%=*}=\${arg#*=}" ;;
 	elv.vsock.port=*) vsock_port=${arg#*=} ;;
 	elv.vsock.hostport=*) vsock_hostport=${arg#*=} ;;
+	elv.vsock.again=*) vsock_again=${arg#*=} ;;
 	esac
 done
 
@@ -148,6 +152,11 @@ vsock)
 	echo "ELV-VSOCK guest->host=$(elv-vsock connect 2 ${vsock_hostport:-1235} from-guest 2>&1)"
 	wait $lpid
 	echo "ELV-VSOCK host->guest rc=$? $(tail -1 /tmp/vsock-listen)"
+	if [ -n "$vsock_again" ]; then
+		rmmod vmw_vsock_virtio_transport && insmod /lib/modules/elv/vmw_vsock_virtio_transport.ko
+		sleep 1
+		echo "ELV-VSOCK again=$(elv-vsock connect 2 ${vsock_hostport:-1235} again 2>&1)"
+	fi
 	;;
 iobench)
 	# make bench: virtio-blk throughput and IOPS on the first disk.

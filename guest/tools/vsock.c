@@ -2,7 +2,8 @@
 /*
  * elv-vsock: a small AF_VSOCK echo pair for the vsock scenario, run in the
  * emulated host and in guests alike.
- *   elv-vsock listen PORT          accept one connection, echo one line back
+ *   elv-vsock listen PORT [N]      accept N connections (default 1) one after
+ *                                  the other, echo one line back on each
  *   elv-vsock connect CID PORT MSG send MSG and a newline, print the echo
  * Exit 0 on success; 1 with the failing call on stderr.
  */
@@ -46,7 +47,7 @@ static void timeout(int fd, int seconds)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static int do_listen(unsigned int port)
+static int do_listen(unsigned int port, unsigned int count)
 {
 	struct sockaddr_vm addr = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = port };
 	char line[256];
@@ -59,17 +60,20 @@ static int do_listen(unsigned int port)
 		return die("bind/listen");
 	printf("listening %u\n", port);
 	fflush(stdout);
-	c = accept(s, NULL, NULL);
-	if (c < 0)
-		return die("accept");
-	timeout(c, 20);
-	n = read_line(c, line, sizeof(line));
-	if (n <= 0)
-		return die("read");
-	if (write(c, line, n) != n)
-		return die("write");
-	printf("echoed %s", line);
-	close(c);
+	while (count--) {
+		c = accept(s, NULL, NULL);
+		if (c < 0)
+			return die("accept");
+		timeout(c, 20);
+		n = read_line(c, line, sizeof(line));
+		if (n <= 0)
+			return die("read");
+		if (write(c, line, n) != n)
+			return die("write");
+		printf("echoed %s", line);
+		fflush(stdout);
+		close(c);
+	}
 	close(s);
 	return 0;
 }
@@ -97,10 +101,10 @@ static int do_connect(unsigned int cid, unsigned int port, const char *msg)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "listen"))
-		return do_listen(strtoul(argv[2], NULL, 10));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "listen"))
+		return do_listen(strtoul(argv[2], NULL, 10), argc == 4 ? strtoul(argv[3], NULL, 10) : 1);
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return do_connect(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10), argv[4]);
-	fprintf(stderr, "usage: elv-vsock listen PORT | connect CID PORT MSG\n");
+	fprintf(stderr, "usage: elv-vsock listen PORT [N] | connect CID PORT MSG\n");
 	return 2;
 }

@@ -1,5 +1,5 @@
 # groups: order=53 test=kvm-6.1 full=elvisor-6.1,kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
-# proves: `--vsock CID` through the host's vhost-vsock, sandbox on: a guest echoes through a host listener (CID 2) and the host echoes through the guest's, a second VM with the same CID, a missing `/dev/vhost-vsock` and bad CIDs (flag and `[devices.vsock] cid`) are each refused with one clear line
+# proves: `--vsock CID` through the host's vhost-vsock, sandbox on: a guest echoes through a host listener (CID 2) and the host echoes through the guest's (kicks through KVM_IOEVENTFD, interrupts through KVM_IRQFD; again with `--virtio-no-eventfd`, where a driver reload, a device reset and a second DRIVER_OK, echoes once more), a second VM with the same CID, a missing `/dev/vhost-vsock` and bad CIDs (flag and `[devices.vsock] cid`) are each refused with one clear line
 # virtio-vsock from inside a guest: elv-vsock (guest/tools/vsock.c) runs as
 # a listener and a client on both sides; the guest's elv.mode=vsock serves
 # one echo on port 1234 and echoes through the host's listener on 1235.
@@ -51,7 +51,7 @@ pass vsock.host-modules
 # 1. Both directions, one guest at CID 3.
 $E/elv-vsock listen 1235 > /tmp/host-listen.out 2>&1 &
 hl=$!
-bg_vm g1 -k $KERNEL -i $INITRD -m 256 --vsock 3 -p "$GUEST_CMDLINE elv.mode=vsock"
+bg_vm g1 -k $KERNEL -i $INITRD -m 256 --vsock 3 --loglevel info -p "$GUEST_CMDLINE elv.mode=vsock"
 if wait_for g1 "ELV-VSOCK listening=listening 1234" $GUEST_TIMEOUT; then
 	pass vsock.guest-listens
 	# 2. A second VM with the same CID, while the first holds it.
@@ -80,7 +80,44 @@ if [ "$got" = "rc=0 echoed from-host" ]; then pass vsock.guest-listener-saw-host
 	fail vsock.guest-listener-saw-host "guest says '$got'"
 fi
 
-# 3. Bad CIDs: one line naming the flag or key and the range.
+if grep -q "virtio-vsock at .*kicks through KVM_IOEVENTFD, interrupts through KVM_IRQFD" /tmp/g1.out; then
+	pass vsock.eventfd-paths
+else
+	fail vsock.eventfd-paths "$(grep -a 'virtio-vsock' /tmp/g1.out | head -n 2 | tr '\n' ' ')"
+fi
+
+# 3. Kicks through MMIO exits (written to vhost's kick eventfd by the VMM)
+# and interrupts through KVM_IRQ_LINE, at CID 4; the guest reloads its
+# driver (reset, DRIVER_OK again) and echoes through the host once more.
+$E/elv-vsock listen 1235 2 > /tmp/host-listen2.out 2>&1 &
+hl=$!
+bg_vm g2 -k $KERNEL -i $INITRD -m 256 --vsock 4 --virtio-no-eventfd \
+	-p "$GUEST_CMDLINE elv.mode=vsock elv.vsock.again=1"
+if wait_for g2 "ELV-VSOCK listening=listening 1234" $GUEST_TIMEOUT; then
+	got=$($E/elv-vsock connect 4 1234 from-host 2>&1)
+	if [ "$got" = from-host ]; then pass vsock.no-eventfd.host-to-guest-echo; else
+		fail vsock.no-eventfd.host-to-guest-echo "host got '$got', expected 'from-host'"
+	fi
+else
+	fail vsock.no-eventfd.host-to-guest-echo "no ELV-VSOCK listening line"
+	show_output g2
+fi
+reap g2 $GUEST_TIMEOUT
+kill $hl 2>/dev/null
+expect_exit g2 0 vsock.no-eventfd.poweroff-exit-0
+got=$(guestval g2 "guest->host=")
+if [ "$got" = from-guest ]; then pass vsock.no-eventfd.guest-to-host-echo; else
+	fail vsock.no-eventfd.guest-to-host-echo "guest got '$got', expected 'from-guest'"
+fi
+got=$(guestval g2 "again=")
+if [ "$got" = again ] && grep -q "echoed again" /tmp/host-listen2.out; then
+	pass vsock.driver-reload-echoes-again
+else
+	fail vsock.driver-reload-echoes-again "guest got '$got'; host listener: $(tr '\n' ' ' < /tmp/host-listen2.out)"
+	show_output g2
+fi
+
+# 4. Bad CIDs: one line naming the flag or key and the range.
 for c in 0 2 4294967295 x; do
 	run_vm bad -k $KERNEL -i $INITRD --vsock $c
 	one_line_error bad "--vsock $c: expected a guest CID from 3 to 4294967294" vsock.bad-cid-$c-refused
@@ -89,7 +126,7 @@ printf '[devices.vsock]\ncid = 1\n' > /tmp/vsock.toml
 run_vm badcfg -k $KERNEL -i $INITRD --config /tmp/vsock.toml
 one_line_error badcfg "cid: expected an integer from 3 to 4294967294, got 1" vsock.bad-config-cid-refused
 
-# 4. No /dev/vhost-vsock: the module unloaded (the node renamed if it cannot be).
+# 5. No /dev/vhost-vsock: the module unloaded (the node renamed if it cannot be).
 if rmmod vhost_vsock 2>/dev/null; then how=rmmod; else mv /dev/vhost-vsock /dev/vhost-vsock.off; how=renamed; fi
 run_vm nodev -k $KERNEL -i $INITRD --vsock 3
 one_line_error nodev "/dev/vhost-vsock: No such file or directory (load the vhost_vsock module)" vsock.no-vhost-refused
