@@ -123,9 +123,11 @@ static int vhost_open(uint32_t cid, char *err, size_t errlen)
 	uint64_t guest_cid = cid, missing;
 
 	vsock.vhost_fd = open(VSOCK_VHOST_DEV, O_RDWR | O_CLOEXEC);
-	if (vsock.vhost_fd < 0)
+	if (vsock.vhost_fd < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
 		return err__set(err, errlen, "--vsock %u: %s: %s (load the vhost_vsock module)",
 				cid, VSOCK_VHOST_DEV, strerror(errno));
+	if (vsock.vhost_fd < 0)
+		return err__set(err, errlen, "--vsock %u: %s: %s", cid, VSOCK_VHOST_DEV, strerror(errno));
 	if (ioctl(vsock.vhost_fd, VHOST_SET_OWNER) ||
 	    ioctl(vsock.vhost_fd, VHOST_GET_FEATURES, &vsock.vhost_features))
 		return err__set(err, errlen, "--vsock %u: %s: %s", cid, VSOCK_VHOST_DEV, strerror(errno));
