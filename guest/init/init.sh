@@ -16,7 +16,8 @@
 #                              for the host's connection (ELV-VSOCK lines);
 #                              elv.vsock.again=1: then reload the driver (a
 #                              device reset and a second DRIVER_OK) and echo
-#                              through the host once more
+#                              through the host once more; elv.vsock.reboot=1:
+#                              reset the machine at the end, not power off
 #   elv.mode=devices           load the virtio modules and exercise each
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
@@ -34,6 +35,7 @@ for arg in $(cat /proc/cmdline); do
 	elv.vsock.port=*) vsock_port=${arg#*=} ;;
 	elv.vsock.hostport=*) vsock_hostport=${arg#*=} ;;
 	elv.vsock.again=*) vsock_again=${arg#*=} ;;
+	elv.vsock.reboot=*) vsock_reboot=${arg#*=} ;;
 	esac
 done
 
@@ -157,6 +159,7 @@ vsock)
 		sleep 1
 		echo "ELV-VSOCK again=$(elv-vsock connect 2 ${vsock_hostport:-1235} again 2>&1)"
 	fi
+	[ -n "$vsock_reboot" ] && reboot -f
 	;;
 iobench)
 	# make bench: virtio-blk throughput and IOPS on the first disk.
