@@ -30,7 +30,7 @@ TGT_LIBS := -L$(ARM_USR)/usr/lib/aarch64-linux-gnu -lfdt -lseccomp -ljansson -lz
 # own (lib/toml/).
 CORE_SRCS := $(wildcard hyp/core/*.c)
 VIRTIO_PORTABLE_SRCS := devices/virtio/virtqueue.c devices/virtio/virtio_blk_req.c \
-	devices/virtio/virtio_net_frame.c devices/virtio/virtio_9p_msg.c
+	devices/virtio/virtio_net_frame.c devices/virtio/virtio_9p_msg.c devices/virtio/virtio_vsock_feat.c
 VMM_KVM_SRCS := vmm/main.c vmm/kvm.c vmm/vm.c vmm/vcpu.c vmm/gic.c vmm/gic_state.c vmm/pmu.c vmm/api.c vmm/snapshot.c vmm/cpu.c vmm/sandbox.c \
 	$(wildcard vmm/cmd_*.c) $(wildcard devices/*.c) \
 	$(filter-out $(VIRTIO_PORTABLE_SRCS),$(wildcard devices/virtio/*.c))
@@ -193,15 +193,20 @@ $(BUILD)/aarch64/elv-iobench: guest/tools/iobench.c | $(CACHE)/current-abi
 	@echo "  CC      $< (aarch64)"
 	@$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
 
+$(BUILD)/aarch64/elv-vsock: guest/tools/vsock.c | $(CACHE)/current-abi
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (aarch64)"
+	@$(CROSS)gcc -static -std=gnu11 -D_GNU_SOURCE -O2 $(WARN) -o $@ $<
+
 # The profile check (vmm/guest_expect.h), on hyp/core's ID register tables.
 IDCHECK_OBJS := $(BUILD)/aarch64/obj/vmm/guest_expect.o $(BUILD)/aarch64/obj/vmm/err.o $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(CORE_SRCS))
 $(BUILD)/aarch64/elv-idcheck: $(BUILD)/aarch64/obj/guest/tools/idcheck.o $(IDCHECK_OBJS) | $(CACHE)/current-abi
 	@echo "  LINK    $@"
 	@$(CROSS)gcc -static -o $@ $^
 
-$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench $(BUILD)/aarch64/elv-idcheck guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi $(CACHE)/kernel/$(ABI)/.complete
+$(BUILD)/aarch64/guest-initramfs.cpio: $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench $(BUILD)/aarch64/elv-idcheck $(BUILD)/aarch64/elv-vsock guest/init/init.sh scripts/guest-image.sh $(CACHE)/current-abi $(CACHE)/kernel/$(ABI)/.complete
 	@echo "  GUEST   $@"
-	@scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench $(BUILD)/aarch64/elv-idcheck
+	@scripts/guest-image.sh $@ $(BUILD)/aarch64/elv-report $(BUILD)/aarch64/elv-iobench $(BUILD)/aarch64/elv-idcheck $(BUILD)/aarch64/elv-vsock
 
 host-tools: $(BUILD)/host/toml-decode $(BUILD)/host/json-equal $(BUILD)/host/unit-tests $(BUILD)/host/profile-probe
 

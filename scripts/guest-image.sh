@@ -21,7 +21,8 @@ mkdir -p "$stage/lib/modules/elv"
 for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk net/core/failover \
 	 drivers/net/net_failover drivers/net/virtio_net drivers/char/virtio_console \
 	 drivers/char/hw_random/virtio-rng fs/netfs/netfs fs/fscache/fscache net/9p/9pnet \
-	 net/9p/9pnet_virtio fs/9p/9p; do
+	 net/9p/9pnet_virtio fs/9p/9p net/vmw_vsock/vsock \
+	 net/vmw_vsock/vmw_vsock_virtio_transport_common net/vmw_vsock/vmw_vsock_virtio_transport; do
 	name=$(basename "$m")
 	if [ -f "$kmods/$m.ko.xz" ]; then
 		xz -dc "$kmods/$m.ko.xz" > "$stage/lib/modules/elv/$name.ko"

@@ -3,6 +3,7 @@
  * `elvisor run` flags. Names follow lkvm's so that scripts written for
  * kvmtool run unchanged; one table describes every option.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ enum opt_id {
 	OPT_SVE_MAX_VL, OPT_DISABLE_PTRAUTH, OPT_ON_RESET, OPT_NAME,
 	OPT_IRQCHIP, OPT_DISK = 'd', OPT_RNG = 512, OPT_SANDBOX, OPT_SANDBOX_SELFTEST,
 	OPT_VIRTIO_NO_EVENTFD, OPT_VIRTIO_NO_EVENT_IDX, OPT_TIMINGS, OPT_PMU, OPT_API_SOCKET, OPT_9P,
+	OPT_VSOCK,
 };
 
 struct opt_desc {
@@ -42,6 +44,7 @@ static const struct opt_desc run_opts[] = {
 	OPT("disk", required_argument, OPT_DISK, "PATH[,ro][,serial=ID]", "virtio-blk disk on a raw image (repeatable)"),
 	OPT("9p", required_argument, OPT_9P, "PATH[,TAG][,ro]", "share host directory PATH with the guest over virtio-9p (tag default kvm_9p; repeatable)"),
 	OPT("rng", no_argument, OPT_RNG, NULL, "virtio-rng entropy device (host getrandom)"),
+	OPT("vsock", required_argument, OPT_VSOCK, "CID", "virtio-vsock host<->guest sockets with guest CID (3 to 4294967294) through the host's vhost-vsock"),
 	OPT("sandbox", required_argument, OPT_SANDBOX, "on|off|trap", "seccomp sandbox of every VMM thread (default on; trap: name a forbidden call)"),
 	OPT("sandbox-selftest", no_argument, OPT_SANDBOX_SELFTEST, NULL, NULL),
 	OPT("virtio-no-eventfd", no_argument, OPT_VIRTIO_NO_EVENTFD, NULL, NULL),
@@ -117,6 +120,24 @@ int options__parse_mem(const char *s, uint64_t *mib)
 		return -1;
 	*mib = v;
 	return 0;
+}
+
+int options__parse_vsock_cid(const char *s, uint32_t *cid, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v < CONFIG_VSOCK_CID_MIN || v > CONFIG_VSOCK_CID_MAX)
+		goto bad;
+	*cid = (uint32_t)v;
+	return 0;
+bad:
+	return err__set(err, errlen, "--vsock %s: expected a guest CID from %u to %u (0-2 are reserved, %u is VMADDR_CID_ANY)",
+			s ? s : "", CONFIG_VSOCK_CID_MIN, CONFIG_VSOCK_CID_MAX, CONFIG_VSOCK_CID_MAX + 1);
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -286,6 +307,7 @@ static int apply_opt(int id, const char *arg, struct vm_config *cfg,
 	case OPT_DISK:
 		return apply_disk(arg, cfg, err, errlen);
 	case OPT_RNG: cfg->rng = true; break;
+	case OPT_VSOCK: return options__parse_vsock_cid(arg, &cfg->vsock_cid, err, errlen);
 	case OPT_SANDBOX_SELFTEST: cfg->sandbox_selftest = true; break;
 	case OPT_VIRTIO_NO_EVENTFD: cfg->virtio_no_eventfd = true; break;
 	case OPT_VIRTIO_NO_EVENT_IDX: cfg->virtio_no_event_idx = true; break;

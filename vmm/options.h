@@ -17,6 +17,8 @@ const char *options__find_config(int argc, char **argv);
 
 /* Parse a memory size: "512" (MiB), "512M", "2G". */
 int options__parse_mem(const char *s, uint64_t *mib);
+/* A --vsock CID (decimal, CONFIG_VSOCK_CID_MIN..MAX): 0, or -1 with err naming the flag and the range. */
+int options__parse_vsock_cid(const char *s, uint32_t *cid, char *err, size_t errlen);
 
 void options__usage_run(void);
 

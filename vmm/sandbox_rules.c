@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <linux/vhost.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -35,8 +36,16 @@ static const char *const main_calls[] = {
 	/* snapshot (vmm/snapshot.c): its directory, the memory file's size; openat below. */
 	"mkdirat", "ftruncate", NULL,
 };
-/* ioctls a vCPU or device thread may issue (terminal restore included). */
-static const unsigned long vcpu_ioctls[] = { KVM_RUN, KVM_IRQ_LINE, TCSETS, TCSETSW, TCSETSF, 0 };
+/*
+ * ioctls a vCPU or device thread may issue (terminal restore included). A
+ * vCPU's status write hands virtio-vsock's queues to vhost (DRIVER_OK) or
+ * stops it (reset): those vhost ioctls, and no others.
+ */
+static const unsigned long vcpu_ioctls[] = {
+	KVM_RUN, KVM_IRQ_LINE, TCSETS, TCSETSW, TCSETSF,
+	VHOST_SET_FEATURES, VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE, VHOST_SET_VRING_ADDR,
+	VHOST_VSOCK_SET_RUNNING, 0,
+};
 static const unsigned long device_ioctls[] = { KVM_IRQ_LINE, TCSETS, TCSETSW, TCSETSF, 0 };
 
 static int allow_list(scmp_filter_ctx ctx, const char *const *names)

@@ -34,6 +34,7 @@ struct virtio_dev;
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
 #define VIRTIO_ID_9P		9
+#define VIRTIO_ID_VSOCK		19
 
 struct virtio_dev_ops {
 	const char *name;
@@ -46,6 +47,14 @@ struct virtio_dev_ops {
 	void (*input)(struct virtio_dev *vdev);
 	/* Lock held: the driver reset the device; drop in-flight state. */
 	void (*reset)(struct virtio_dev *vdev);
+	/*
+	 * Lock held, on the vCPU thread of the status write: the driver set
+	 * DRIVER_OK (queues set up, features final). A device served by the
+	 * host kernel (vhost) hands it the queues here.
+	 */
+	void (*activate)(struct virtio_dev *vdev);
+	/* Bit q: queue q is served elsewhere (vhost): the I/O thread never polls its kick fd. */
+	uint32_t offload_queues;
 };
 
 struct virtio_dev {
@@ -54,6 +63,7 @@ struct virtio_dev {
 	struct vm *vm;
 	uint8_t *config;		/* device configuration space */
 	uint32_t config_size;
+	uint64_t host_features;		/* added to ops->features (what vhost offers) */
 	int input_fd;			/* polled for ops->input, or -1 */
 	bool input_paused;		/* device asked not to poll input_fd */
 
@@ -99,6 +109,8 @@ void virtio__fail(struct virtio_dev *vdev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Lock held: DRIVER_OK set, and not NEEDS_RESET. */
 bool virtio__live(const struct virtio_dev *vdev);
+/* Lock held: the device used buffers (vhost said so): raise the interrupt. */
+void virtio__interrupt(struct virtio_dev *vdev);
 /* Lock held: start or stop polling the device's input fd. */
 void virtio__pause_input(struct virtio_dev *vdev, bool pause);
 

@@ -67,7 +67,7 @@ static unsigned int slot_spi(const struct virtio_dev *vdev)
  */
 static uint64_t dev_features(const struct virtio_dev *vdev)
 {
-	uint64_t f = vdev->ops->features | (1ull << VIRTIO_F_VERSION_1);
+	uint64_t f = vdev->ops->features | vdev->host_features | (1ull << VIRTIO_F_VERSION_1);
 
 	if (!vdev->vm->cfg->virtio_no_event_idx)
 		f |= 1ull << VIRTIO_RING_F_EVENT_IDX;
@@ -90,6 +90,11 @@ static void raise_irq(struct virtio_dev *vdev, uint32_t why)
 	}
 	vm__irq_line(vdev->vm, slot_spi(vdev), 1);
 	vm__irq_line(vdev->vm, slot_spi(vdev), 0);
+}
+
+void virtio__interrupt(struct virtio_dev *vdev)
+{
+	raise_irq(vdev, ISR_USED);
 }
 
 void virtio__complete(struct virtio_dev *vdev, unsigned int q, uint16_t head, uint32_t len)
@@ -256,6 +261,8 @@ static void status_write(struct virtio_dev *vdev, uint32_t val)
 	if ((val & STATUS_DRIVER_OK) && !(vdev->status & STATUS_DRIVER_OK))
 		go_live = true;
 	vdev->status = (val & 0xff & ~STATUS_NEEDS_RESET) | (vdev->status & STATUS_NEEDS_RESET);
+	if (go_live && vdev->ops->activate)
+		vdev->ops->activate(vdev);
 	/* Buffers offered (and kicks sent) before DRIVER_OK are served now. */
 	for (unsigned int q = 0; go_live && q < vdev->ops->nr_queues; q++)
 		kick(vdev, q);
@@ -334,14 +341,19 @@ static int virtio_mmio__fdt(void *fdt, void *opaque)
 	return ret;
 }
 
-/* The I/O thread's poll set: stop/wake fd, one fd per queue, the input fd. */
+/*
+ * The I/O thread's poll set: stop/wake fd, one fd per queue (-1, ignored by
+ * poll, for a queue served elsewhere), the input fd.
+ */
 static unsigned int build_pollset(struct virtio_dev *vdev, struct pollfd *fds)
 {
 	unsigned int n = 0;
 
 	fds[n++] = (struct pollfd){ .fd = vdev->stop_fd, .events = POLLIN };
 	for (unsigned int q = 0; q < vdev->ops->nr_queues; q++)
-		fds[n++] = (struct pollfd){ .fd = vdev->kick_fd[q], .events = POLLIN };
+		fds[n++] = (struct pollfd){
+			.fd = vdev->ops->offload_queues & (1u << q) ? -1 : vdev->kick_fd[q],
+			.events = POLLIN };
 	if (vdev->input_fd >= 0 && !vdev->input_paused)
 		fds[n++] = (struct pollfd){ .fd = vdev->input_fd, .events = POLLIN };
 	return n;

@@ -9,6 +9,15 @@
 #   elv.mode=iobench           virtio-blk benchmark on /dev/vda (make bench)
 #   elv.mode=tick              "ELV-TICK n uptime" every 0.2 s, for ever
 #                              (the control socket's pause test)
+#   elv.mode=vsock             load the virtio modules, serve one echo on
+#                              vsock port elv.vsock.port (default 1234),
+#                              echo through the host (CID 2) on port
+#                              elv.vsock.hostport (default 1235), then wait
+#                              for the host's connection (ELV-VSOCK lines);
+#                              elv.vsock.again=1: then reload the driver (a
+#                              device reset and a second DRIVER_OK) and echo
+#                              through the host once more; elv.vsock.reboot=1:
+#                              reset the machine at the end, not power off
 #   elv.mode=devices           load the virtio modules and exercise each
 #                              device, printing ELV-DEV key=value lines
 #                              (options: elv.dev.write=vdX elv.dev.ro=vdX
@@ -25,6 +34,10 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	elv.mode=*) mode=${arg#elv.mode=} ;;
 	elv.dev.*=*) k=${arg#elv.dev.}; eval "dev_${k%%=*}=\${arg#*=}" ;;
+	elv.vsock.port=*) vsock_port=${arg#*=} ;;
+	elv.vsock.hostport=*) vsock_hostport=${arg#*=} ;;
+	elv.vsock.again=*) vsock_again=${arg#*=} ;;
+	elv.vsock.reboot=*) vsock_reboot=${arg#*=} ;;
 	esac
 done
 
@@ -187,6 +200,23 @@ tick)
 		i=$((i + 1))
 		usleep 200000
 	done
+	;;
+vsock)
+	# Both directions: the host connects to our listener, we to the host's.
+	dev_modules
+	elv-vsock listen ${vsock_port:-1234} > /tmp/vsock-listen 2>&1 &
+	lpid=$!
+	sleep 1
+	echo "ELV-VSOCK listening=$(head -1 /tmp/vsock-listen)"
+	echo "ELV-VSOCK guest->host=$(elv-vsock connect 2 ${vsock_hostport:-1235} from-guest 2>&1)"
+	wait $lpid
+	echo "ELV-VSOCK host->guest rc=$? $(tail -1 /tmp/vsock-listen)"
+	if [ -n "$vsock_again" ]; then
+		rmmod vmw_vsock_virtio_transport && insmod /lib/modules/elv/vmw_vsock_virtio_transport.ko
+		sleep 1
+		echo "ELV-VSOCK again=$(elv-vsock connect 2 ${vsock_hostport:-1235} again 2>&1)"
+	fi
+	[ -n "$vsock_reboot" ] && reboot -f
 	;;
 iobench)
 	# make bench: virtio-blk throughput and IOPS on the first disk.

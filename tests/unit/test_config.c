@@ -695,11 +695,13 @@ Test(config, devices_section)
 {
 	accept("[vm]\nconsole = \"virtio\"\n"
 	       "[devices]\nrng = true\nsandbox = false\n"
+	       "[devices.vsock]\ncid = 4294967294\n"
 	       "[devices.network]\nmode = \"tap\"\ntapif = \"tap7\"\n"
 	       "[[devices.disk]]\npath = \"root.img\"\nserial = \"root\"\n"
 	       "[[devices.disk]]\npath = \"/abs/data.img\"\nreadonly = true\n");
 	cr_assert_eq(cfg.console, CONSOLE_VIRTIO);
 	cr_assert(cfg.rng);
+	cr_assert_eq(cfg.vsock_cid, 0xfffffffeu);
 	cr_assert(cfg.sandbox_off);
 	cr_assert_eq(cfg.net, NET_TAP);
 	cr_assert_str_eq(cfg.tapif, "tap7");
@@ -722,6 +724,12 @@ Test(config, devices_errors)
 	refuse_with("[devices.network]\nmode = \"none\"\ntapif = \"x\"\n",
 		    "tapif needs mode = \"tap\"");
 	refuse_with("[devices]\nrngg = true\n", "did you mean \"rng\"");
+	refuse_with("[devices.vsock]\ncid = 2\n", "cid: expected an integer from 3 to 4294967294, got 2");
+	refuse_with("[devices.vsock]\ncid = 4294967295\n", "cid: expected an integer from 3 to 4294967294");
+	refuse_with("[devices.vsock]\ncid = \"3\"\n", "cid: expected an integer from 3 to 4294967294");
+	refuse_with("[devices.vsock]\n", "vsock: \"cid\" is missing");
+	refuse_with("[devices.vsock]\nguest_cid = 3\n", "unknown key \"guest_cid\" in [devices.vsock]");
+	refuse_with("[devices]\nvsock = 3\n", "vsock: expected a table ([vsock])");
 	refuse_with("[[devices.disk]]\npath = \"a\"\nserial = \"012345678901234567890\"\n",
 		    "serial: expected a string of 1 to 20 characters");
 }

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <linux/vhost.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -162,6 +164,21 @@ static void open_socket(void *a) { (void)a; socket(AF_INET, SOCK_STREAM, 0); }
 static void open_file(void *a) { (void)a; open("/dev/null", O_RDONLY); }
 
 /* A handler is installed: only SCMP_ACT_KILL_PROCESS kills regardless. */
+/* The vhost-vsock ioctls a vCPU's status write issues; on a tty they fail, but are not killed. */
+static void vhost_running(void *a) { int on = 0; (void)a; ioctl(tty_fd, VHOST_VSOCK_SET_RUNNING, &on); }
+static void vhost_features(void *a) { uint64_t f = 0; (void)a; ioctl(tty_fd, VHOST_SET_FEATURES, &f); }
+static void vhost_cid(void *a) { uint64_t c = 3; (void)a; ioctl(tty_fd, VHOST_VSOCK_SET_GUEST_CID, &c); }
+static void vhost_owner(void *a) { (void)a; ioctl(tty_fd, VHOST_SET_OWNER); }
+
+Test(sandbox, vhost_vsock_ioctls_on_vcpu_threads_only)
+{
+	cr_assert_eq(run(SANDBOX_VCPU, false, vhost_running, NULL), ALLOWED, "vCPU: SET_RUNNING");
+	cr_assert_eq(run(SANDBOX_VCPU, false, vhost_features, NULL), ALLOWED, "vCPU: SET_FEATURES");
+	cr_assert_eq(run(SANDBOX_VCPU, false, vhost_cid, NULL), KILLED, "vCPU: SET_GUEST_CID is set at start-up");
+	cr_assert_eq(run(SANDBOX_VCPU, false, vhost_owner, NULL), KILLED, "vCPU: SET_OWNER is set at start-up");
+	cr_assert_eq(run(SANDBOX_DEVICE, false, vhost_running, NULL), KILLED, "device: no vhost ioctls");
+}
+
 Test(sandbox, default_action_kills_the_process)
 {
 	for (int role = SANDBOX_MAIN; role <= SANDBOX_DEVICE; role++) {

@@ -25,6 +25,9 @@
 enum config_console { CONSOLE_SERIAL, CONSOLE_VIRTIO };
 enum config_net { NET_NONE, NET_TAP };
 #define CONFIG_MAX_DISKS	8
+/* --vsock CID: 0-2 are reserved (hypervisor, local, host), 2^32-1 is VMADDR_CID_ANY. */
+#define CONFIG_VSOCK_CID_MIN	3u
+#define CONFIG_VSOCK_CID_MAX	0xfffffffeu
 #define CONFIG_SERIAL_LEN	20	/* VIRTIO_BLK_ID_BYTES */
 #define CONFIG_IFNAME_LEN	16	/* IFNAMSIZ */
 #define CONFIG_MAX_SHARES	8
@@ -108,6 +111,7 @@ struct vm_config {
 		bool readonly;
 	} shares[CONFIG_MAX_SHARES];
 	bool rng;
+	uint32_t vsock_cid;		/* --vsock CID; 0: no vsock device */
 	enum config_net net;
 	char tapif[CONFIG_IFNAME_LEN];	/* "" = let the VMM create one */
 	bool sandbox_off;		/* --sandbox=off */

@@ -4,6 +4,8 @@
  *
  *   [devices]
  *   rng = true                 # --rng
+ *   [devices.vsock]            # --vsock CID
+ *   cid = 3
  *   sandbox = true             # false: --sandbox=off
  *   [devices.network]          # -n mode=tap[,tapif=NAME]
  *   mode = "tap"
@@ -229,6 +231,33 @@ static int dev_rng(struct config_ctx *ctx, struct config_file *f, const struct t
 	return config_get_bool(ctx, f, e, &ctx->cfg->rng);
 }
 
+static int vsock_cid(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	int64_t v;
+
+	if (config_get_int(ctx, f, e, CONFIG_VSOCK_CID_MIN, CONFIG_VSOCK_CID_MAX, &v))
+		return -1;
+	ctx->cfg->vsock_cid = (uint32_t)v;
+	return 0;
+}
+
+static const struct config_key vsock_keys[] = {
+	{ "cid", vsock_cid },
+};
+
+static int dev_vsock(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
+{
+	const struct toml_table *t;
+
+	if (config_get_table(ctx, f, e, &t) ||
+	    config_apply_keys(ctx, f, t, "[devices.vsock]", vsock_keys, ARRAY_SIZE(vsock_keys)))
+		return -1;
+	if (!ctx->cfg->vsock_cid)
+		return config_error(ctx, f, e->key_pos, "vsock: \"cid\" is missing (from %u to %u)",
+				    CONFIG_VSOCK_CID_MIN, CONFIG_VSOCK_CID_MAX);
+	return 0;
+}
+
 static int dev_sandbox(struct config_ctx *ctx, struct config_file *f, const struct toml_entry *e)
 {
 	bool on;
@@ -245,6 +274,7 @@ static const struct config_key device_keys[] = {
 	{ "rng", dev_rng },
 	{ "sandbox", dev_sandbox },
 	{ "share", dev_share },
+	{ "vsock", dev_vsock },
 };
 
 int config__apply_devices(struct config_ctx *ctx, struct config_file *f,
