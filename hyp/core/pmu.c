@@ -249,3 +249,26 @@ int elv_pmu_counter_of(uint16_t enc, bool *is_type)
 	*is_type = crm >= 12;
 	return (int)(((crm & 3) << 3) | ELV_SYSREG_ENC_OP2(enc));
 }
+
+uint64_t elv_pmu_pmcr_with_n(uint64_t pmcr, unsigned int n)
+{
+	return (pmcr & ~(ELV_PMCR_N_MASK << ELV_PMCR_N_SHIFT)) |
+	       ((uint64_t)(n & ELV_PMCR_N_MASK) << ELV_PMCR_N_SHIFT);
+}
+
+uint64_t elv_pmu_pmcr_user_write(uint64_t cur, uint64_t val, uint8_t *vm_n, unsigned int host_n,
+				 bool has_run, bool aa32_el0)
+{
+	unsigned int n = elv_pmu_pmcr_n(val);
+
+	if (!has_run && n <= host_n)
+		*vm_n = (uint8_t)n;
+	return elv_pmu_pmcr_with_n(elv_pmu_pmcr_write(cur, val, aa32_el0), *vm_n);
+}
+
+bool elv_pmu_is_bitmap(uint16_t enc)
+{
+	return elv_pmu_storage_enc(enc) == ELV_ENC_PMCNTENSET_EL0 ||
+	       elv_pmu_storage_enc(enc) == ELV_ENC_PMINTENSET_EL1 ||
+	       elv_pmu_storage_enc(enc) == ELV_ENC_PMOVSSET_EL0;
+}

@@ -115,6 +115,19 @@ uint16_t elv_pmu_storage_enc(uint16_t enc);
 /* The counter index of PMEVCNTR<n>/PMCCNTR (@cntr) or PMEVTYPER<n>/PMCCFILTR, or -1. */
 int elv_pmu_counter_of(uint16_t enc, bool *is_type);
 
+/* @pmcr with its N field replaced by @n (the VM's, as 6.12 keeps it). */
+uint64_t elv_pmu_pmcr_with_n(uint64_t pmcr, unsigned int n);
+/*
+ * KVM_SET_ONE_REG of PMCR_EL0 (6.12): N becomes the VM's if no vCPU has run
+ * and it is at most the host's (@vm_n updated; a larger one is ignored, no
+ * error); only the writable bits [7:0] change otherwise (LC RES1 without
+ * AArch32 EL0). Returns the value to store.
+ */
+uint64_t elv_pmu_pmcr_user_write(uint64_t cur, uint64_t val, uint8_t *vm_n, unsigned int host_n,
+				 bool has_run, bool aa32_el0);
+/* Is @enc one of PMCNTEN, PMINTEN, PMOVS (SET or CLR)? */
+bool elv_pmu_is_bitmap(uint16_t enc);
+
 /* A guest MSR PMCR_EL0, @val: the value to act on (P and C included). */
 uint64_t elv_pmu_pmcr_write(uint64_t cur, uint64_t val, bool aa32_el0);
 /* What is stored after a write acted on: P and C are not state. */

@@ -239,6 +239,16 @@ static int sysreg_lookup(const struct elv_reg_ctx *ctx, uint64_t id,
 	return 0;
 }
 
+/* PMU registers to userspace, as 6.12: the bitmaps within the VM's N. */
+static uint64_t pmu_get(const struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d)
+{
+	uint64_t v = ctx->vcpu->sys[elv_sysreg_index(elv_sysreg_find(elv_pmu_storage_enc(d->enc)))];
+
+	if (elv_pmu_is_bitmap(d->enc))
+		v &= elv_pmu_valid_mask(elv_pmu_pmcr_with_n(0, ctx->vm->pmcr_n));
+	return v;
+}
+
 static int sysreg_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 {
 	const struct elv_sysreg_desc *d;
@@ -254,10 +264,31 @@ static int sysreg_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 		return timer_get(ctx, id, val);
 	else if (d->flags & (ELV_SR_RAZ | ELV_SR_USER_RAZ_WI))
 		*val = 0;
+	else if (d->enc == ELV_ENC_PMCR_EL0)
+		*val = elv_pmu_pmcr_with_n(ctx->vcpu->sys[elv_sysreg_index(d)], ctx->vm->pmcr_n);
 	else if (d->flags & ELV_SR_PMU)
-		*val = ctx->vcpu->sys[elv_sysreg_index(elv_sysreg_find(elv_pmu_storage_enc(d->enc)))];
+		*val = pmu_get(ctx, d);
 	else
 		*val = ctx->vcpu->sys[elv_sysreg_index(d)];
+	return 0;
+}
+
+/*
+ * PMU registers from userspace, as 6.12: PMCR_EL0 (its N VM-wide), the
+ * SET/CLR bitmaps stored masked by the counters N makes real, the rest raw.
+ */
+static int pmu_set(struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d, uint64_t val)
+{
+	uint64_t *slot = &ctx->vcpu->sys[elv_sysreg_index(elv_sysreg_find(elv_pmu_storage_enc(d->enc)))];
+
+	if (d->enc == ELV_ENC_PMCR_EL0)
+		*slot = elv_pmu_pmcr_user_write(*slot, val, &ctx->vm->pmcr_n,
+						elv_pmu_pmcr_n(ctx->host->pmcr), ctx->vm->has_run,
+						ctx->host->aa32_el0);
+	else if (elv_pmu_is_bitmap(d->enc))
+		*slot = val & elv_pmu_valid_mask(elv_pmu_pmcr_with_n(0, ctx->vm->pmcr_n));
+	else
+		*slot = val;
 	return 0;
 }
 
@@ -282,7 +313,7 @@ static int sysreg_set(struct elv_reg_ctx *ctx, uint64_t id, uint64_t val)
 	if (d->flags & ELV_SR_RAZ)
 		return val ? -EINVAL : 0;
 	if (d->flags & ELV_SR_PMU)
-		d = elv_sysreg_find(elv_pmu_storage_enc(d->enc));
+		return pmu_set(ctx, d, val);
 	slot = &ctx->vcpu->sys[elv_sysreg_index(d)];
 	if (d->enc == ELV_ENC_OSLSR_EL1 && ((val ^ *slot) & ~OSLSR_OSLK))
 		return -EINVAL;
@@ -632,6 +663,7 @@ void elv_vm_regs_init(struct elv_vm_regs *vm, const struct elv_host *host)
 			vm->idregs[idx] = idreg_default(host, elv_sysregs[i].enc);
 	}
 	elv_fw_state_init(&vm->fw);
+	vm->pmcr_n = (uint8_t)elv_pmu_pmcr_n(host->pmcr);
 }
 
 struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv_host *host)
@@ -677,8 +709,9 @@ static uint64_t sysreg_reset_value(const struct elv_reg_ctx *ctx,
 		if (d->enc == ELV_ENC_CLIDR_EL1)
 			return elv_clidr_fabricate(host_ctr(ctx->host), false);	/* no MTE */
 		if ((d->flags & ELV_SR_PMU) && ctx->host->pmu)
-			return elv_pmu_reset_value(d->enc, ctx->host->pmcr, ctx->host->aa32_el0,
-						   ELV_REG_POISON);
+			return elv_pmu_reset_value(d->enc,
+						   elv_pmu_pmcr_with_n(ctx->host->pmcr, ctx->vm->pmcr_n),
+						   ctx->host->aa32_el0, ELV_REG_POISON);
 		return 0;
 	}
 	return 0;

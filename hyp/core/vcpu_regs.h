@@ -54,6 +54,7 @@ struct elv_vm_regs {
 	uint64_t cntvoff;			/* virtual counter = physical - cntvoff */
 	uint64_t cntpoff;			/* guest's physical counter = physical - cntpoff */
 	bool has_run;				/* frozen: see elv_vm_regs_mark_run() */
+	uint8_t pmcr_n;				/* the PMU's PMCR_EL0.N, VM-wide (6.12) */
 };
 
 struct elv_vcpu_regs {

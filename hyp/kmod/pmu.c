@@ -297,9 +297,16 @@ void elv_pmu_flush(struct elv_vcpu *vcpu)
 			pmu->resync = true;
 		}
 	if (pmu->resync) {
+		u64 *pmcr = elv_pmu_reg(vcpu, ELV_ENC_PMCR_EL0), mask;
+
+		/* As 6.12's PMU reload: N is the VM's, the bitmaps within it. */
 		pmu->resync = false;
-		elv_pmu_sync_mask(vcpu, elv_pmu_valid_mask(*elv_pmu_reg(vcpu, ELV_ENC_PMCR_EL0)),
-				  false);
+		*pmcr = elv_pmu_pmcr_with_n(*pmcr, READ_ONCE(vcpu->vm->regs.pmcr_n));
+		mask = elv_pmu_valid_mask(*pmcr);
+		*elv_pmu_reg(vcpu, ELV_ENC_PMCNTENSET_EL0) &= mask;
+		*elv_pmu_reg(vcpu, ELV_ENC_PMINTENSET_EL1) &= mask;
+		*elv_pmu_reg(vcpu, ELV_ENC_PMOVSSET_EL0) &= mask;
+		elv_pmu_sync_mask(vcpu, GENMASK_ULL(31, 0), false);
 	}
 	elv_pmu_fold_overflows(vcpu);
 	level = elv_pmu_overflow_status(*elv_pmu_reg(vcpu, ELV_ENC_PMCR_EL0),
@@ -314,7 +321,12 @@ void elv_pmu_flush(struct elv_vcpu *vcpu)
 /* KVM_RUN: a PMU vCPU must have been through KVM_ARM_VCPU_PMU_V3_INIT (6.1: EINVAL). */
 int elv_pmu_run_check(struct elv_vcpu *vcpu)
 {
-	return elv_pmu_has(vcpu) && !vcpu->pmu.created ? -EINVAL : 0;
+	if (!elv_pmu_has(vcpu))
+		return 0;
+	if (!vcpu->pmu.created)
+		return -EINVAL;
+	vcpu->pmu.resync = true;	/* userspace may have changed anything meanwhile */
+	return 0;
 }
 
 /*

@@ -232,3 +232,25 @@ Test(pmu, irq_attribute_rules)
 	cr_assert_eq(elv_pmu_irq_check(23, 23, ppi, 3), -EBUSY, "this vCPU's is set");
 	cr_assert_eq(elv_pmu_irq_check(22, 23, ppi, 3), -EINVAL, "EINVAL before EBUSY");
 }
+
+Test(pmu, user_pmcr_write_sets_the_vms_n)
+{
+	uint64_t cur = 0x41023000ULL | PMCR_N(5) | 0xac;
+	uint8_t n = 5;
+	uint64_t v;
+
+	v = elv_pmu_pmcr_user_write(cur, PMCR_N(3) | ELV_PMCR_E, &n, 5, false, true);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(elv_pmu_pmcr_n(v), 3);
+	cr_assert_eq(v & 0xff, ELV_PMCR_E);
+	cr_assert_eq(v & 0xffff0000ULL, 0x41020000ULL, "IMP, IDCODE kept");
+	v = elv_pmu_pmcr_user_write(v, PMCR_N(6), &n, 5, false, true);
+	cr_assert_eq(n, 3, "more than the host has: ignored, no error");
+	cr_assert_eq(elv_pmu_pmcr_n(v), 3);
+	v = elv_pmu_pmcr_user_write(v, PMCR_N(1), &n, 5, true, true);
+	cr_assert_eq(n, 3, "frozen once a vCPU ran");
+	cr_assert(elv_pmu_pmcr_user_write(v, 0, &n, 5, false, false) & ELV_PMCR_LC);
+	cr_assert(elv_pmu_is_bitmap(ELV_ENC_PMOVSCLR_EL0));
+	cr_assert(!elv_pmu_is_bitmap(ELV_ENC_PMSELR_EL0));
+	cr_assert_eq(elv_pmu_pmcr_with_n(PMCR_N(31) | 1, 2), PMCR_N(2) | 1);
+}
