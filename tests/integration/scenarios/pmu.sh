@@ -17,6 +17,10 @@ cycles=$(report pmu pmu_cycles)
 echo "# the guest counted $cycles user cycles over its busy loop"
 if [ "${cycles:-0}" -gt 0 ] 2>/dev/null; then pass pmu.guest-counts-cycles; else
 	fail pmu.guest-counts-cycles "guest's perf counter: '${cycles}' (a count > 0 expected)"; fi
+ovf=$(report pmu pmu_overflows)
+echo "# the guest's sampling counter raised $ovf overflow signals"
+if [ "${ovf:-0}" -gt 0 ] 2>/dev/null; then pass pmu.guest-gets-overflow-irq; else
+	fail pmu.guest-gets-overflow-irq "overflow signals from a sampling counter: '${ovf}' (> 0 expected: the PMU interrupt reaches the guest)"; fi
 boot_guest pmucfg --config /tmp/pmu.toml
 expect_report pmucfg pmu 1 pmu.config-key
 run_vm pmunogic -k $KERNEL --pmu --irqchip=none
