@@ -93,7 +93,7 @@ API_HDRS := $(SCENARIOS)/api/kvm_compat.h vmm/kvm_compat.h hyp/core/uapi.h hyp/c
 API_TOOLS := $(BUILD)/aarch64/api-reglist $(BUILD)/aarch64/api-test $(BUILD)/aarch64/api-stress \
 	$(BUILD)/aarch64/vgic-test $(BUILD)/aarch64/api-idmasks $(BUILD)/aarch64/api-fuzz
 API_TOOLS += $(BUILD)/aarch64/api-manyvms $(BUILD)/aarch64/api-stats
-API_TOOLS += $(BUILD)/aarch64/api-dirtylog $(BUILD)/aarch64/api-pvtime
+API_TOOLS += $(BUILD)/aarch64/api-dirtylog $(BUILD)/aarch64/api-pvtime $(BUILD)/aarch64/api-pmu
 API_TOOLS += $(BUILD)/aarch64/api-dirtylog $(BUILD)/aarch64/api-gdebug
 api-tools: $(API_TOOLS)
 
@@ -133,6 +133,9 @@ $(BUILD)/aarch64/api-dirtylog: $(SCENARIOS)/api/dirtylog.c $(API_HDRS) $(SCENARI
 	$(api_tool)
 
 $(BUILD)/aarch64/api-pvtime: $(SCENARIOS)/api/pvtime.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
+	$(api_tool)
+
+$(BUILD)/aarch64/api-pmu: $(SCENARIOS)/api/pmu.c $(API_HDRS) $(SCENARIOS)/tools/check_report.h | $(CACHE)/current-abi
 	$(api_tool)
 
 # A longer concurrent fuzzing round of the KVM API (scenarios/api/fuzz.c,

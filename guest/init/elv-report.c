@@ -12,6 +12,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -208,6 +210,46 @@ static long long pmu_cycles(void)
 	return count;
 }
 
+static volatile sig_atomic_t pmu_sigio;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	pmu_sigio++;
+}
+
+/*
+ * Overflow interrupts: a sampling cycles counter whose every overflow
+ * raises SIGIO (fasync). The kernel learns of an overflow only from the
+ * PMU's interrupt, so a count > 0 means the interrupt reached the guest.
+ * The number of signals, or -errno.
+ */
+static long long pmu_overflows(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE, .size = sizeof(a),
+		.config = PERF_COUNT_HW_CPU_CYCLES, .disabled = 1,
+		.exclude_kernel = 1, .exclude_hv = 1,
+		.sample_period = 200000, .wakeup_events = 1,
+	};
+	volatile unsigned long spin = 0;
+	int fd = (int)syscall(__NR_perf_event_open, &a, 0, -1, -1, 0);
+
+	if (fd < 0)
+		return -errno;
+	signal(SIGIO, on_sigio);
+	fcntl(fd, F_SETOWN, getpid());
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC);
+	ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+	ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+	for (unsigned long i = 0; i < 20000000 && pmu_sigio < 3; i++)
+		spin += i;
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	close(fd);
+	signal(SIGIO, SIG_DFL);
+	return pmu_sigio;
+}
+
 static void report_pmu(void)
 {
 	bool present = pmu_registered();
@@ -215,6 +257,8 @@ static void report_pmu(void)
 	report("pmu", "%d", present);
 	if (present)
 		report("pmu_cycles", "%lld", pmu_cycles());
+	if (present)
+		report("pmu_overflows", "%lld", pmu_overflows());
 }
 
 int main(void)

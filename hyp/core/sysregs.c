@@ -45,9 +45,9 @@
 	SR(op0, op1, crn, crm, op2, nm, ELV_SR_PMU, ELV_RESET_SPECIAL, 0)
 
 #define PMEVCNTR(n) \
-	PMU_REG(3, 3, 14, 8 + (n) / 8, (n) % 8, "PMEVCNTR" #n "_EL0")
+	{ ELV_ENC_PMEVCNTR(n), ELV_SR_PMU, "PMEVCNTR" #n "_EL0", ELV_RESET_SPECIAL, 0 }
 #define PMEVTYPER(n) \
-	PMU_REG(3, 3, 14, 12 + (n) / 8, (n) % 8, "PMEVTYPER" #n "_EL0")
+	{ ELV_ENC_PMEVTYPER(n), ELV_SR_PMU, "PMEVTYPER" #n "_EL0", ELV_RESET_SPECIAL, 0 }
 
 #define TIMER(crm, op2, nm) \
 	SR(3, 3, 14, crm, op2, nm, ELV_SR_TIMER, ELV_RESET_NONE, 0)

@@ -48,13 +48,34 @@
 	X(CLIDR_EL1,		3, 1, 0, 0, 1)		\
 	X(AIDR_EL1,		3, 1, 0, 0, 7)		\
 	X(CSSELR_EL1,		3, 2, 0, 0, 0)		\
-	X(CTR_EL0,		3, 3, 0, 0, 1)
+	X(CTR_EL0,		3, 3, 0, 0, 1)		\
+	X(PMINTENSET_EL1,	3, 0, 9, 14, 1)		\
+	X(PMINTENCLR_EL1,	3, 0, 9, 14, 2)		\
+	X(PMCR_EL0,		3, 3, 9, 12, 0)		\
+	X(PMCNTENSET_EL0,	3, 3, 9, 12, 1)		\
+	X(PMCNTENCLR_EL0,	3, 3, 9, 12, 2)		\
+	X(PMOVSCLR_EL0,		3, 3, 9, 12, 3)		\
+	X(PMSWINC_EL0,		3, 3, 9, 12, 4)		\
+	X(PMSELR_EL0,		3, 3, 9, 12, 5)		\
+	X(PMCCNTR_EL0,		3, 3, 9, 13, 0)		\
+	X(PMUSERENR_EL0,	3, 3, 9, 14, 0)		\
+	X(PMOVSSET_EL0,		3, 3, 9, 14, 3)		\
+	X(PMCCFILTR_EL0,	3, 3, 14, 15, 7)
 
 #define ELV_NAMED_TRAPS(X)				\
 	X(CCSIDR_EL1,		3, 1, 0, 0, 0)	/* the demux registers hold its values */	\
 	X(ICC_SGI1R_EL1,	3, 0, 12, 11, 5)	/* SGI generation: HCR_EL2.IMO */	\
 	X(ICC_ASGI1R_EL1,	3, 0, 12, 11, 6)				\
-	X(ICC_SGI0R_EL1,	3, 0, 12, 11, 7)
+	X(ICC_SGI0R_EL1,	3, 0, 12, 11, 7)				\
+	X(PMCEID0_EL0,		3, 3, 9, 12, 6)	/* PMU: guest-only, no storage */	\
+	X(PMCEID1_EL0,		3, 3, 9, 12, 7)				\
+	X(PMXEVTYPER_EL0,	3, 3, 9, 13, 1)				\
+	X(PMXEVCNTR_EL0,	3, 3, 9, 13, 2)				\
+	X(PMMIR_EL1,		3, 0, 9, 14, 6)	/* RAZ/WI, PMU or not */
+
+/* PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0, n < 31 (PMEVTYPER31 is PMCCFILTR_EL0). */
+#define ELV_ENC_PMEVCNTR(n)	ELV_SYSREG_ENC(3, 3, 14, 8 + (n) / 8, (n) % 8)
+#define ELV_ENC_PMEVTYPER(n)	ELV_SYSREG_ENC(3, 3, 14, 12 + (n) / 8, (n) % 8)
 
 #define ELV_ENC_NAMED(name, ...)	ELV_ENC_##name = ELV_SYSREG_ENC(__VA_ARGS__),
 enum elv_named_sysreg {

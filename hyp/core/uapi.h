@@ -33,6 +33,7 @@ enum elv_kvm_cap {
 	ELV_CAP_ARM_PSCI_0_2 = 102,
 	ELV_CAP_CHECK_EXTENSION_VM = 105,
 	ELV_CAP_IOEVENTFD_ANY_LENGTH = 122,
+	ELV_CAP_ARM_PMU_V3 = 126,	/* KVM_ARM_VCPU_PMU_V3: the host has a PMUv3 (pmu.h) */
 	ELV_CAP_MAX_VCPU_ID = 128,
 	ELV_CAP_IMMEDIATE_EXIT = 136,	/* KVM_RUN honours kvm_run.immediate_exit */
 	ELV_CAP_ARM_VM_IPA_SIZE = 165,

@@ -4,6 +4,7 @@
  * follow Linux 6.1 KVM/arm64 (the reference backend) case by case.
  */
 #include "vcpu_regs.h"
+#include "pmu.h"
 
 #define MMFR2_EVT_SHIFT	56
 #define OSLSR_OSLK	ELV_BIT(1)
@@ -28,6 +29,7 @@ static struct elv_vcpu_features vcpu_features(const struct elv_reg_ctx *ctx)
 	return (struct elv_vcpu_features){
 		.sve = has_sve(ctx),
 		.ptrauth = elv_vcpu_has_ptrauth(ctx->cfg),
+		.pmu = elv_vcpu_has(ctx->cfg, ELV_FEAT_PMU_V3),
 	};
 }
 
@@ -79,6 +81,10 @@ static uint64_t idreg_hidden_mask(const struct elv_reg_ctx *ctx, uint16_t enc)
 				   (0xfULL << ELV_ISAR1_GPA_SHIFT) | (0xfULL << ELV_ISAR1_GPI_SHIFT);
 	case ELV_ID_AA64ISAR2_EL1:
 		return pauth ? 0 : (0xfULL << ELV_ISAR2_APA3_SHIFT) | (0xfULL << ELV_ISAR2_GPA3_SHIFT);
+	case ELV_ID_AA64DFR0_EL1:
+		return elv_vcpu_has(ctx->cfg, ELV_FEAT_PMU_V3) ? 0 : 0xfULL << ELV_DFR0_PMUVER_SHIFT;
+	case ELV_ID_DFR0_EL1:
+		return elv_vcpu_has(ctx->cfg, ELV_FEAT_PMU_V3) ? 0 : 0xfULL << ELV_ID_DFR0_PERFMON_SHIFT;
 	}
 	d = elv_sysreg_find(enc);
 	if (d && (d->flags & ELV_SR_RAZ_NO_SVE) && !sve)
@@ -91,6 +97,7 @@ static struct elv_idreg_ctx idreg_ctx_full(const struct elv_host *h)
 	return (struct elv_idreg_ctx){
 		.sve = elv_vls_max_vq(h->sve_vls) > 0,
 		.ptrauth = h->ptrauth,
+		.pmu = h->pmu,
 		.vgic_v3 = true,
 		.wfxt = h->wfxt,
 		.aarch32_el0 = h->aa32_el0,
@@ -232,6 +239,16 @@ static int sysreg_lookup(const struct elv_reg_ctx *ctx, uint64_t id,
 	return 0;
 }
 
+/* PMU registers to userspace, as 6.12: the bitmaps within the VM's N. */
+static uint64_t pmu_get(const struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d)
+{
+	uint64_t v = ctx->vcpu->sys[elv_sysreg_index(elv_sysreg_find(elv_pmu_storage_enc(d->enc)))];
+
+	if (elv_pmu_is_bitmap(d->enc))
+		v &= elv_pmu_valid_mask(elv_pmu_pmcr_with_n(0, ctx->vm->pmcr_n));
+	return v;
+}
+
 static int sysreg_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 {
 	const struct elv_sysreg_desc *d;
@@ -247,8 +264,31 @@ static int sysreg_get(const struct elv_reg_ctx *ctx, uint64_t id, uint64_t *val)
 		return timer_get(ctx, id, val);
 	else if (d->flags & (ELV_SR_RAZ | ELV_SR_USER_RAZ_WI))
 		*val = 0;
+	else if (d->enc == ELV_ENC_PMCR_EL0)
+		*val = elv_pmu_pmcr_with_n(ctx->vcpu->sys[elv_sysreg_index(d)], ctx->vm->pmcr_n);
+	else if (d->flags & ELV_SR_PMU)
+		*val = pmu_get(ctx, d);
 	else
 		*val = ctx->vcpu->sys[elv_sysreg_index(d)];
+	return 0;
+}
+
+/*
+ * PMU registers from userspace, as 6.12: PMCR_EL0 (its N VM-wide), the
+ * SET/CLR bitmaps stored masked by the counters N makes real, the rest raw.
+ */
+static int pmu_set(struct elv_reg_ctx *ctx, const struct elv_sysreg_desc *d, uint64_t val)
+{
+	uint64_t *slot = &ctx->vcpu->sys[elv_sysreg_index(elv_sysreg_find(elv_pmu_storage_enc(d->enc)))];
+
+	if (d->enc == ELV_ENC_PMCR_EL0)
+		*slot = elv_pmu_pmcr_user_write(*slot, val, &ctx->vm->pmcr_n,
+						elv_pmu_pmcr_n(ctx->host->pmcr), ctx->vm->has_run,
+						ctx->host->aa32_el0);
+	else if (elv_pmu_is_bitmap(d->enc))
+		*slot = val & elv_pmu_valid_mask(elv_pmu_pmcr_with_n(0, ctx->vm->pmcr_n));
+	else
+		*slot = val;
 	return 0;
 }
 
@@ -272,6 +312,8 @@ static int sysreg_set(struct elv_reg_ctx *ctx, uint64_t id, uint64_t val)
 		return 0;
 	if (d->flags & ELV_SR_RAZ)
 		return val ? -EINVAL : 0;
+	if (d->flags & ELV_SR_PMU)
+		return pmu_set(ctx, d, val);
 	slot = &ctx->vcpu->sys[elv_sysreg_index(d)];
 	if (d->enc == ELV_ENC_OSLSR_EL1 && ((val ^ *slot) & ~OSLSR_OSLK))
 		return -EINVAL;
@@ -621,6 +663,7 @@ void elv_vm_regs_init(struct elv_vm_regs *vm, const struct elv_host *host)
 			vm->idregs[idx] = idreg_default(host, elv_sysregs[i].enc);
 	}
 	elv_fw_state_init(&vm->fw);
+	vm->pmcr_n = (uint8_t)elv_pmu_pmcr_n(host->pmcr);
 }
 
 struct elv_fw_host elv_vm_fw_host(const struct elv_vm_regs *vm, const struct elv_host *host)
@@ -665,6 +708,10 @@ static uint64_t sysreg_reset_value(const struct elv_reg_ctx *ctx,
 			return ctx->host->amair;
 		if (d->enc == ELV_ENC_CLIDR_EL1)
 			return elv_clidr_fabricate(host_ctr(ctx->host), false);	/* no MTE */
+		if ((d->flags & ELV_SR_PMU) && ctx->host->pmu)
+			return elv_pmu_reset_value(d->enc,
+						   elv_pmu_pmcr_with_n(ctx->host->pmcr, ctx->vm->pmcr_n),
+						   ctx->host->aa32_el0, ELV_REG_POISON);
 		return 0;
 	}
 	return 0;

@@ -41,6 +41,8 @@ struct elv_host {
 	bool ptrauth;				/* address + generic, IMPDEF or QARMA */
 	bool aa32_el0;				/* AArch32 at EL0 */
 	bool wfxt;				/* WFET/WFIT */
+	bool pmu;				/* a PMUv3 guests can have (pmu.h) */
+	uint64_t pmcr;				/* its PMCR_EL0: N, IDCODE, IMP */
 	uint8_t csv2, csv3;			/* what KVM reports: 1 if unaffected */
 	struct elv_fw_host fw;
 };
@@ -52,6 +54,7 @@ struct elv_vm_regs {
 	uint64_t cntvoff;			/* virtual counter = physical - cntvoff */
 	uint64_t cntpoff;			/* guest's physical counter = physical - cntpoff */
 	bool has_run;				/* frozen: see elv_vm_regs_mark_run() */
+	uint8_t pmcr_n;				/* the PMU's PMCR_EL0.N, VM-wide (6.12) */
 };
 
 struct elv_vcpu_regs {

@@ -76,6 +76,8 @@ long elv_check_extension(const struct elv_host_caps *host, bool vm, long cap)
 		return host->sve;
 	case ELV_CAP_STEAL_TIME:
 		return host->steal_time;
+	case ELV_CAP_ARM_PMU_V3:
+		return host->pmu_v3;
 	case ELV_CAP_ARM_PTRAUTH_ADDRESS:
 	case ELV_CAP_ARM_PTRAUTH_GENERIC:
 		return host->ptrauth;

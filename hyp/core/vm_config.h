@@ -29,6 +29,7 @@ struct elv_host_caps {
 	bool ptrauth;
 	unsigned int nr_fw_bmap_regs;	/* firmware feature bitmap registers */
 	bool steal_time;		/* run delay accounted: PV stolen time (pvtime.h) */
+	bool pmu_v3;			/* a PMUv3 for guests (pmu.h) */
 	uint64_t dfr0;			/* sanitised ID_AA64DFR0_EL1: the guest-debug answers */
 };
 

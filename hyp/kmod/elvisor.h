@@ -13,6 +13,7 @@
 #ifndef ELV_KMOD_H
 #define ELV_KMOD_H
 
+#include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/signal_types.h>
@@ -65,6 +66,26 @@ struct elv_vm {
 	int __percpu *last_vcpu_ran;
 	struct elv_vm_stats stats;		/* KVM_GET_STATS_FD (stats.c) */
 	char stats_id[ELV_STATS_NAME_SIZE];
+	u8 *pmu_filter;				/* KVM_ARM_VCPU_PMU_V3_FILTER bitmap, or NULL (lock) */
+};
+
+/* PMUv3 (pmu.c): one counter's backing perf event. */
+struct perf_event;
+struct elv_vcpu;
+struct elv_pmc {
+	struct perf_event *ev;		/* NULL: stopped, or nothing to count */
+	struct elv_vcpu *vcpu;
+	unsigned int idx;
+};
+
+struct elv_pmu {
+	int irq;			/* KVM_ARM_VCPU_PMU_V3_IRQ (0: unset), vm->lock */
+	bool created;			/* KVM_ARM_VCPU_PMU_V3_INIT done */
+	bool irq_level;			/* the line level last given to the vGIC */
+	bool resync;			/* events to re-create before the next entry */
+	unsigned long pending_ovs;	/* overflows the handler saw (atomic bitops) */
+	struct irq_work work;		/* the handler's kick, out of NMI context */
+	struct elv_pmc pmc[32];		/* ELV_PMU_MAX_COUNTERS */
 };
 
 struct elv_vcpu {
@@ -81,6 +102,7 @@ struct elv_vcpu {
 	char stats_id[ELV_STATS_NAME_SIZE];
 	struct elv_pvtime pvtime;		/* PV stolen time (pvtime.c), under lock */
 	struct elv_gdbg gdbg;			/* KVM_SET_GUEST_DEBUG, debug registers (guest_debug.c) */
+	struct elv_pmu pmu;			/* PMUv3 (pmu.c), under lock */
 };
 
 /* host.c: what this machine offers, read once at load. */
@@ -130,6 +152,19 @@ int elv_vm_stats_fd(struct elv_vm *vm);
 int elv_vcpu_stats_fd(struct elv_vcpu *vcpu);
 void elv_vm_stats_init(struct elv_vm *vm);
 void elv_vcpu_stats_init(struct elv_vcpu *vcpu);
+
+/* pmu.c: PMUv3 for guests (hyp/core/pmu.h). */
+struct kvm_device_attr;
+void elv_pmu_host_probe(struct elv_host *h, struct elv_host_caps *caps);
+void elv_pmu_vcpu_init(struct elv_vcpu *vcpu);
+void elv_pmu_vcpu_destroy(struct elv_vcpu *vcpu);
+void elv_pmu_vcpu_reset(struct elv_vcpu *vcpu);	/* KVM_ARM_VCPU_INIT */
+void elv_pmu_flush(struct elv_vcpu *vcpu);		/* before each entry */
+int elv_pmu_run_check(struct elv_vcpu *vcpu);		/* KVM_RUN: 0 or -EINVAL */
+void elv_pmu_onereg(struct elv_vcpu *vcpu, u64 id);	/* before ONE_REG */
+bool elv_pmu_trap_sysreg(struct elv_vcpu *vcpu, u16 enc, bool read, unsigned int rt, bool *undef);
+int elv_pmu_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd, const struct kvm_device_attr *attr);
+void elv_pmu_vm_free(struct elv_vm *vm);
 
 /* pvtime.c: PV stolen time (hyp/core/pvtime.h). */
 struct kvm_device_attr;

@@ -212,6 +212,8 @@ static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sy
 		return true;
 	if (elv_gdbg_trap_sysreg(vcpu, t->enc, t->read, t->rt, undef))
 		return true;
+	if (elv_pmu_trap_sysreg(vcpu, t->enc, t->read, t->rt, undef))
+		return true;
 	if (elv_timer_ptimer_trap(vcpu, t->enc, t->read, &val)) {
 		if (t->read)
 			elv_set_x(rs, t->rt, val);

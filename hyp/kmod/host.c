@@ -160,5 +160,6 @@ int elv_host_probe(void)
 	elv_caps.nr_fw_bmap_regs = ELV_NR_FW_BMAPS;
 	elv_caps.steal_time = elv_pvtime_supported();
 	elv_caps.dfr0 = read_sanitised_ftr_reg(SYS_ID_AA64DFR0_EL1);
+	elv_pmu_host_probe(h, &elv_caps);
 	return 0;
 }

@@ -296,6 +296,9 @@ int elv_run(struct elv_vcpu *vcpu)
 	ret = elv_vgic_first_run(vcpu->vm);
 	if (ret)
 		return ret;
+	ret = elv_pmu_run_check(vcpu);		/* 6.1: after the vGIC's, before the run */
+	if (ret)
+		return ret;
 	elv_timer_host_get(vcpu->vm);
 	rs = vcpu->rs;
 	mutex_lock(&vcpu->vm->lock);
@@ -325,6 +328,7 @@ int elv_run(struct elv_vcpu *vcpu)
 		elv_pvtime_record(vcpu);	/* stolen time, when the thread waited for a CPU */
 		elv_kick_clear(rs);
 		elv_timer_update_levels(vcpu);
+		elv_pmu_flush(vcpu);
 		ret = elv_enter_once(vcpu);
 		/* CPU_OFF, a system event elsewhere: the gate blocks before the next entry. */
 	} while (ret == ELV_RESUME);

@@ -40,6 +40,7 @@ static void elv_reg_ctx(struct elv_vcpu *vcpu, struct elv_reg_ctx *ctx)
 
 void elv_vcpu_free(struct elv_vcpu *vcpu)
 {
+	elv_pmu_vcpu_destroy(vcpu);	/* first: its events may still kick */
 	kvfree(vcpu->regs.sve_state);
 	kfree(vcpu->regs.sys);
 	vfree(vcpu->run);
@@ -53,6 +54,7 @@ static int elv_vcpu_ioctl_init(struct elv_vcpu *vcpu, void __user *argp)
 	struct elv_vcpu_host host = {
 		.sve = elv_caps.sve,
 		.ptrauth = elv_caps.ptrauth,
+		.pmu_v3 = elv_caps.pmu_v3,
 	};
 	struct elv_reg_ctx ctx;
 	int err;
@@ -64,6 +66,7 @@ static int elv_vcpu_ioctl_init(struct elv_vcpu *vcpu, void __user *argp)
 	err = elv_vcpu_init(&vcpu->cfg, &vcpu->vm->regs.features, &host,
 			    init.target, init.features);
 	if (!err) {
+		elv_pmu_vcpu_reset(vcpu);
 		elv_reg_ctx(vcpu, &ctx);
 		elv_vcpu_regs_reset(&ctx);
 	}
@@ -104,6 +107,7 @@ static int elv_vcpu_get_reg(struct elv_vcpu *vcpu, const struct kvm_one_reg *reg
 
 	elv_reg_ctx(vcpu, &ctx);
 	mutex_lock(&vcpu->vm->lock);
+	elv_pmu_onereg(vcpu, reg->id);
 	size = elv_reg_get(&ctx, reg->id, buf, sizeof(buf));
 	mutex_unlock(&vcpu->vm->lock);
 	if (size < 0)
@@ -128,6 +132,7 @@ static int elv_vcpu_set_reg(struct elv_vcpu *vcpu, const struct kvm_one_reg *reg
 	if (copy_from_user(buf, u64_to_user_ptr(reg->addr), size))
 		return -EFAULT;
 	mutex_lock(&vcpu->vm->lock);
+	elv_pmu_onereg(vcpu, reg->id);
 	err = elv_reg_set(&ctx, reg->id, buf);
 	mutex_unlock(&vcpu->vm->lock);
 	return err;
@@ -248,6 +253,8 @@ static int elv_vcpu_attr(struct elv_vcpu *vcpu, unsigned int cmd, void __user *a
 		return -EFAULT;
 	if (attr.group == KVM_ARM_VCPU_PVTIME_CTRL)
 		return elv_pvtime_vcpu_attr(vcpu, cmd, &attr);
+	if (attr.group == KVM_ARM_VCPU_PMU_V3_CTRL)
+		return elv_pmu_vcpu_attr(vcpu, cmd, &attr);
 	return elv_timer_vcpu_attr(vcpu, cmd, argp);
 }
 
@@ -337,6 +344,7 @@ static struct elv_vcpu *elv_vcpu_alloc(struct elv_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->lock);
+	elv_pmu_vcpu_init(vcpu);
 	elv_pvtime_init(&vcpu->pvtime);
 	elv_vcpu_stats_init(vcpu);
 	vcpu->run = vmalloc_user(PAGE_SIZE);

@@ -33,6 +33,7 @@ static void elv_vm_release_ref(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		elv_vcpu_free(vm->vcpus[i]);
 	elv_dirty_vm_free(vm);
+	elv_pmu_vm_free(vm);
 	kvfree(vm->memslots.slots);
 	elv_s2_vm_free(vm);
 	elv_vgic_destroy(vm);

@@ -7,6 +7,8 @@
 # api-pvtime: PV stolen time (attribute, hypercalls, structure), the same
 # on every backend.
 # api-gdebug: KVM_SET_GUEST_DEBUG and KVM_EXIT_DEBUG, the same on every backend.
+# api-pmu: the vCPU PMU's attributes, KVM_RUN gate and registers, the same on
+# every backend.
 . ./lib.sh
 backend_up
 run_tool api-test $E/api-test
@@ -14,4 +16,5 @@ run_tool api-dirtylog $E/api-dirtylog
 run_tool api-stats $E/api-stats
 run_tool api-pvtime $E/api-pvtime
 run_tool api-gdebug $E/api-gdebug
+run_tool api-pmu $E/api-pmu
 backend_down
