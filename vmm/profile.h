@@ -108,7 +108,11 @@ int profile_host_parse(const char *text, size_t len, const char *source,
 		       struct profile_host *h, char *err, size_t errlen);
 int profile_host_load(const char *path, struct profile_host *h, char *err, size_t errlen);
 const char *profile_pauth_name(uint64_t isar1, uint64_t isar2);
+/* "none", "qarma5", "qarma3", "impdef" or "unknown". */
+const char *profile_pauth_str(enum profile_pauth p);
 void profile_label_hosts(struct profile_host *hosts, unsigned int n);
+/* The field NAME of register ENC in the host's report (0 if absent). */
+uint64_t profile_host_field(const struct profile_host *h, uint16_t enc, const char *name);
 int profile_common(const struct profile_host *hosts, unsigned int n, const char *cmdline,
 		   FILE *out, struct profile_result *res);
 
