@@ -163,6 +163,36 @@ static void check_pac(void)
 }
 
 /*
+ * LORegions (trapped by HCR_EL2.TLOR), as upstream's trap_loregion(): with
+ * ID_AA64MMFR1_EL1.LO set, LORC_EL1 reads as zero and takes writes, and a
+ * write to the read-only LORID_EL1 UNDEFs; without it, every access
+ * UNDEFs. The expected traps are not counted in "exceptions".
+ */
+#define LORC_EL1	"S3_0_C10_C4_3"
+#define LORID_EL1	"S3_0_C10_C4_7"
+
+static void check_lor(void)
+{
+	u64 lo = (bm_read_sysreg(id_aa64mmfr1_el1) >> 16) & 0xf, v = 1, count = bm_exc_count, before;
+	int rd_undef, wr_undef, idwr_undef;
+
+	before = bm_try_begin();
+	asm volatile("mov x0, #1\n\tmrs x0, " LORC_EL1 "\n\tmov %0, x0" : "=r"(v) :: "x0");
+	rd_undef = bm_trapped(before);
+	before = bm_try_begin();
+	asm volatile("msr " LORC_EL1 ", %0\n\tisb" :: "r"(1UL));
+	wr_undef = bm_trapped(before);
+	before = bm_try_begin();
+	asm volatile("msr " LORID_EL1 ", %0\n\tisb" :: "r"(0UL));
+	idwr_undef = bm_trapped(before);
+	bm_exc_count = count;
+	bm_report("lor_lo", lo);
+	bm_report_str("lor_rule", (lo ? !rd_undef && !v && !wr_undef && idwr_undef
+				      : rd_undef && wr_undef && idwr_undef) ? "ok" : "broken");
+	bm_report_str("lorc_read", rd_undef ? "undef" : v ? "nonzero" : "zero");
+}
+
+/*
  * The guest's FP/SIMD registers and FPCR across exits: all 32 Q registers
  * loaded with a pattern, then 16 rounds of an HVC and an MMIO read (each a
  * full exit), then stored and compared. elvisor.ko loads a non-SVE vCPU's
@@ -244,6 +274,7 @@ void bm_main(void)
 	check_sve();
 	check_pac();
 	check_fp();
+	check_lor();
 	check_wfi();
 	bm_report("exceptions", bm_exc_count);
 	bm_puts("BM-END\r\n");

@@ -5,6 +5,7 @@
  * KVM follows (mmio.c, mmu.c, inject_fault.c).
  */
 #include "exit.h"
+#include "idregs.h"
 #include "regid.h"
 
 static void decode_dabt(uint64_t esr, uint64_t far, uint64_t hpfar, struct elv_dabt *d)
@@ -231,4 +232,19 @@ bool elv_sysreg_is_ras_record(uint16_t enc)
 		if (records[i] == enc)
 			return true;
 	return false;
+}
+
+bool elv_sysreg_is_lor(uint16_t enc)
+{
+	return enc == ELV_ENC_LORSA_EL1 || enc == ELV_ENC_LOREA_EL1 || enc == ELV_ENC_LORN_EL1 ||
+	       enc == ELV_ENC_LORC_EL1 || enc == ELV_ENC_LORID_EL1;
+}
+
+enum elv_sysreg_trap_act elv_sysreg_lor_action(uint16_t enc, bool read, uint64_t mmfr1)
+{
+	if (!((mmfr1 >> ELV_MMFR1_LO_SHIFT) & 0xf))
+		return ELV_SRT_UNDEF;
+	if (!read && enc == ELV_ENC_LORID_EL1)
+		return ELV_SRT_UNDEF;
+	return ELV_SRT_RAZ_WI;
 }

@@ -186,6 +186,15 @@ uint64_t elv_hcr_ras_traps(uint64_t id_aa64pfr0);
 /* ERRIDR, ERRSELR, ERXFR, ERXCTLR, ERXSTATUS, ERXADDR, ERXMISC0/1 (_EL1). */
 bool elv_sysreg_is_ras_record(uint16_t enc);
 
+/* LORSA, LOREA, LORN, LORC, LORID (_EL1): trapped by HCR_EL2.TLOR. */
+bool elv_sysreg_is_lor(uint16_t enc);
+/*
+ * A guest's access to a LORegion register, as upstream's trap_loregion():
+ * UNDEF when the VM's ID_AA64MMFR1_EL1.LO (@mmfr1) is 0; else RAZ/WI, but
+ * LORID_EL1 is read-only (a write UNDEFs).
+ */
+enum elv_sysreg_trap_act elv_sysreg_lor_action(uint16_t enc, bool read, uint64_t mmfr1);
+
 /*
  * Whether @esr is a guest's MRS of system register @enc (EC 0x18, ISS
  * direction 1 = read); *@rt is its target register (31: XZR). For the

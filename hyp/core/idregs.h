@@ -186,6 +186,7 @@ int elv_idregs_selfcheck(unsigned int *bad_index);
 #define ELV_PFR1_SSBS_SHIFT	4
 #define ELV_PFR1_MTE_SHIFT	8
 #define ELV_PFR1_SME_SHIFT	24
+#define ELV_MMFR1_LO_SHIFT	16
 #define ELV_ISAR1_APA_SHIFT	4
 #define ELV_ISAR1_API_SHIFT	8
 #define ELV_ISAR1_GPA_SHIFT	24

@@ -71,7 +71,12 @@
 	X(PMCEID1_EL0,		3, 3, 9, 12, 7)				\
 	X(PMXEVTYPER_EL0,	3, 3, 9, 13, 1)				\
 	X(PMXEVCNTR_EL0,	3, 3, 9, 13, 2)				\
-	X(PMMIR_EL1,		3, 0, 9, 14, 6)	/* RAZ/WI, PMU or not */
+	X(PMMIR_EL1,		3, 0, 9, 14, 6)	/* RAZ/WI, PMU or not */	\
+	X(LORSA_EL1,		3, 0, 10, 4, 0)	/* LORegions: HCR_EL2.TLOR */	\
+	X(LOREA_EL1,		3, 0, 10, 4, 1)				\
+	X(LORN_EL1,		3, 0, 10, 4, 2)				\
+	X(LORC_EL1,		3, 0, 10, 4, 3)				\
+	X(LORID_EL1,		3, 0, 10, 4, 7)
 
 /* PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0, n < 31 (PMEVTYPER31 is PMCCFILTR_EL0). */
 #define ELV_ENC_PMEVCNTR(n)	ELV_SYSREG_ENC(3, 3, 14, 8 + (n) / 8, (n) % 8)

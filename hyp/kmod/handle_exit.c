@@ -222,11 +222,24 @@ static bool elv_handle_special_sysreg(struct elv_vcpu *vcpu, const struct elv_sy
 	return false;
 }
 
+/* The VM's configured value of ID (or invariant) register @enc; 0 if none. */
+static u64 elv_vm_idreg(struct elv_vcpu *vcpu, const struct elv_reg_ctx *ctx, u16 enc)
+{
+	u64 val;
+
+	mutex_lock(&vcpu->vm->lock);
+	if (elv_reg_get(ctx, elv_regid_sysreg_enc(enc), &val, sizeof(val)) < 0)
+		val = 0;
+	mutex_unlock(&vcpu->vm->lock);
+	return val;
+}
+
 /*
  * Trapped MRS/MSR: ID registers read the VM's configured values; registers
  * the register file stores but the hardware does not hold for the guest
  * (debug, PMU, ...) are emulated from storage; set/way cache operations are
- * no-ops (stage-2 memory is coherent); everything else is UNDEF.
+ * no-ops (stage-2 memory is coherent); LORegions are RAZ/WI when the VM
+ * shows FEAT_LOR; everything else is UNDEF.
  */
 static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e)
 {
@@ -238,8 +251,8 @@ static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e)
 		.host = &elv_host, .cfg = &vcpu->cfg, .vcpu = &vcpu->regs,
 		.vm = &vcpu->vm->regs, .vcpu_id = vcpu->id,
 	};
+	enum elv_sysreg_trap_act act;
 	bool undef;
-	u64 val;
 
 	if (elv_handle_special_sysreg(vcpu, t, &undef)) {
 		if (undef) {
@@ -253,13 +266,13 @@ static int elv_handle_sysreg(struct elv_vcpu *vcpu, struct elv_exit *e)
 		elv_skip_insn(rs);
 		return ELV_RESUME;
 	}
-	switch (elv_sysreg_trap_action(d, t->enc, t->read)) {
+	if (elv_sysreg_is_lor(t->enc))
+		act = elv_sysreg_lor_action(t->enc, t->read, elv_vm_idreg(vcpu, &ctx, ELV_ID_AA64MMFR1_EL1));
+	else
+		act = elv_sysreg_trap_action(d, t->enc, t->read);
+	switch (act) {
 	case ELV_SRT_READ_VALUE:
-		mutex_lock(&vcpu->vm->lock);
-		if (elv_reg_get(&ctx, elv_regid_sysreg_enc(t->enc), &val, sizeof(val)) < 0)
-			val = 0;
-		mutex_unlock(&vcpu->vm->lock);
-		elv_set_x(rs, t->rt, val);
+		elv_set_x(rs, t->rt, elv_vm_idreg(vcpu, &ctx, t->enc));
 		break;
 	case ELV_SRT_STORAGE:
 		if (t->read)

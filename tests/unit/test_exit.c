@@ -161,6 +161,34 @@ Test(exit, ras_error_records)
 	cr_assert_eq(elv_sysreg_trap_action(NULL, ELV_SYSREG_ENC(3, 0, 5, 5, 2), true), ELV_SRT_UNDEF);
 }
 
+/* As upstream's trap_loregion(): the VM's ID_AA64MMFR1_EL1.LO decides. */
+Test(exit, loregion_registers)
+{
+	static const uint16_t lor[] = {
+		ELV_SYSREG_ENC(3, 0, 10, 4, 0), ELV_SYSREG_ENC(3, 0, 10, 4, 1),
+		ELV_SYSREG_ENC(3, 0, 10, 4, 2), ELV_SYSREG_ENC(3, 0, 10, 4, 3),
+	};
+	const uint16_t lorid = ELV_SYSREG_ENC(3, 0, 10, 4, 7);
+	const uint64_t lo = 1ULL << 16;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lor); i++) {
+		cr_assert(elv_sysreg_is_lor(lor[i]));
+		cr_assert_eq(elv_sysreg_find(lor[i]), NULL, "not listed to userspace, as upstream");
+		cr_assert_eq(elv_sysreg_lor_action(lor[i], true, lo), ELV_SRT_RAZ_WI);
+		cr_assert_eq(elv_sysreg_lor_action(lor[i], false, lo), ELV_SRT_RAZ_WI);
+		cr_assert_eq(elv_sysreg_lor_action(lor[i], true, 0), ELV_SRT_UNDEF);
+		cr_assert_eq(elv_sysreg_lor_action(lor[i], false, 0xffffffffULL & ~(0xfULL << 16)),
+			     ELV_SRT_UNDEF);
+	}
+	cr_assert(elv_sysreg_is_lor(lorid));
+	cr_assert_eq(elv_sysreg_lor_action(lorid, true, lo), ELV_SRT_RAZ_WI);
+	cr_assert_eq(elv_sysreg_lor_action(lorid, false, lo), ELV_SRT_UNDEF, "LORID_EL1 is read-only");
+	cr_assert_eq(elv_sysreg_lor_action(lorid, true, 0), ELV_SRT_UNDEF);
+	cr_assert(!elv_sysreg_is_lor(ELV_SYSREG_ENC(3, 0, 10, 4, 4)), "MPAM space, not LOR");
+	cr_assert(!elv_sysreg_is_lor(ELV_SYSREG_ENC(3, 0, 10, 2, 0)), "MAIR_EL1");
+}
+
 Test(exit, mmio_values)
 {
 	struct elv_dabt d = { .len = 1, .sign_extend = true, .sixty_four = true };

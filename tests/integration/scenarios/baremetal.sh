@@ -1,5 +1,5 @@
 # groups: order=130 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
-# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, the 32 FP/SIMD registers and FPCR kept across 32 exits (SVE and non-SVE vCPUs), WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
+# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, the 32 FP/SIMD registers and FPCR kept across 32 exits (SVE and non-SVE vCPUs), LORegion registers as upstream's trap_loregion (RAZ/WI when ID_AA64MMFR1_EL1.LO is shown, a LORID_EL1 write UNDEF, else all UNDEF), WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
 # Bare-metal EL1 payloads (guest/baremetal) under --irqchip=none: PSCI and
 # SMCCC answers, MMIO of each width with sign/zero extension, SMC, ID
 # registers, RDVL per SVE configuration, PAC with and without ptrauth, WFI
@@ -52,7 +52,7 @@ for kv in psci_version=0x10001 psci_features_cpu_on=0x0 \
 	mmio_r32=0xef mmio_w64_r8=0x5a mmio_r64=0x5a \
 	mmio_ldrsh_x=0x80 mmio_ldrb_w=0x80 mmio_ldrb_x30=0x80 mmio_strb_wzr=0x0 \
 	MPIDR_EL1=0x80000000 sve_rdvl_zcr0_bytes=0x10 pacga=ok \
-	wfi_timer_wake=ok fp_regs_changed=0x0 fp_fpcr_kept=ok exceptions=0x0; do
+	wfi_timer_wake=ok fp_regs_changed=0x0 fp_fpcr_kept=ok lor_rule=ok exceptions=0x0; do
 	bm_expect basic "${kv%%=*}" "${kv#*=}"
 done
 # Above the VM's 40-bit IPA size: an abort on every backend (elvisor.ko
@@ -92,6 +92,7 @@ if [ -n "$host_max" ] && [ "$((host_max))" = "$host_vl" ]; then
 else
 	fail baremetal.basic.sve-rdvl-max "RDVL gives '$host_max' bytes, the host's largest VL is $host_vl bytes"
 fi
+echo "# LORegions: ID_AA64MMFR1_EL1.LO $(sed -n 's/^BM lor_lo=//p' /tmp/basic.out | tr -d '\r'), LORC_EL1 read: $(sed -n 's/^BM lorc_read=//p' /tmp/basic.out | tr -d '\r')"
 echo "# WFI returns to cover 10 ms: $(sed -n 's/^BM wfi_returns=//p' /tmp/basic.out | tr -d '\r')"
 
 # The cache ID registers the guest reads are the vCPU's ONE_REG values
