@@ -50,7 +50,10 @@ static const struct enforce_rule {
 	  "HFGRTR_EL2/HFGWTR_EL2 trap PIR_EL1 and PIRE0_EL1; KVM injects UNDEF" },
 	{ ID_AA64MMFR3_EL1, "S1POE", 1, ENFORCE_KVM, ENFORCE_IF_FGT,
 	  "HFGRTR_EL2/HFGWTR_EL2 trap POR_EL1 and POR_EL0; KVM injects UNDEF" },
-	/* elvisor.ko (hyp/el2/switch.c): HCR_EL2.TLOR always, no LORegion register emulated. */
+	/*
+	 * elvisor.ko: HCR_EL2.TLOR always (hyp/el2/switch.c); the registers UNDEF
+	 * when LO is hidden, RAZ/WI when shown (hyp/core/exit.c), as KVM.
+	 */
 	{ ELV_ID_AA64MMFR1_EL1, "LO", 1, ENFORCE_ELVISOR, ENFORCE_TRAPPED,
 	  "HCR_EL2.TLOR traps the LORegion registers; elvisor.ko injects UNDEF" },
 };

@@ -17,23 +17,6 @@ check() { # CHECK command...: ok when the command succeeds
 }
 pattern_md5() { yes "$1" | head -c 65536 | md5sum | cut -c1-32; }
 host_md5() { dd if=$1 bs=4096 skip=256 count=16 2>/dev/null | md5sum | cut -c1-32; }
-# bg_vm NAME ARGS...: elvisor in the background (no timeout wrapper, so that
-# $! is elvisor itself); output in /tmp/NAME.out.
-bg_vm() {
-	name=$1; shift
-	$E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null &
-	pid=$!
-}
-# wait_for NAME TEXT SECONDS
-wait_for() {
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		grep -q "$2" /tmp/$1.out && return 0
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.2; i=$((i + 1))
-	done
-	return 1
-}
 # reap NAME SECONDS: wait for elvisor to finish, killing it after SECONDS.
 reap() {
 	i=0

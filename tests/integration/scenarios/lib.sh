@@ -55,6 +55,24 @@ expect_dev() { # NAME KEY VALUE CHECK
 	fi
 }
 
+# bg_vm NAME ARGS...: elvisor in the background (no timeout wrapper, so that
+# $! is elvisor itself, in $pid); output in /tmp/NAME.out.
+bg_vm() {
+	name=$1; shift
+	$E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null &
+	pid=$!
+}
+# wait_for NAME TEXT SECONDS: TEXT in /tmp/NAME.out while $pid lives.
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 5)) ]; do
+		grep -q "$2" /tmp/$1.out && return 0
+		kill -0 $pid 2>/dev/null || return 1
+		sleep 0.2; i=$((i + 1))
+	done
+	return 1
+}
+
 show_output() {
 	echo "---- output of $1 (last 15 lines)"
 	tail -n 15 /tmp/$1.out | tr -d '\r'

@@ -7,20 +7,6 @@
 backend_up
 M=$E/host-modules
 
-bg_vm() { # NAME ARGS...: elvisor in the background, $pid, output in /tmp/NAME.out
-	name=$1; shift
-	$E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null &
-	pid=$!
-}
-wait_for() { # NAME TEXT SECONDS
-	i=0
-	while [ $i -lt $(($3 * 5)) ]; do
-		grep -q "$2" /tmp/$1.out && return 0
-		kill -0 $pid 2>/dev/null || return 1
-		sleep 0.2; i=$((i + 1))
-	done
-	return 1
-}
 wait_count() { # NAME TEXT COUNT SECONDS: TEXT seen COUNT times
 	i=0
 	while [ $i -lt $(($4 * 5)) ]; do
