@@ -111,21 +111,24 @@ uint32_t p9_msg__set_aname(uint8_t *msg, uint32_t len, const char *export, uint3
 	return total;
 }
 
+/* A message of @type with @nbody bytes after the header; returns its size. */
+static uint32_t p9__header(uint8_t *out, uint8_t type, uint16_t tag, uint32_t nbody)
+{
+	p9__put32(out, P9_HDR_BYTES + nbody);
+	out[4] = type;
+	p9__set_tag(out, tag);
+	return P9_HDR_BYTES + nbody;
+}
+
 uint32_t p9_msg__lerror(uint8_t *out, uint16_t tag, uint32_t ecode)
 {
-	p9__put32(out, P9_HDR_BYTES + 4);
-	out[4] = P9_RLERROR;
-	p9__set_tag(out, tag);
 	p9__put32(out + P9_HDR_BYTES, ecode);
-	return P9_HDR_BYTES + 4;
+	return p9__header(out, P9_RLERROR, tag, 4);
 }
 
 uint32_t p9_msg__rflush(uint8_t *out, uint16_t tag)
 {
-	p9__put32(out, P9_HDR_BYTES);
-	out[4] = P9_RFLUSH;
-	p9__set_tag(out, tag);
-	return P9_HDR_BYTES;
+	return p9__header(out, P9_RFLUSH, tag, 0);
 }
 
 bool p9_links__has(const struct p9_links *l, uint32_t fid)
@@ -253,11 +256,8 @@ int p9_msg__links_reply(struct p9_links *l, const struct p9_req_info *info,
 
 uint32_t p9_msg__tclunk(uint8_t *out, uint16_t tag, uint32_t fid)
 {
-	p9__put32(out, P9_HDR_BYTES + 4);
-	out[4] = P9_TCLUNK;
-	p9__set_tag(out, tag);
 	p9__put32(out + P9_HDR_BYTES, fid);
-	return P9_HDR_BYTES + 4;
+	return p9__header(out, P9_TCLUNK, tag, 4);
 }
 
 int p9_tags__get(struct p9_tags *t, uint16_t guest_tag)
