@@ -2,10 +2,10 @@
 /*
  * The VHE world switch, as a straight script: save the host's EL2 state and
  * the EL1 registers it uses (switch.h), load the guest's, enter, save the
- * guest's, restore the host's in reverse. The host kernel runs at EL2 with E2H=1, so the guest's EL1
- * registers are reached through their *_EL12 / *_EL02 aliases while the
- * host's own *_EL2 registers are untouched except the few listed in
- * struct elv_el2_guest, plus VBAR_EL2 and ELR/SPSR_EL2.
+ * guest's, restore the host's in reverse. The host kernel runs at EL2 with
+ * E2H=1, so the guest's EL1 registers are reached through their *_EL12 /
+ * *_EL02 aliases while the host's own *_EL2 registers are untouched except
+ * the few listed in struct elv_el2_guest, plus VBAR_EL2 and ELR/SPSR_EL2.
  */
 #include <linux/kernel.h>
 #include <linux/build_bug.h>
