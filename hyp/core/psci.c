@@ -170,11 +170,8 @@ uint64_t elv_psci_affinity_answer(unsigned int matching, unsigned int on)
 
 static void psci_0_1(uint32_t fn, const uint64_t x[4], struct elv_hcall_res *r)
 {
+	/* CPU_SUSPEND (0) and MIGRATE (3) answer NOT_SUPPORTED, as Linux's 0.1 code. */
 	switch (fn - ELV_PSCI01_BASE) {
-	case 0:	/* CPU_SUSPEND */
-		r->action = ELV_HC_SUSPEND;
-		r->x[0] = ELV_PSCI_RET_SUCCESS;
-		return;
 	case 1:	/* CPU_OFF */
 		r->action = ELV_HC_CPU_OFF;
 		return;

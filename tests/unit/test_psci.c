@@ -80,6 +80,10 @@ Test(psci, psci_0_1)
 	cr_assert_eq(call(ELV_PSCI01_BASE + 2, 1, 0x40000000, 0).action, ELV_HC_CPU_ON);
 	cr_assert_eq(call(ELV_PSCI01_BASE + 1, 0, 0, 0).action, ELV_HC_CPU_OFF);
 	cr_assert_eq(call(ELV_PSCI_VERSION_FN, 0, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
+	/* 0.1's CPU_SUSPEND and MIGRATE: NOT_SUPPORTED at once, no suspend. */
+	cr_assert_eq(call(ELV_PSCI01_BASE + 0, 0, 0, 0).action, ELV_HC_RETURN);
+	cr_assert_eq(call(ELV_PSCI01_BASE + 0, 0, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
+	cr_assert_eq(call(ELV_PSCI01_BASE + 3, 1, 0, 0).x[0], ELV_PSCI_RET_NOT_SUPPORTED);
 }
 
 Test(psci, smccc_arch_features)

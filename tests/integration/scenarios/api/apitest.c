@@ -81,6 +81,8 @@ static bool vm_wide_features;
 #define PSCI_FEATURES		0x8400000aU
 #define PSCI_SYSTEM_SUSPEND	0x8400000eU
 #define PSCI_SYSTEM_SUSPEND64	0xc400000eU
+#define PSCI01_CPU_SUSPEND	0x95c1ba5eU	/* KVM_PSCI_FN(0): PSCI 0.1's IDs */
+#define PSCI01_MIGRATE		0x95c1ba61U	/* KVM_PSCI_FN(3) */
 #define PSCI_NOT_SUPPORTED	((uint64_t)-1)
 #define PSCI_ALREADY_ON		((uint64_t)-4)
 
@@ -895,7 +897,7 @@ static uint64_t psci(struct guest *g, int i, uint64_t fn, uint64_t a1, uint64_t 
 	return x0;
 }
 
-static bool guest_create(struct guest *g)
+static bool guest_create_with(struct guest *g, uint32_t features)
 {
 	static const uint32_t code[] = { 0xd4000002, 0xf90000a0, 0x14000000 };
 	size_t len = 64 * 1024;
@@ -909,7 +911,7 @@ static bool guest_create(struct guest *g)
 		return false;
 	memcpy(g->mem, code, sizeof(code));
 	for (i = 0; i < 2; i++) {
-		g->vcpu[i] = new_vcpu(g->vm, i, F(PSCI_0_2), false);
+		g->vcpu[i] = new_vcpu(g->vm, i, features, false);
 		if (g->vcpu[i] < 0)
 			return false;
 		g->run[i] = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu[i], 0);
@@ -917,6 +919,11 @@ static bool guest_create(struct guest *g)
 			return false;
 	}
 	return true;
+}
+
+static bool guest_create(struct guest *g)
+{
+	return guest_create_with(g, F(PSCI_0_2));
 }
 
 static void guest_destroy(struct guest *g)
@@ -1099,6 +1106,29 @@ static void test_idregs_after_run(struct guest *g)
 		   set_u64(g->vcpu[1], ID_AA64ISAR0, isar0 & ~0xf0ULL), -EBUSY);
 	expect_err("run.idreg_above_host_ebusy",
 		   set_u64(g->vcpu[0], ID_AA64ISAR0, isar0 | 0xf0000000ULL), -EBUSY);
+}
+
+/*
+ * A vCPU without KVM_ARM_VCPU_PSCI_0_2 has PSCI 0.1's CPU_OFF and CPU_ON
+ * only: 0.1's CPU_SUSPEND and MIGRATE, like any PSCI 0.2 call, answer
+ * NOT_SUPPORTED at once (Linux's kvm_psci_0_1_call()), never suspend.
+ */
+static void test_psci_0_1(void)
+{
+	struct guest g;
+
+	if (!guest_create_with(&g, 0)) {
+		report(false, "psci01.setup", "cannot build the guest: %s", strerror(errno));
+		return;
+	}
+	expect_val("psci01.cpu_suspend_not_supported", psci(&g, 0, PSCI01_CPU_SUSPEND, 0, 0, 0),
+		   PSCI_NOT_SUPPORTED);
+	expect_val("psci01.migrate_not_supported", psci(&g, 0, PSCI01_MIGRATE, 1, 0, 0),
+		   PSCI_NOT_SUPPORTED);
+	expect_val("psci01.psci_0_2_call_not_supported", psci(&g, 0, PSCI_FEATURES, PSCI_FEATURES, 0, 0),
+		   PSCI_NOT_SUPPORTED);
+	expect_val("psci01.vcpu_still_runnable", get_mp(g.vcpu[0]), KVM_MP_STATE_RUNNABLE);
+	guest_destroy(&g);
 }
 
 static void test_system_suspend(void)
@@ -1417,6 +1447,7 @@ int main(int argc, char **argv)
 	test_sve();
 	test_mp_state_ioctls();
 	test_system_suspend();
+	test_psci_0_1();
 	test_lifetimes();
 	test_counter_write_reaches_running_vcpu();
 	test_foreign_process();
