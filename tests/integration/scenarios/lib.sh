@@ -63,19 +63,33 @@ bg_vm() {
 	pid=$!
 }
 # wait_for NAME TEXT SECONDS: TEXT in /tmp/NAME.out while $pid lives.
+# A VMM still alive at the timeout has its threads recorded (vm_threads).
 wait_for() {
 	i=0
+	rm -f /tmp/$1.threads
 	while [ $i -lt $(($3 * 5)) ]; do
 		grep -q "$2" /tmp/$1.out && return 0
 		kill -0 $pid 2>/dev/null || return 1
 		sleep 0.2; i=$((i + 1))
 	done
+	vm_threads $pid > /tmp/$1.threads 2>&1
 	return 1
+}
+
+# vm_threads PID: each thread's name, state, wait channel and kernel stack,
+# for a guest that went silent (where its vCPUs and I/O threads are).
+vm_threads() {
+	for t in /proc/$1/task/*; do
+		echo "thread $(basename $t) $(cat $t/comm 2>/dev/null) state=$(cut -d' ' -f3 $t/stat 2>/dev/null)" \
+			"wchan=$(cat $t/wchan 2>/dev/null) $(grep -h ctxt_switches $t/status 2>/dev/null | tr -s '\t\n' '  ')"
+		sed 's/^/    /' $t/stack 2>/dev/null | head -n 8
+	done
 }
 
 show_output() {
 	echo "---- output of $1 (last 15 lines)"
 	tail -n 15 /tmp/$1.out | tr -d '\r'
+	[ -s /tmp/$1.threads ] && { echo "---- its VMM's threads at the timeout"; cat /tmp/$1.threads; }
 	echo "----"
 }
 
