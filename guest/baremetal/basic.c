@@ -193,6 +193,51 @@ static void check_lor(void)
 }
 
 /*
+ * The GIC system registers in a VM without a vGIC (this payload runs under
+ * --irqchip=none): 6.12 traps them all (ICH_HCR_EL2.TC/TALL0/TALL1) and
+ * injects UNDEF, and elvisor.ko does the same; 6.1 lets the guest reach
+ * the virtual CPU interface. Reported: how many of the probes UNDEF'd
+ * (icc_undefs, of ICC_PROBES) and each one's answer.
+ */
+#define ICC_PROBES	6
+
+static int icc_probe(const char *name, int sel)
+{
+	u64 before = bm_try_begin(), v = 0;
+
+	switch (sel) {
+	case 0: v = bm_read_sysreg(s3_0_c4_c6_0); break;		/* ICC_PMR_EL1 (TC) */
+	case 1: v = bm_read_sysreg(s3_0_c12_c12_4); break;		/* ICC_CTLR_EL1 (TC) */
+	case 2: v = bm_read_sysreg(s3_0_c12_c12_0); break;		/* ICC_IAR1_EL1 (TALL1) */
+	case 3: v = bm_read_sysreg(s3_0_c12_c12_7); break;		/* ICC_IGRPEN1_EL1 (TALL1) */
+	case 4: v = bm_read_sysreg(s3_0_c12_c8_3); break;		/* ICC_BPR0_EL1 (TALL0) */
+	case 5: bm_write_sysreg(s3_0_c12_c11_5, 0); break;		/* ICC_SGI1R_EL1: no target */
+	}
+	asm volatile("isb");
+	(void)v;
+	if (bm_trapped(before)) {
+		bm_report_str(name, "undef");
+		return 1;
+	}
+	bm_report_str(name, "ok");
+	return 0;
+}
+
+static void check_gic_sysregs(void)
+{
+	u64 count = bm_exc_count, undefs = 0;
+
+	undefs += icc_probe("icc_pmr_read", 0);
+	undefs += icc_probe("icc_ctlr_read", 1);
+	undefs += icc_probe("icc_iar1_read", 2);
+	undefs += icc_probe("icc_igrpen1_read", 3);
+	undefs += icc_probe("icc_bpr0_read", 4);
+	undefs += icc_probe("icc_sgi1r_write", 5);
+	bm_exc_count = count;	/* the expected UNDEFs are not stray exceptions */
+	bm_report("icc_undefs", undefs);
+}
+
+/*
  * The guest's FP/SIMD registers and FPCR across exits: all 32 Q registers
  * loaded with a pattern, then 16 rounds of an HVC and an MMIO read (each a
  * full exit), then stored and compared. elvisor.ko loads a non-SVE vCPU's
@@ -275,6 +320,7 @@ void bm_main(void)
 	check_pac();
 	check_fp();
 	check_lor();
+	check_gic_sysregs();
 	check_wfi();
 	bm_report("exceptions", bm_exc_count);
 	bm_puts("BM-END\r\n");

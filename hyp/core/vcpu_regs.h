@@ -41,6 +41,7 @@ struct elv_host {
 	bool ptrauth;				/* address + generic, IMPDEF or QARMA */
 	bool aa32_el0;				/* AArch32 at EL0 */
 	bool wfxt;				/* WFET/WFIT */
+	bool gic_cpuif;				/* a usable GICv3 system-register CPU interface */
 	bool pmu;				/* a PMUv3 guests can have (pmu.h) */
 	uint64_t pmcr;				/* its PMCR_EL0: N, IDCODE, IMP */
 	uint8_t csv2, csv3;			/* what KVM reports: 1 if unaffected */

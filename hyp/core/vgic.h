@@ -59,6 +59,14 @@ enum {
 #define ELV_ICH_HCR_EN		ELV_BIT(0)
 #define ELV_ICH_HCR_UIE		ELV_BIT(1)
 #define ELV_ICH_HCR_NPIE	ELV_BIT(3)
+#define ELV_ICH_HCR_TC		ELV_BIT(10)	/* trap the common ICC_* registers */
+#define ELV_ICH_HCR_TALL0	ELV_BIT(11)	/* trap the Group 0 ones */
+#define ELV_ICH_HCR_TALL1	ELV_BIT(12)	/* trap the Group 1 ones */
+/*
+ * A VM without a vGICv3: every ICC_* access but ICC_SRE_EL1 traps (and
+ * UNDEFs), the interface stays off (En = 0), as 6.12's vcpu_set_ich_hcr().
+ */
+#define ELV_ICH_HCR_NO_VGIC	(ELV_ICH_HCR_TC | ELV_ICH_HCR_TALL0 | ELV_ICH_HCR_TALL1)
 
 /* ICH_VMCR_EL2 fields. */
 #define ELV_ICH_VMCR_ENG0	ELV_BIT(0)

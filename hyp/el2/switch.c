@@ -90,6 +90,8 @@
 #define ELV_SYS_ICH_VTR_EL2	sys_reg(3, 4, 12, 11, 1)
 #define ELV_SYS_ICH_VMCR_EL2	sys_reg(3, 4, 12, 11, 7)
 #define ELV_SYS_ICH_LR(n)	sys_reg(3, 4, 12, 12 + ((n) >> 3), (n) & 7)
+#define ELV_SYS_ICC_SRE_EL1	sys_reg(3, 0, 12, 12, 5)
+#define ELV_ICC_SRE_SRE		BIT_ULL(0)
 
 struct elv_host_save {
 	struct elv_el1_state el1;
@@ -225,6 +227,29 @@ static void gic_apr_access(struct elv_vgic_cpuif *c, unsigned int n, bool rd)
 	}
 }
 
+/*
+ * No vGIC: the trap bits with the interface off, ICC_SRE_EL1.SRE set for
+ * the traps to apply (with SRE clear the accesses UNDEF at EL1 instead),
+ * as upstream's __vgic_v3_activate_traps() for ICH_HCR_EL2.En = 0.
+ */
+static void gic_hide_load(struct elv_switch *sw)
+{
+	if (!sw->gic_hide)
+		return;
+	write_sysreg_s(ELV_ICC_SRE_SRE, ELV_SYS_ICC_SRE_EL1);
+	isb();
+	write_sysreg_s(ELV_ICH_HCR_NO_VGIC, ELV_SYS_ICH_HCR_EL2);
+}
+
+/* And back: no traps, SRE set again (the guest may have cleared it). */
+static void gic_hide_save(struct elv_switch *sw)
+{
+	if (!sw->gic_hide)
+		return;
+	write_sysreg_s(0, ELV_SYS_ICH_HCR_EL2);
+	write_sysreg_s(ELV_ICC_SRE_SRE, ELV_SYS_ICC_SRE_EL1);
+}
+
 /* As upstream's __vgic_v3_restore_state + activate_traps (SRE=1 guests). */
 static void gic_load(struct elv_switch *sw)
 {
@@ -232,8 +257,10 @@ static void gic_load(struct elv_switch *sw)
 	unsigned int i;
 	u64 v;
 
-	if (!c)
+	if (!c) {
+		gic_hide_load(sw);
 		return;
+	}
 	for (i = 0; i < sw->gic_nr_lrs; i++) {
 		v = c->lr[i];
 		gic_lr_access(i, &v, false);
@@ -251,8 +278,10 @@ static void gic_save(struct elv_switch *sw)
 	unsigned int i;
 	u64 v;
 
-	if (!c)
+	if (!c) {
+		gic_hide_save(sw);
 		return;
+	}
 	for (i = 0; i < sw->gic_nr_lrs; i++) {
 		gic_lr_access(i, &v, true);
 		c->lr[i] = v;

@@ -101,6 +101,11 @@ struct elv_switch {
 	 */
 	struct elv_vgic_cpuif *gic;
 	unsigned int gic_nr_lrs, gic_nr_apr;
+	/*
+	 * VMs without one, on a host with a GICv3 CPU interface: the guest's
+	 * ICC_* accesses trap (ELV_ICH_HCR_NO_VGIC) and UNDEF, as 6.12.
+	 */
+	bool gic_hide;
 	/* The VM's CTR_EL0, served at EL2 to a trapped MRS (elv_fast_exit). */
 	u64 ctr_el0;
 	/*

@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/kvm.h>
 #include <linux/version.h>
+#include <asm/cpufeature.h>
 
 /* 6.12 reads struct fd through fd_file(); 6.1 has the field. */
 #ifndef fd_file
@@ -37,6 +38,16 @@ static inline bool elv_run_immediate_exit(const struct kvm_run *run)
 	return READ_ONCE(run->immediate_exit__unsafe);
 #else
 	return READ_ONCE(run->immediate_exit);
+#endif
+}
+
+/* 6.4 renamed the cpucap of the GICv3 system-register CPU interface. */
+static inline bool elv_host_gic_cpuif(void)
+{
+#ifdef ARM64_HAS_GIC_CPUIF_SYSREGS
+	return cpus_have_cap(ARM64_HAS_GIC_CPUIF_SYSREGS);
+#else
+	return cpus_have_cap(ARM64_HAS_SYSREG_GIC_CPUIF);
 #endif
 }
 

@@ -15,6 +15,7 @@
 #include <asm/neon.h>
 #include <asm/sysreg.h>
 
+#include "compat.h"
 #include "elvisor.h"
 
 struct elv_host elv_host;
@@ -151,6 +152,7 @@ int elv_host_probe(void)
 	pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
 	h->aa32_el0 = (pfr0 & 0xf) == 2;
 	h->wfxt = read_sanitised_ftr_reg(SYS_ID_AA64ISAR2_EL1) & 0xf;
+	h->gic_cpuif = elv_host_gic_cpuif();
 
 	mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
 	elv_caps.ipa_limit_bits = elv_ipa_limit_bits(mmfr0 & 0xf, PAGE_SIZE == SZ_64K);

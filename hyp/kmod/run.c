@@ -157,6 +157,7 @@ static void elv_gic_flush(struct elv_vcpu *vcpu)
 	struct elv_vgic_dev *d = smp_load_acquire(&vcpu->vm->vgic);
 
 	rs->sw.gic = NULL;
+	rs->sw.gic_hide = !d && elv_host.gic_cpuif;
 	if (!d)
 		return;
 	memset(&rs->gic, 0, sizeof(rs->gic));

@@ -417,8 +417,12 @@ int elv_vgic_create_device(struct elv_vm *vm, void __user *argp)
 
 	if (copy_from_user(&cd, argp, sizeof(cd)))
 		return -EFAULT;
-	/* No GICv2 emulation on a GICv3 host and no ITS: as a kernel without them. */
-	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V3)
+	/*
+	 * No GICv2 emulation on a GICv3 host and no ITS: as a kernel without
+	 * them. No vGICv3 without the host's system-register CPU interface
+	 * (its ICH_* registers are what the vGIC runs on).
+	 */
+	if (cd.type != KVM_DEV_TYPE_ARM_VGIC_V3 || !elv_host.gic_cpuif)
 		return -ENODEV;
 	if (cd.flags & KVM_CREATE_DEVICE_TEST)
 		return 0;

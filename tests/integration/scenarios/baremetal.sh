@@ -1,5 +1,5 @@
 # groups: order=130 test=kvm-6.1,elvisor-6.1 full=kvm-6.12,elvisor-6.12   (tests/integration/groups.sh)
-# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, the 32 FP/SIMD registers and FPCR kept across 32 exits (SVE and non-SVE vCPUs), LORegion registers as upstream's trap_loregion (RAZ/WI when ID_AA64MMFR1_EL1.LO is shown, a LORID_EL1 write UNDEF, else all UNDEF), WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
+# proves: bare-metal EL1 payloads (`guest/baremetal`, `--irqchip=none`) with the same expectations on both backends: PSCI/SMCCC/TRNG/vendor answers over HVC and SMC, MMIO of each width with sign/zero extension (the reference under TCG does not sign-extend: stated SKIP), ID registers with and without SVE/ptrauth, RDVL per VL limit (with no SVE option, RDVL must equal the host's largest VL, which the host kernel reports when its default VL is set to -1), PAC with and without ptrauth, the 32 FP/SIMD registers and FPCR kept across 32 exits (SVE and non-SVE vCPUs), LORegion registers as upstream's trap_loregion (RAZ/WI when ID_AA64MMFR1_EL1.LO is shown, a LORID_EL1 write UNDEF, else all UNDEF), the GIC system registers in a VM without a vGIC UNDEF on 6.12 and elvisor.ko as 6.12's vcpu_set_ich_hcr (6.1 lets the guest reach the virtual CPU interface but for an SGI1R write), WFI woken by the timer and blocking until then (at most 24 WFI returns to cover 10 ms: a WFI the hypervisor does not block returned 78 times under load), CPU_ON/OFF/AFFINITY_INFO with 2 vCPUs; ID narrowing from a config as the guest reads it, on every host with writable ID registers; the host's own FP/SVE/PAC state intact while guests run pinned to the same CPU (those guests must each run to BM-END and exit 0). A missing payload fails (`make` builds them all)
 # Bare-metal EL1 payloads (guest/baremetal) under --irqchip=none: PSCI and
 # SMCCC answers, MMIO of each width with sign/zero extension, SMC, ID
 # registers, RDVL per SVE configuration, PAC with and without ptrauth, WFI
@@ -154,6 +154,14 @@ gic_want=0
 [ "$(host_name)" = kvm-6.1 ] && gic_want=1
 [ "$(field basic ID_AA64PFR0_EL1 24)" = $gic_want ] && pass baremetal.idregs.no-vgic-gic-field ||
 	fail baremetal.idregs.no-vgic-gic-field "PFR0.GIC $(field basic ID_AA64PFR0_EL1 24), expected $gic_want"
+# And its GIC system registers (6 probes: PMR, CTLR, IAR1, IGRPEN1, BPR0,
+# SGI1R): 6.12 traps them all and injects UNDEF (vcpu_set_ich_hcr), as
+# elvisor.ko does; 6.1 lets the guest reach the virtual CPU interface (its
+# SGI1R write, always trapped by HCR_EL2.IMO, UNDEFs: 1 of the 6).
+icc_want=0x6
+[ "$(host_name)" = kvm-6.1 ] && icc_want=0x1
+echo "# GIC system registers without a vGIC: $(grep '^BM icc_[a-z0-9]*_' /tmp/basic.out | sed 's/^BM icc_//' | tr '\r\n' '  ')"
+bm_expect basic icc_undefs $icc_want
 pac_on=$(( $(field basic ID_AA64ISAR1_EL1 4) + $(field basic ID_AA64ISAR1_EL1 8) + $(field basic ID_AA64ISAR1_EL1 24) + $(field basic ID_AA64ISAR1_EL1 28) ))
 pac_off=$(( $(field nofeat ID_AA64ISAR1_EL1 4) + $(field nofeat ID_AA64ISAR1_EL1 8) + $(field nofeat ID_AA64ISAR1_EL1 24) + $(field nofeat ID_AA64ISAR1_EL1 28) ))
 [ "$pac_off" = 0 ] && [ "$pac_on" -gt 0 ] && pass baremetal.idregs.pac-fields ||
