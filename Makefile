@@ -43,7 +43,7 @@ UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(wildcard tests/unit/*.c))
 HOST_TOOL_OBJS := $(BUILD)/host/obj/tests/toml/toml-decode.o $(BUILD)/host/obj/tests/install/profile-probe.o
 GUEST_INIT_SRCS := $(wildcard guest/init/*.c)
 
-.PHONY: install install-test all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug
+.PHONY: install install-test all deps vmm module guest baremetal api-tools fuzz-hyp selftests selftests-full host-tools unit toml-test integration test test-full mutants demo shell bench clean host-image debug-kernel test-debug test-lkvm
 .DEFAULT_GOAL := all
 
 all: vmm module guest api-tools selftests host-tools
@@ -292,6 +292,15 @@ shell: deps
 bench: deps
 	@$(MAKE) --no-print-directory host-image
 	LKVM="$(LKVM)" bench/run.sh $(BENCH)
+
+# make test-lkvm LKVM=/path/to/lkvm-static: unmodified kvmtool (an arm64
+# static build of it, made outside this tree) on the four hosts
+# (tests/integration/scenarios/lkvm.sh, docs/compat.md).
+test-lkvm: deps
+	@[ -n "$(LKVM)" ] && [ -x "$(LKVM)" ] || { echo "make test-lkvm needs LKVM=/path/to/lkvm-static (an arm64 static build of kvmtool; docs/compat.md)"; exit 2; }
+	@$(MAKE) --no-print-directory all host-image
+	@cp "$(LKVM)" $(BUILD)/lkvm-static
+	@ELV_EXTRA_FILES="$(BUILD)/lkvm-static" tests/integration/run.sh kvm-6.1:lkvm.sh kvm-6.12:lkvm.sh elvisor-6.1:lkvm.sh elvisor-6.12:lkvm.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the VMM, its profiles (found
 # relative to the binary, docs/config.md), the man pages, and elvisor.ko's

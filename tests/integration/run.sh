@@ -101,6 +101,8 @@ for g in "${groups[@]}"; do
 	start=$(date +%s)
 	extra=("$top/tests/integration/scenarios/lib.sh")
 	[ -d "$top/tests/integration/scenarios/files" ] && extra+=("$top/tests/integration/scenarios/files")
+	# ELV_EXTRA_FILES: more files for /test/, space-separated (make test-lkvm).
+	for x in ${ELV_EXTRA_FILES:-}; do extra+=("$x"); done
 	if ! file=$("$top/tests/integration/groups.sh" path "$script"); then
 		echo "[$host] FAIL $script: no such scenario (tests/integration/groups.sh path $script)"
 		failed=$((failed + 1))
