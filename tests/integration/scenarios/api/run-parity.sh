@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # groups: order=170 test=kvm-6.1,kvm-6.12,elvisor-6.1,elvisor-6.12 via=tests/run-all.sh   (tests/integration/groups.sh)
-# proves: KVM API parity per host kernel: `api-reglist -v` and `api-test` on the kernel's own KVM and on elvisor.ko on the same kernel; per vCPU feature set the sorted KVM_GET_REG_LIST and every register's value (free-running counters aside) must match, every check a reference passes must pass on elvisor.ko; intended differences listed in `parity-allowed-<series>.txt`, each explained in docs/abi.md
+# proves: KVM API parity per host kernel: `api-reglist -v` and `api-test` on the kernel's own KVM and on elvisor.ko on the same kernel; `api-idmasks` (KVM_ARM_GET_REG_WRITABLE_MASKS ranges, every mask, each feature-ID register after INIT) on elvisor-6.12 line for line as on kvm-6.12, and elvisor-6.1's masks as kvm-6.12's; per vCPU feature set the sorted KVM_GET_REG_LIST and every register's value (free-running counters aside) must match, every check a reference passes must pass on elvisor.ko; intended differences listed in `parity-allowed-<series>.txt`, each explained in docs/abi.md
 # KVM API parity between the reference KVMs and elvisor.ko, in the emulated
 # host: per host kernel (6.1, 6.12) it boots the kernel's own KVM and
 # elvisor.ko on that same kernel (scripts/host-run.sh), runs api-reglist -v
 # and api-test there, then compares, per vCPU feature set, the sorted
 # KVM_GET_REG_LIST and every register's value (the free-running counters
 # aside), and checks that api-test passed on all four and that every check
-# a reference passes passes on elvisor.ko beside it.
+# a reference passes passes on elvisor.ko beside it; and api-idmasks (the
+# writable ID-register masks and values) against kvm-6.12's.
 # Intended differences are listed per reference in
 # tests/integration/scenarios/api/parity-allowed-<series>.txt (one "SET ID" or
 # "SET ID = VALUE" line each, SET "*" for every feature set), each
@@ -45,6 +46,9 @@ echo PARITY-REGLIST-END rc=$?
 echo PARITY-APITEST-BEGIN
 /elvisor/api-test
 echo PARITY-APITEST-END rc=$?
+echo PARITY-IDMASKS-BEGIN
+/elvisor/api-idmasks
+echo PARITY-IDMASKS-END rc=$?
 if [ -e /sys/module/elvisor ]; then
 	rmmod elvisor || echo "PARITY-ERROR rmmod"
 fi
@@ -80,6 +84,23 @@ boot() { # host
 	check "$h.reglist_status" "$(grep -q "^PARITY-REGLIST-END rc=0$" "$out/$h.log"; echo $?)"
 	check "$h.apitest" "$(grep -q "PARITY-APITEST-END rc=0" "$out/$h.apitest"; echo $?)"
 	check "$h.reglist_nonempty" "$([ -s "$out/$h.ids" ]; echo $?)"
+	sed -n '/^PARITY-IDMASKS-BEGIN/,/^PARITY-IDMASKS-END/p' "$out/$h.log" |
+		grep -E '^(cap230|range|mask|idreg) ' > "$out/$h.idmasks" || true
+	check "$h.idmasks_status" "$(grep -q "^PARITY-IDMASKS-END rc=0$" "$out/$h.log" &&
+		[ -s "$out/$h.idmasks" ]; echo $?)"
+}
+
+# The writable-masks API as 6.12's, line by line (api-idmasks: the mask
+# ranges, every non-zero mask, each feature-ID register after INIT).
+# elvisor-6.12 against kvm-6.12: all of it. elvisor-6.1 offers 6.12's API
+# on the 6.1 kernel: its capability, ranges and masks against kvm-6.12's,
+# not its ID values (those follow the host kernel: 6.1 does not enable
+# FEAT_HCX, so ID_AA64MMFR1_EL1.HCX is 0 there). kvm-6.1 has no such API.
+idmasks_compare() { # name, reference file, elvisor file, line filter
+	local st=0
+	diff <(grep -E "$4" "$2") <(grep -E "$4" "$3") > "$out/diff.$1" || st=$?
+	[ "$st" = 0 ] || sed 's/^/  /' "$out/diff.$1"
+	check "$1" "$st"
 }
 
 # The allowed lines of one reference, "*" expanded to every feature set.
@@ -121,5 +142,7 @@ for series in 6.1 6.12; do
 	boot "elvisor-$series"
 	compare "$series"
 done
+idmasks_compare 6.12.idmasks "$out/kvm-6.12.idmasks" "$out/elvisor-6.12.idmasks" '.'
+idmasks_compare 6.1.idmasks-as-6.12 "$out/kvm-6.12.idmasks" "$out/elvisor-6.1.idmasks" '^(cap230|range|mask) '
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
