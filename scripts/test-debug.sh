@@ -82,13 +82,13 @@ budget_skip() { # WHY: nothing runs
 	echo "test-debug: 0 passed, 0 failed, 1 skipped"
 	exit 0
 }
-build_timeout=0
+build_timeout=0 reserve=${ELV_GROUP_RESERVE:-600}
 if [ -n "${ELV_DEADLINE:-}" ] && ! "$top/scripts/debug-kernel.sh" dir > /dev/null 2>&1; then
 	left=$((ELV_DEADLINE - $(date +%s)))
-	need=$(( ${ELV_CI_TEST_SECONDS:-1800} * 2 / 5 + ${ELV_GROUP_RESERVE:-600} ))
+	need=$(( ${ELV_CI_TEST_SECONDS:-1800} * 2 / 5 + reserve ))
 	[ "$left" -ge "$need" ] ||
 		budget_skip "$left s left of the time budget (ELV_DEADLINE), and the debug kernel's build and one group need about $need s here"
-	build_timeout=$((left - ${ELV_GROUP_RESERVE:-600}))
+	build_timeout=$((left - reserve))
 fi
 set -e
 if [ "$build_timeout" -gt 0 ]; then

@@ -196,25 +196,12 @@ static void check_lor(void)
  * The GIC system registers in a VM without a vGIC (this payload runs under
  * --irqchip=none): 6.12 traps them all (ICH_HCR_EL2.TC/TALL0/TALL1) and
  * injects UNDEF, and elvisor.ko does the same; 6.1 lets the guest reach
- * the virtual CPU interface. Reported: how many of the probes UNDEF'd
- * (icc_undefs, of ICC_PROBES) and each one's answer.
+ * the virtual CPU interface. Reported: each access's answer and how many
+ * of them UNDEF'd (icc_undefs).
  */
-#define ICC_PROBES	6
-
-static int icc_probe(const char *name, int sel)
+static u64 icc_answer(const char *name, u64 before)
 {
-	u64 before = bm_try_begin(), v = 0;
-
-	switch (sel) {
-	case 0: v = bm_read_sysreg(s3_0_c4_c6_0); break;		/* ICC_PMR_EL1 (TC) */
-	case 1: v = bm_read_sysreg(s3_0_c12_c12_4); break;		/* ICC_CTLR_EL1 (TC) */
-	case 2: v = bm_read_sysreg(s3_0_c12_c12_0); break;		/* ICC_IAR1_EL1 (TALL1) */
-	case 3: v = bm_read_sysreg(s3_0_c12_c12_7); break;		/* ICC_IGRPEN1_EL1 (TALL1) */
-	case 4: v = bm_read_sysreg(s3_0_c12_c8_3); break;		/* ICC_BPR0_EL1 (TALL0) */
-	case 5: bm_write_sysreg(s3_0_c12_c11_5, 0); break;		/* ICC_SGI1R_EL1: no target */
-	}
 	asm volatile("isb");
-	(void)v;
 	if (bm_trapped(before)) {
 		bm_report_str(name, "undef");
 		return 1;
@@ -223,16 +210,21 @@ static int icc_probe(const char *name, int sel)
 	return 0;
 }
 
+#define ICC_READ(reg, name)							\
+	({ u64 __b = bm_try_begin(); (void)bm_read_sysreg(reg); icc_answer(name, __b); })
+
 static void check_gic_sysregs(void)
 {
-	u64 count = bm_exc_count, undefs = 0;
+	u64 count = bm_exc_count, undefs = 0, before;
 
-	undefs += icc_probe("icc_pmr_read", 0);
-	undefs += icc_probe("icc_ctlr_read", 1);
-	undefs += icc_probe("icc_iar1_read", 2);
-	undefs += icc_probe("icc_igrpen1_read", 3);
-	undefs += icc_probe("icc_bpr0_read", 4);
-	undefs += icc_probe("icc_sgi1r_write", 5);
+	undefs += ICC_READ(ICC_PMR_EL1, "icc_pmr_read");		/* TC */
+	undefs += ICC_READ(ICC_CTLR_EL1, "icc_ctlr_read");		/* TC */
+	undefs += ICC_READ(ICC_IAR1_EL1, "icc_iar1_read");		/* TALL1 */
+	undefs += ICC_READ(ICC_IGRPEN1_EL1, "icc_igrpen1_read");	/* TALL1 */
+	undefs += ICC_READ(ICC_BPR0_EL1, "icc_bpr0_read");		/* TALL0 */
+	before = bm_try_begin();
+	bm_write_sysreg(ICC_SGI1R_EL1, 0);				/* no target */
+	undefs += icc_answer("icc_sgi1r_write", before);
 	bm_exc_count = count;	/* the expected UNDEFs are not stray exceptions */
 	bm_report("icc_undefs", undefs);
 }

@@ -92,6 +92,22 @@ static inline u64 bm_r64(u64 a)
 #define __bm_write_sysreg(r, v) asm volatile("msr " #r ", %0" :: "r"((u64)(v)) : "memory")
 #define bm_write_sysreg(r, v) __bm_write_sysreg(r, v)
 
+/* The GICv3 CPU interface's system registers, by encoding (any assembler takes these). */
+#define ICC_PMR_EL1	s3_0_c4_c6_0
+#define ICC_IAR0_EL1	s3_0_c12_c8_0
+#define ICC_EOIR0_EL1	s3_0_c12_c8_1
+#define ICC_BPR0_EL1	s3_0_c12_c8_3
+#define ICC_AP0R0_EL1	s3_0_c12_c8_4
+#define ICC_AP1R0_EL1	s3_0_c12_c9_0
+#define ICC_SGI1R_EL1	s3_0_c12_c11_5
+#define ICC_SGI0R_EL1	s3_0_c12_c11_7
+#define ICC_IAR1_EL1	s3_0_c12_c12_0
+#define ICC_EOIR1_EL1	s3_0_c12_c12_1
+#define ICC_CTLR_EL1	s3_0_c12_c12_4
+#define ICC_SRE_EL1	s3_0_c12_c12_5
+#define ICC_IGRPEN0_EL1	s3_0_c12_c12_6
+#define ICC_IGRPEN1_EL1	s3_0_c12_c12_7
+
 void bm_main(void);
 void bm_secondary_main(u64 ctx);
 

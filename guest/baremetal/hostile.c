@@ -81,16 +81,6 @@ static u64 mpidr_aff0(void)
 	return bm_read_sysreg(mpidr_el1) & 0xff;
 }
 
-#define ICC_IAR1_EL1	s3_0_c12_c12_0
-#define ICC_EOIR1_EL1	s3_0_c12_c12_1
-#define ICC_IAR0_EL1	s3_0_c12_c8_0
-#define ICC_EOIR0_EL1	s3_0_c12_c8_1
-#define ICC_SGI1R_EL1	s3_0_c12_c11_5
-#define ICC_SGI0R_EL1	s3_0_c12_c11_7
-#define ICC_PMR_EL1	s3_0_c4_c6_0
-#define ICC_SRE_EL1	s3_0_c12_c12_5
-#define ICC_IGRPEN0_EL1	s3_0_c12_c12_6
-#define ICC_IGRPEN1_EL1	s3_0_c12_c12_7
 #define ZCR_EL1		s3_0_c1_c2_0
 
 void hv_exc(struct hv_frame *f, u64 vec)
@@ -1175,9 +1165,9 @@ static void gic_cpu_init(void)
 	 * deactivated, the active priorities and the EOI mode cleared.
 	 */
 	bm_w32(rd + 0x10000 + 0x380, 0xffffffffU);	/* GICR_ICACTIVER0 */
-	bm_write_sysreg(s3_0_c12_c12_4, 0);		/* ICC_CTLR_EL1 */
-	bm_write_sysreg(s3_0_c12_c9_0, 0);		/* ICC_AP1R0_EL1 */
-	bm_write_sysreg(s3_0_c12_c8_4, 0);		/* ICC_AP0R0_EL1 */
+	bm_write_sysreg(ICC_CTLR_EL1, 0);
+	bm_write_sysreg(ICC_AP1R0_EL1, 0);
+	bm_write_sysreg(ICC_AP0R0_EL1, 0);
 	bm_write_sysreg(ICC_PMR_EL1, 0xff);
 	bm_write_sysreg(ICC_IGRPEN1_EL1, 1);
 	bm_write_sysreg(ICC_IGRPEN0_EL1, 1);

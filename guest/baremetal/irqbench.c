@@ -54,15 +54,6 @@
 #define WATCHDOG_S		60	/* per phase; TCG is slow, but not that slow */
 #define SPIN_MS			5000	/* bound of a polled wait */
 
-/* GICv3 CPU interface registers, by encoding: any assembler takes these. */
-#define ICC_PMR_EL1		s3_0_c4_c6_0
-#define ICC_IAR1_EL1		s3_0_c12_c12_0
-#define ICC_EOIR1_EL1		s3_0_c12_c12_1
-#define ICC_CTLR_EL1		s3_0_c12_c12_4
-#define ICC_SRE_EL1		s3_0_c12_c12_5
-#define ICC_IGRPEN1_EL1		s3_0_c12_c12_7
-#define ICC_SGI1R_EL1		s3_0_c12_c11_5
-
 extern char bm_secondary_entry[], bm_stacks[];
 
 /* The first error wins; the primary reports it. */

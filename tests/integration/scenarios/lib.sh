@@ -25,8 +25,14 @@ skip() { echo "SKIP $1: $2"; }
 
 # run_vm NAME [elvisor run args...]: output in /tmp/NAME.out, status in $rc.
 run_vm() {
-	name=$1; shift
-	timeout "$GUEST_TIMEOUT" $RUN_PREFIX $E/elvisor run "$@" > /tmp/$name.out 2>&1 < /dev/null
+	vmm_run $E/elvisor "$@"
+}
+
+# vmm_run BINARY NAME [run args...]: run_vm with another lkvm-style VMM
+# (lkvm.sh: unmodified kvmtool).
+vmm_run() {
+	vmm_bin=$1 name=$2; shift 2
+	timeout "$GUEST_TIMEOUT" $RUN_PREFIX $vmm_bin run "$@" > /tmp/$name.out 2>&1 < /dev/null
 	rc=$?
 	echo "$rc" > /tmp/$name.rc
 	return 0

@@ -7,13 +7,11 @@ LKVM=/test/lkvm-static
 [ -x $LKVM ] || { fail lkvm.binary "no $LKVM in the host (make test-lkvm LKVM=...)"; exit 1; }
 export HOME=/tmp	# kvmtool keeps its sockets in $HOME/.lkvm
 backend_up
-# lkvm_vm NAME [kvmtool run args]: as run_vm, with kvmtool.
+# lkvm_vm NAME [kvmtool run args]: the standard guest under kvmtool.
 lkvm_vm() {
 	name=$1; shift
-	timeout "$GUEST_TIMEOUT" $LKVM run -k $KERNEL -i $INITRD -m 256 -c 2 --nodefaults \
-		--network mode=none -p "$GUEST_CMDLINE" "$@" > /tmp/$name.out 2>&1 < /dev/null
-	rc=$?
-	echo "$rc" > /tmp/$name.rc
+	vmm_run $LKVM "$name" -k $KERNEL -i $INITRD -m 256 -c 2 --nodefaults \
+		--network mode=none -p "$GUEST_CMDLINE" "$@"
 }
 lkvm_vm lkvm
 if [ "$rc" = 0 ] && grep -q ELV-REPORT-END /tmp/lkvm.out; then pass lkvm.boots-linux; else
